@@ -1,0 +1,115 @@
+# fgkit - flame graph and profile conversion toolkit
+#
+#   make            build bin/* and build/libfold.a
+#   make run        record (or take a bundled sample) and fold it: out.folded
+#   make test       install what is missing, build, run every test
+#   make bench      throughput and peak RSS on large generated inputs
+#   make fuzz       libFuzzer targets (clang) in build/fuzz/
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man/man1
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+# CI sets WERROR=1.
+WERROR ?=
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wno-missing-field-initializers
+FG_CFLAGS = -std=c11 $(WARNINGS) $(if $(WERROR),-Werror)
+FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' \
+	      -Ilibfold -Iformats -Icmd
+LIBS = -ldw -lelf -lz
+
+# Object and binary directories (the sanitizer build uses its own).
+B ?= build
+BIN ?= bin
+
+CMDS = fg-collapse
+
+LIBFOLD_SRC = $(wildcard libfold/*.c)
+FORMATS_SRC = $(wildcard formats/*.c)
+CMD_UTIL_SRC = cmd/util.c
+HDRS = $(wildcard libfold/*.h formats/*.h cmd/*.h)
+
+LIBFOLD = $(B)/libfold.a
+LIBFORMATS = $(B)/libformats.a
+CMD_UTIL = $(B)/cmd/util.o
+BINS = $(CMDS:%=$(BIN)/%)
+UNIT = $(B)/tests/unit_fold
+TOOLS = $(B)/tests/measure
+
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
+      -fno-sanitize-recover=all
+
+.PHONY: all test run bench fuzz install clean deps asan
+# Keep objects between builds.
+.SECONDARY:
+
+all: $(BINS) $(LIBFOLD) $(UNIT)
+
+$(B)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FG_CPPFLAGS) $(CPPFLAGS) $(FG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBFOLD): $(LIBFOLD_SRC:%.c=$(B)/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBFORMATS): $(FORMATS_SRC:%.c=$(B)/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/%: $(B)/cmd/%.o $(CMD_UTIL) $(LIBFORMATS) $(LIBFOLD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: $(B)/tests/%.o $(LIBFORMATS) $(LIBFOLD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The same programs built with AddressSanitizer and UBSan, for the tests.
+asan:
+	$(MAKE) B=build/asan BIN=build/asan/bin CFLAGS="-O1 -g $(SAN)" \
+		LDFLAGS="$(SAN)" build/asan/bin/fg-collapse build/asan/tests/unit_fold
+
+deps:
+	@tests/deps.sh build test
+
+test: deps
+	$(MAKE) all $(TOOLS)
+	$(MAKE) asan
+	tests/run.sh
+
+run: deps
+	$(MAKE) all
+	tests/demo.sh
+
+bench: deps
+	$(MAKE) all $(TOOLS)
+	tests/bench.sh
+
+FUZZ_TARGETS = fuzz_perf fuzz_folded
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+fuzz:
+	@tests/deps.sh fuzz
+	@mkdir -p build/fuzz
+	for t in $(FUZZ_TARGETS); do \
+		clang $(FG_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
+			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
+	done
+	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS)"
+	@echo "run e.g.: build/fuzz/fuzz_perf -max_total_time=60 tests/fuzz/corpus/perf"
+
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(CMDS:%=cmd/%.1) $(DESTDIR)$(MANDIR)
+
+clean:
+	rm -rf build bin

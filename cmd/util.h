@@ -1,0 +1,49 @@
+/*
+ * util.h - what every fgkit command shares: its name in messages, error
+ * exits, warnings with a cap, and output files that appear whole or not at
+ * all.
+ */
+#ifndef FG_UTIL_H
+#define FG_UTIL_H
+
+#include <stdnoreturn.h>
+
+#include "fold.h"
+
+#define FG_VERSION_TEXT "fgkit " FGKIT_VERSION
+
+/* Exit statuses: bad input or I/O, and bad usage. */
+#define FG_EXIT_ERR 1
+#define FG_EXIT_USAGE 2
+
+void fg_setprog(const char *argv0);
+const char *fg_prog(void);
+
+void fg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void fg_die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "PROG: usage problem" plus a pointer to --help, exit 2. */
+noreturn void fg_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/*
+ * A diagnostics sink printing "PROG: msg" warnings, the first max of them
+ * (0: none) and a count of the rest at fg_diag_done().
+ */
+void fg_diag_init(struct fold_diag *d, int max);
+void fg_diag_done(struct fold_diag *d);
+
+/*
+ * Output to stdout (path NULL or "-"), or to a temporary file beside path
+ * that fg_out_commit() renames into place.  If the command dies first, the
+ * temporary file is removed (also on SIGINT, SIGTERM, SIGHUP, SIGPIPE).
+ */
+struct fg_out {
+	int fd;
+	const char *path;
+};
+
+void fg_out_open(struct fg_out *o, const char *path);
+void fg_out_commit(struct fg_out *o);
+
+#endif

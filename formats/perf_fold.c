@@ -1,0 +1,1117 @@
+/*
+ * perf_fold.c - perf script samples to folded stacks.
+ *
+ * Frame lines repeat endlessly in a recording, so each distinct line is
+ * turned into frame names once and the resulting name ids are cached under
+ * the line's text.  A sample then costs one hash probe per frame line plus
+ * one for the whole stack.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "chars.h"
+#include "elfsym.h"
+#include "perf_fold.h"
+
+/* What besides the line text decides a frame's names. */
+#define KEY_JAVA 1		/* the process name starts with "java" */
+#define KEY_CALLER 2		/* not the leaf (only for inline lookups) */
+#define KEY_SYMDSO 4		/* keyed by symbol and DSO, not the whole line */
+
+/*
+ * What a frame line is cached under.  A line's names depend only on its
+ * symbol (without the +0x offset) and DSO unless addresses are wanted
+ * (--addrs, --inline), so that pair is the key: a recording has a few
+ * thousand of them against a hundred thousand distinct lines, and the cache
+ * stays in the CPU's caches.  Lines of other shapes are keyed whole.
+ */
+struct fkey {
+	const char *a, *b, *src;	/* symbol, DSO, srcline (or whole line) */
+	uint32_t alen, blen, srclen, flags;
+	uint64_t hash;
+};
+
+/*
+ * A cache record, 8-byte aligned in perf_fold.recs and named by its offset
+ * in 8-byte units: this header, the frame's name ids, then the key bytes.
+ * One record holds everything a lookup touches.
+ */
+struct crec {
+	uint32_t alen, blen, srclen, flags;
+	uint32_t nids;
+	int32_t skip_at;	/* last id matching skip_after, or -1 */
+	fold_id ids[];
+};
+
+#define NOREC UINT32_MAX
+
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+struct perf_fold {
+	struct fold_profile *p;
+	struct perf_fold_opts o;
+	int fast;		/* frame_fast() applies: no addrs, inline, srcline */
+	struct fold_diag *d;
+	struct perf_fold_stats st;
+	/* event filter */
+	char *filter;
+	size_t filter_len;
+	int filter_defaulted, filter_warned;
+	/* frame cache */
+	struct fold_index ix;	/* frame hash -> record */
+	char *recs;
+	size_t nrecs, caprecs;	/* bytes */
+	fold_id *tmp;		/* names of the record being built */
+	size_t ntmp, captmp;
+	int32_t tmp_skip;
+	/* names that are idle-loop leaves, by id (no_idle) */
+	unsigned char *idle;
+	size_t idlecap;
+	/* root frames of recent threads, by tid */
+	struct root_cache {
+		int64_t pid, tid;
+		uint32_t comm_len;
+		char comm[24];
+		fold_id id;
+	} roots[256];
+	/* scratch */
+	struct buf name;
+	fold_id *stack;
+	size_t capstack;
+	uint32_t *frec;		/* record of each frame (--skip-after) */
+	size_t capframes;
+	struct elfsym *elf;
+};
+
+static int oom(struct perf_fold *pf)
+{
+	fold_diag_error(pf->d, "%s", strerror(errno ? errno : ENOMEM));
+	return -1;
+}
+
+struct perf_fold *perf_fold_new(struct fold_profile *p,
+				const struct perf_fold_opts *opts,
+				struct fold_diag *d)
+{
+	struct perf_fold *pf = calloc(1, sizeof(*pf));
+
+	if (pf == NULL) {
+		fold_diag_error(d, "%s", strerror(errno));
+		return NULL;
+	}
+	pf->p = p;
+	pf->o = *opts;
+	pf->fast = !opts->addrs && !opts->inline_frames && !opts->srcline;
+	pf->d = d;
+	for (int i = 0; i < 256; i++)
+		pf->roots[i].id = FOLD_NOID;
+	if (fold_index_init(&pf->ix, 4096) != 0) {
+		free(pf);
+		fold_diag_error(d, "%s", strerror(errno));
+		return NULL;
+	}
+	if (opts->event_filter != NULL) {
+		pf->filter = strdup(opts->event_filter);
+		pf->filter_len = strlen(opts->event_filter);
+		if (pf->filter == NULL) {
+			perf_fold_free(pf);
+			fold_diag_error(d, "%s", strerror(errno));
+			return NULL;
+		}
+	}
+	if (opts->inline_frames) {
+		pf->elf = elfsym_new();
+		if (pf->elf == NULL) {
+			perf_fold_free(pf);
+			fold_diag_error(d, "cannot start libdwfl");
+			return NULL;
+		}
+	}
+	return pf;
+}
+
+void perf_fold_free(struct perf_fold *pf)
+{
+	if (pf == NULL)
+		return;
+	free(pf->filter);
+	fold_index_free(&pf->ix);
+	free(pf->recs);
+	free(pf->tmp);
+	free(pf->idle);
+	free(pf->name.s);
+	free(pf->stack);
+	free(pf->frec);
+	elfsym_free(pf->elf);
+	free(pf);
+}
+
+const struct perf_fold_stats *perf_fold_stats(const struct perf_fold *pf)
+{
+	return &pf->st;
+}
+
+/* ------------------------------------------------------------- buffers */
+
+static int buf_reserve(struct buf *b, size_t more)
+{
+	size_t cap;
+	char *s;
+
+	if (b->cap - b->len > more)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= more)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (s == NULL)
+		return -1;
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (buf_reserve(b, n) != 0)
+		return -1;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+static int buf_str(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+static int contains(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (memcmp(s + i, needle, k) == 0)
+			return 1;
+	return 0;
+}
+
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* ---------------------------------------------------------- frame names */
+
+/* m/\/tmp\/perf-\d+\.map/ */
+static int jit_map(const char *s, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i + 10 <= n; i++) {
+		if (memcmp(s + i, "/tmp/perf-", 10) != 0)
+			continue;
+		for (j = i + 10; j < n && s[j] >= '0' && s[j] <= '9'; j++)
+			;
+		if (j > i + 10 && j + 4 <= n && memcmp(s + j, ".map", 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Go method names such as "net/http.(*Client).Do" keep their parens. */
+static int go_method(const char *s, size_t n)
+{
+	size_t i, first = SIZE_MAX;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (first == SIZE_MAX && s[i] == '.' && s[i + 1] == '(')
+			first = i;
+		else if (first != SIZE_MAX && i >= first + 2 && s[i] == ')' &&
+			 s[i + 1] == '.')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * stackcollapse-perf.pl's generic tidy, in place: ';' becomes ':', the
+ * argument list is cut (unless a Go method), quotes are dropped.
+ */
+static void tidy(struct buf *b, size_t from)
+{
+	char *s = b->s + from;
+	size_t n = b->len - from, i, o;
+	static const char anon[] = "anonymous namespace)";
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ';')
+			s[i] = ':';
+	if (!go_method(s, n)) {
+		for (i = 0; i < n; i++) {
+			if (s[i] != '(')
+				continue;
+			if (n - i - 1 >= sizeof(anon) - 1 &&
+			    memcmp(s + i + 1, anon, sizeof(anon) - 1) == 0)
+				continue;
+			n = i;
+			break;
+		}
+	}
+	for (i = o = 0; i < n; i++)
+		if (s[i] != '"' && s[i] != '\'')
+			s[o++] = s[i];
+	b->len = from + o;
+	b->s[b->len] = '\0';
+}
+
+/* -F +srcline text as stackcollapse-perf.pl appends it: "[...]" removed. */
+static int add_srcline(struct buf *b, const char *s, size_t n)
+{
+	size_t mark = b->len, i = 0, start;
+
+	if (buf_add(b, ":", 1) != 0)
+		return -1;
+	start = b->len;
+	while (i < n) {
+		if (s[i] == '[') {
+			const char *close = memchr(s + i, ']', n - i);
+
+			if (close != NULL) {
+				i = (size_t)(close - s) + 1;
+				continue;
+			}
+		}
+		if (buf_add(b, s + i, 1) != 0)
+			return -1;
+		i++;
+	}
+	/* Trim, and drop perf's inline marker and unknown locations. */
+	while (b->len > start && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '\t'))
+		b->len--;
+	if (ends_with(b->s + start, b->len - start, " (inlined)"))
+		b->len -= 10;
+	while (b->len > start && (b->s[b->len - 1] == ' ' || b->s[b->len - 1] == '\t'))
+		b->len--;
+	i = start;
+	while (i < b->len && (b->s[i] == ' ' || b->s[i] == '\t'))
+		i++;
+	memmove(b->s + start, b->s + i, b->len - i);
+	b->len -= i - start;
+	if (b->len == start || (b->len - start >= 2 && b->s[start] == '?' &&
+				b->s[start + 1] == '?'))
+		b->len = mark;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+static const char *const idle_names[] = {
+	"acpi_idle_do_entry", "acpi_idle_enter", "acpi_processor_ffh_cstate_enter",
+	"arch_cpu_idle", "cpu_idle", "cpu_idle_poll", "cpu_startup_entry",
+	"cpuidle_enter", "cpuidle_enter_state", "default_idle",
+	"default_idle_call", "do_idle", "enter_idle", "exit_idle", "idle_cpu",
+	"intel_idle", "intel_idle_ibrs", "intel_idle_irq", "mwait_idle",
+	"mwait_idle_with_hints", "mwait_idle_with_hints.constprop.0",
+	"native_safe_halt", "poll_idle", "ppc64_runlatch_off",
+	"pseries_dedicated_idle_sleep", "psw_idle", "pv_native_safe_halt",
+	NULL
+};
+
+static int is_idle_name(const char *s, size_t n)
+{
+	int i;
+
+	if (ends_with(s, n, "_[k]"))
+		n -= 4;
+	for (i = 0; idle_names[i] != NULL; i++)
+		if (strlen(idle_names[i]) == n && memcmp(idle_names[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Intern the name in pf->name as the next name of the record being built. */
+static int emit(struct perf_fold *pf)
+{
+	fold_id id = fold_intern(&pf->p->names, pf->name.s, pf->name.len);
+
+	if (id == FOLD_NOID)
+		return -1;
+	if (pf->ntmp == pf->captmp) {
+		size_t cap = pf->captmp ? pf->captmp * 2 : 64;
+		fold_id *v = realloc(pf->tmp, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		pf->tmp = v;
+		pf->captmp = cap;
+	}
+	pf->tmp[pf->ntmp] = id;
+	if (pf->o.no_idle) {
+		if (id >= pf->idlecap) {
+			size_t cap = pf->idlecap ? pf->idlecap : 1024, old = pf->idlecap;
+			unsigned char *v;
+
+			while (cap <= id)
+				cap *= 2;
+			v = realloc(pf->idle, cap);
+			if (v == NULL)
+				return -1;
+			memset(v + old, 0, cap - old);
+			pf->idle = v;
+			pf->idlecap = cap;
+		}
+		pf->idle[id] = (unsigned char)is_idle_name(pf->name.s, pf->name.len);
+	}
+	if (pf->o.skip_after != NULL &&
+	    regexec(pf->o.skip_after, pf->name.s, 0, NULL, 0) == 0)
+		pf->tmp_skip = (int32_t)pf->ntmp;
+	pf->ntmp++;
+	return 0;
+}
+
+static int parse_hex(const char *s, size_t n, uint64_t *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (n == 0 || n > 16)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		int x = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (x < 0)
+			return -1;
+		*v = *v << 4 | (uint64_t)x;
+	}
+	return 0;
+}
+
+/* Length of sym without a trailing "+0x<lowercase hex>", and the offset. */
+static size_t strip_offset(const char *s, size_t n, uint64_t *off, int *has)
+{
+	size_t i = n;
+
+	*has = 0;
+	while (i > 0 && ((s[i - 1] >= '0' && s[i - 1] <= '9') ||
+			 (s[i - 1] >= 'a' && s[i - 1] <= 'f')))
+		i--;
+	if (i == n || i < 3 || memcmp(s + i - 3, "+0x", 3) != 0)
+		return n;
+	*has = parse_hex(s + i, n - i, off) == 0;
+	return i - 3;
+}
+
+/* --inline: the DWARF inline chain replaces the frame when it is known. */
+static int inline_names(struct perf_fold *pf, uint32_t flags,
+			const struct perf_frame_fields *ff, const char *sym,
+			size_t symlen, int has_off, uint64_t off)
+{
+	struct elfsym_frame ch[ELFSYM_MAXCHAIN];
+	char path[4096];
+	uint64_t addr;
+	int n, i;
+
+	if (ff->dso == NULL || ff->dso_len == 0 || ff->dso[0] != '/' ||
+	    ff->dso_len >= sizeof(path) || jit_map(ff->dso, ff->dso_len) ||
+	    parse_hex(ff->addr, ff->addr_len, &addr) != 0)
+		return 0;
+	memcpy(path, ff->dso, ff->dso_len);
+	path[ff->dso_len] = '\0';
+	if (memchr(path, '\0', ff->dso_len) != NULL)
+		return 0;
+	if (symlen == 9 && memcmp(sym, "[unknown]", 9) == 0)
+		sym = NULL;
+	n = elfsym_inline(pf->elf, path, addr, sym, symlen, has_off, off,
+			  (flags & KEY_CALLER) != 0, ch, ELFSYM_MAXCHAIN);
+	for (i = 0; i < n; i++) {
+		pf->name.len = 0;
+		/* The outer function keeps perf's name, as without --inline. */
+		if (i == 0 && sym != NULL) {
+			if (buf_add(&pf->name, sym, symlen) != 0)
+				return -1;
+		} else if (buf_str(&pf->name, ch[i].name) != 0) {
+			return -1;
+		}
+		tidy(&pf->name, 0);
+		if (pf->o.context && ch[i].file != NULL) {
+			char ln[24];
+
+			snprintf(ln, sizeof(ln), ":%d", ch[i].line);
+			if (buf_add(&pf->name, ":", 1) != 0 ||
+			    buf_str(&pf->name, ch[i].file) != 0 ||
+			    buf_str(&pf->name, ln) != 0)
+				return -1;
+		}
+		if (emit(pf) != 0)
+			return -1;
+	}
+	return n;
+}
+
+/* Turn one frame line into names: stackcollapse-perf.pl's rules. */
+static int build(struct perf_fold *pf, uint32_t flags,
+		 const struct perf_frame *fr)
+{
+	struct perf_frame_fields ff;
+	const char *mod, *raw;
+	size_t modlen, rawlen, start, k;
+	uint64_t off;
+	int has_off, unknown = 0, n;
+
+	if (perf_frame_split(fr->text, fr->len, &ff) != 0)
+		return 0;
+	mod = ff.dso ? ff.dso : "[unknown]";
+	modlen = ff.dso ? ff.dso_len : 9;
+	raw = ff.sym;
+	rawlen = strip_offset(ff.sym, ff.sym_len, &off, &has_off);
+	if (pf->o.inline_frames) {
+		n = inline_names(pf, flags, &ff, raw, rawlen, has_off, off);
+		if (n != 0)
+			return n < 0 ? -1 : 0;
+	}
+	if (rawlen > 0 && raw[0] == '(')
+		return 0;	/* meant for "(process name)" lines */
+	/* Perl's split /->/: empty trailing pieces vanish. */
+	while (rawlen >= 2 && memcmp(raw + rawlen - 2, "->", 2) == 0)
+		rawlen -= 2;
+	for (start = 0; start < rawlen;) {
+		const char *piece = raw + start, *arrow = NULL;
+		size_t plen;
+
+		for (k = start; k + 1 < rawlen; k++)
+			if (raw[k] == '-' && raw[k + 1] == '>') {
+				arrow = raw + k;
+				break;
+			}
+		plen = arrow ? (size_t)(arrow - piece) : rawlen - start;
+		start = arrow ? start + plen + 2 : rawlen;
+		pf->name.len = 0;
+		if (plen == 9 && memcmp(piece, "[unknown]", 9) == 0) {
+			const char *base = mod;
+			size_t blen = modlen;
+
+			if (modlen == 9 && memcmp(mod, "[unknown]", 9) == 0) {
+				base = "unknown";
+				blen = 7;
+				unknown = 1;
+			} else {
+				for (k = modlen; k > 0; k--)
+					if (mod[k - 1] == '/')
+						break;
+				base = mod + k;
+				blen = modlen - k;
+			}
+			if (buf_add(&pf->name, "[", 1) != 0 ||
+			    buf_add(&pf->name, base, blen) != 0)
+				return -1;
+			if (pf->o.addrs && (buf_add(&pf->name, " <", 2) != 0 ||
+					    buf_add(&pf->name, ff.addr, ff.addr_len) != 0 ||
+					    buf_add(&pf->name, ">", 1) != 0))
+				return -1;
+			if (buf_add(&pf->name, "]", 1) != 0)
+				return -1;
+		} else if (buf_add(&pf->name, piece, plen) != 0) {
+			return -1;
+		}
+		tidy(&pf->name, 0);
+		if ((flags & KEY_JAVA) && pf->name.len > 0 &&
+		    pf->name.s[0] == 'L' && memchr(pf->name.s, '/', pf->name.len)) {
+			memmove(pf->name.s, pf->name.s + 1, pf->name.len);
+			pf->name.len--;
+		}
+		/* Annotations, first match wins; "->" pieces were inlined. */
+		if (piece != raw) {
+			if (!contains(pf->name.s, pf->name.len, "_[i]") &&
+			    buf_str(&pf->name, "_[i]") != 0)
+				return -1;
+		} else if (pf->o.kernel && ((modlen > 0 && mod[0] == '[') ||
+					    ends_with(mod, modlen, "vmlinux")) &&
+			   !contains(mod, modlen, "unknown")) {
+			if (buf_str(&pf->name, "_[k]") != 0)
+				return -1;
+		} else if (pf->o.jit && jit_map(mod, modlen) &&
+			   !contains(pf->name.s, pf->name.len, "_[j]")) {
+			if (buf_str(&pf->name, "_[j]") != 0)
+				return -1;
+		}
+		if (pf->o.srcline && !unknown && start >= rawlen && fr->srclen &&
+		    add_srcline(&pf->name, fr->src, fr->srclen) != 0)
+			return -1;
+		if (emit(pf) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static inline struct crec *rec(const struct perf_fold *pf, uint32_t off)
+{
+	return (struct crec *)(pf->recs + (size_t)off * 8);
+}
+
+static inline const char *rec_key(const struct crec *r)
+{
+	return (const char *)(r->ids + r->nids);
+}
+
+/*
+ * memcmp() == 0 for short strings, without the call: whole words, then
+ * one overlapping word (or two halves) for the tail, so the only
+ * data-dependent branch is the loop.
+ */
+static inline int same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, d = 0;
+	uint32_t u, v;
+
+#ifdef __SSE2__
+	if (n >= 16) {
+		size_t i;
+
+		for (i = 0; i + 16 < n; i += 16)
+			if (!v16_same(a + i, b + i))
+				return 0;
+		return v16_same(a + n - 16, b + n - 16);
+	}
+#endif
+	if (n >= 8) {
+		size_t i;
+
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			d |= x ^ y;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return (d | (x ^ y)) == 0;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		d = u ^ v;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return (d | (u ^ v)) == 0;
+	}
+	if (n > 0)
+		return ((a[0] ^ b[0]) | (a[n >> 1] ^ b[n >> 1]) | (a[n - 1] ^ b[n - 1])) == 0;
+	return 1;
+}
+
+static inline uint64_t key_hash(const char *a, uint32_t alen, const char *b,
+				uint32_t blen, uint32_t flags)
+{
+	uint64_t h = fold_hash(a, alen) ^ (flags * 0x9e3779b97f4a7c15ull), t;
+
+	if (blen >= 8) {
+		/*
+		 * DSO paths are few and differ at the end: their length and last
+		 * eight bytes spread them well enough (matches() compares all).
+		 */
+		memcpy(&t, b + blen - 8, 8);
+		h ^= (t ^ blen) * 0xc2b2ae3d27d4eb4full;
+	} else if (blen) {
+		h ^= fold_hash(b, blen) * 0xc2b2ae3d27d4eb4full;
+	}
+	return h;
+}
+
+/*
+ * The key of a frame line.  The symbol/DSO split follows perf_frame_split()
+ * (the last " (" before a final ')'); lines it cannot split that simply are
+ * keyed whole.
+ */
+/*
+ * perf's usual frame line: a lowercase hex address of at most 16 digits,
+ * one blank, the symbol.  Returns the symbol start, or NULL to take the
+ * general path (the result is the same, only slower).
+ */
+static inline const char *hex_address(const char *s, const char *e)
+{
+	uint64_t lo, hi, sp;
+	unsigned n;
+
+	if (e - s < 24)
+		return NULL;
+#ifdef __SSE2__
+	{
+		unsigned blank = v16_eq(s, ' '), hex = v16_hexlow(s);
+
+		if (blank != 0) {
+			n = (unsigned)__builtin_ctz(blank);
+			if (n == 0 || (hex & ((1u << n) - 1)) != (1u << n) - 1)
+				return NULL;
+		} else if (hex == 0xffff && s[16] == ' ') {
+			n = 16;		/* a full-width kernel address */
+		} else {
+			return NULL;
+		}
+		return ch_is(s[n + 1], CH_SPACE) ? NULL : s + n + 1;
+	}
+#endif
+	lo = w_load(s);
+	hi = w_load(s + 8);
+	sp = w_eq(lo, ' ');
+	if (sp != 0) {
+		n = w_first(sp);
+		/* all n bytes before the blank are hex digits */
+		if (n == 0 || (~w_hexlow(lo) & W_HI & ((1ull << (8 * n)) - 1)) != 0)
+			return NULL;
+	} else {
+		if ((~w_hexlow(lo) & W_HI) != 0)
+			return NULL;
+		sp = w_eq(hi, ' ');
+		if (sp != 0) {
+			n = w_first(sp);
+			if ((~w_hexlow(hi) & W_HI & ((1ull << (8 * n)) - 1)) != 0)
+				return NULL;
+			n += 8;
+		} else if ((~w_hexlow(hi) & W_HI) == 0 && s[16] == ' ') {
+			n = 16;		/* a full-width kernel address */
+		} else {
+			return NULL;
+		}
+	}
+	return ch_is(s[n + 1], CH_SPACE) ? NULL : s + n + 1;
+}
+
+/* The last '(' in [start, e), or NULL. */
+static inline const char *last_paren(const char *start, const char *e)
+{
+#ifdef __SSE2__
+	while (e - start >= 16) {
+		unsigned m = v16_eq(e - 16, '(');
+
+		if (m != 0)
+			return e - 16 + (31 - __builtin_clz(m));
+		e -= 16;
+	}
+#endif
+	return memrchr(start, '(', (size_t)(e - start));
+}
+
+/* End of sym[start, end) without a "+0x<lowercase hex>" suffix. */
+static inline const char *strip_off(const char *text, const char *start,
+				    const char *end)
+{
+	const char *o;
+
+#ifdef __SSE2__
+	if (end - text >= 16) {
+		unsigned plus = v16_eq(end - 16, '+'), j;
+
+		if (plus != 0) {
+			j = 31 - (unsigned)__builtin_clz(plus);
+			o = end - 16 + j;
+			/* "+0x" and at least one digit, all inside the symbol */
+			if (o < start || j > 12 || o[1] != '0' || o[2] != 'x' ||
+			    (v16_hexlow(end - 16) >> (j + 3)) != (0xffffu >> (j + 3)))
+				return end;
+			return o;
+		}
+	}
+#endif
+	if (end - text >= 8) {
+		uint64_t w = w_load(end - 8), plus = w_eq(w, '+');
+		unsigned j;
+
+		if (plus != 0) {
+			j = w_last(plus);
+			o = end - 8 + j;
+			/* "+0x" and at least one digit, all inside the symbol */
+			if (o < start || j > 4 || o[1] != '0' || o[2] != 'x' ||
+			    (~w_hexlow(w) & W_HI & ~((1ull << (8 * (j + 3))) - 1)) != 0)
+				return end;
+			return o;
+		}
+	}
+	o = end;
+	while (o > start && ch_is(o[-1], CH_HEXLOW))
+		o--;
+	if (o < end && o - start >= 3 && memcmp(o - 3, "+0x", 3) == 0)
+		return o - 3;
+	return end;
+}
+
+static void frame_key(const struct perf_fold *pf, const struct perf_frame *fr,
+		      uint32_t flags, struct fkey *k)
+{
+	const char *s = fr->text, *e = s + fr->len, *q = s, *start, *p;
+
+	k->src = fr->src;
+	k->srclen = pf->o.srcline ? (uint32_t)fr->srclen : 0;
+	if (!pf->o.addrs && !pf->o.inline_frames && fr->len > 0 && e[-1] == ')') {
+		start = hex_address(s, e);
+		if (start == NULL) {
+			while (q < e && ch_is(*q, CH_WORD))
+				q++;
+			for (start = q; start < e && ch_is(*start, CH_SPACE); start++)
+				;
+			if (q == s || start == q)
+				goto whole;
+		}
+		p = memrchr(start, '(', (size_t)(e - start));
+		if (p != NULL && p > start + 1 && p[-1] == ' ') {
+			k->a = start;
+			k->alen = (uint32_t)(strip_off(s, start, p - 1) - start);
+			k->b = p + 1;
+			k->blen = (uint32_t)(e - 1 - (p + 1));
+			k->flags = flags | KEY_SYMDSO;
+			goto hash;
+		}
+	}
+whole:
+	k->a = s;
+	k->alen = (uint32_t)fr->len;
+	k->b = NULL;
+	k->blen = 0;
+	k->flags = flags;
+hash:
+	k->hash = key_hash(k->a, k->alen, k->b, k->blen, k->flags);
+	if (k->srclen)
+		k->hash ^= fold_hash(k->src, k->srclen) * 0xff51afd7ed558ccdull;
+}
+
+static int matches(const struct perf_fold *pf, uint32_t off,
+		   const struct fkey *k)
+{
+	const struct crec *r = rec(pf, off);
+	const char *key = rec_key(r);
+
+	return r->alen == k->alen && r->blen == k->blen &&
+	       r->srclen == k->srclen && r->flags == k->flags &&
+	       same(key, k->a, k->alen) &&
+	       same(key + k->alen, k->b, k->blen) &&
+	       same(key + k->alen + k->blen, k->src, k->srclen);
+}
+
+/* The record of a frame line, built and added on first sight. */
+static uint32_t frame(struct perf_fold *pf, const struct perf_frame *fr,
+		      const struct fkey *k)
+{
+	uint32_t h = (uint32_t)(k->hash >> 32), off;
+	size_t i, size, klen = (size_t)k->alen + k->blen + k->srclen;
+	struct crec *r;
+	char *key;
+
+	for (i = h & pf->ix.mask;; i = (i + 1) & pf->ix.mask) {
+		uint64_t s = pf->ix.slot[i];
+
+		if (s == 0)
+			break;
+		if ((uint32_t)(s >> 32) == h && matches(pf, (uint32_t)s - 1, k))
+			return (uint32_t)s - 1;
+	}
+	pf->ntmp = 0;
+	pf->tmp_skip = -1;
+	if (build(pf, k->flags & ~(uint32_t)KEY_SYMDSO, fr) != 0)
+		return NOREC;
+	size = sizeof(*r) + pf->ntmp * sizeof(fold_id) + klen;
+	size = (size + 7) & ~(size_t)7;
+	if (pf->caprecs - pf->nrecs < size) {
+		size_t cap = pf->caprecs ? pf->caprecs * 2 : 1 << 16;
+		char *v;
+
+		while (cap - pf->nrecs < size)
+			cap *= 2;
+		if (cap / 8 >= NOREC)
+			return NOREC;
+		v = realloc(pf->recs, cap);
+		if (v == NULL)
+			return NOREC;
+		pf->recs = v;
+		pf->caprecs = cap;
+	}
+	off = (uint32_t)(pf->nrecs / 8);
+	r = rec(pf, off);
+	r->alen = k->alen;
+	r->blen = k->blen;
+	r->srclen = k->srclen;
+	r->flags = k->flags;
+	r->nids = (uint32_t)pf->ntmp;
+	r->skip_at = pf->tmp_skip;
+	memcpy(r->ids, pf->tmp, pf->ntmp * sizeof(fold_id));
+	key = (char *)rec_key(r);
+	memcpy(key, k->a, k->alen);
+	if (k->blen)
+		memcpy(key + k->alen, k->b, k->blen);
+	if (k->srclen)
+		memcpy(key + k->alen + k->blen, k->src, k->srclen);
+	pf->nrecs += size;
+	if (fold_index_insert(&pf->ix, i, h, off) != 0)
+		return NOREC;
+	return off;
+}
+
+/*
+ * The record of a frame line in the common case (no --addrs, --inline or
+ * --srcline) when the line has perf's usual shape; NOREC sends the caller
+ * to the general path.  Kept in registers: this runs for every frame.
+ */
+static inline __attribute__((always_inline)) uint32_t
+frame_fast(const struct perf_fold *pf, const char *s,
+				  size_t len, uint32_t flags)
+{
+	const char *e = s + len, *start, *p;
+	uint32_t alen, blen, h;
+	uint64_t hash;
+	size_t i;
+
+	if (len == 0 || e[-1] != ')' || (start = hex_address(s, e)) == NULL)
+		return NOREC;
+	p = last_paren(start, e);
+	if (p == NULL || p <= start + 1 || p[-1] != ' ')
+		return NOREC;
+	alen = (uint32_t)(strip_off(s, start, p - 1) - start);
+	blen = (uint32_t)(e - 1 - (p + 1));
+	flags |= KEY_SYMDSO;
+	hash = key_hash(start, alen, p + 1, blen, flags);
+	h = (uint32_t)(hash >> 32);
+	for (i = h & pf->ix.mask;; i = (i + 1) & pf->ix.mask) {
+		uint64_t sl = pf->ix.slot[i];
+		const struct crec *r;
+
+		if (sl == 0)
+			return NOREC;
+		if ((uint32_t)(sl >> 32) != h)
+			continue;
+		r = rec(pf, (uint32_t)sl - 1);
+		if (r->alen == alen && r->blen == blen && r->flags == flags &&
+		    r->srclen == 0 && same(rec_key(r), start, alen) &&
+		    same(rec_key(r) + alen, p + 1, blen))
+			return (uint32_t)sl - 1;
+	}
+}
+
+/*
+ * The record of frame i of a sample (0 is the leaf), by frame_fast() when
+ * fast; NOREC when out of memory.
+ */
+static inline uint32_t
+frame_rec(struct perf_fold *pf, const struct perf_sample *s,
+				 size_t i, uint32_t java, int fast)
+{
+	const struct perf_frame *fr = &s->frames[i];
+	uint32_t flags = java, r;
+	struct fkey k;
+
+	if (fast) {
+		r = frame_fast(pf, fr->text, fr->len, flags);
+		if (r != NOREC)
+			return r;
+	} else if (i > 0 && pf->o.inline_frames) {
+		flags |= KEY_CALLER;
+	}
+	frame_key(pf, fr, flags, &k);
+	return frame(pf, fr, &k);
+}
+
+static int reserve_stack(struct perf_fold *pf, size_t need)
+{
+	fold_id *v;
+
+	if (need <= pf->capstack)
+		return 0;
+	v = realloc(pf->stack, need * 2 * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	pf->stack = v;
+	pf->capstack = need * 2;
+	return 0;
+}
+
+/*
+ * --skip-after: the leaf-most matching frame becomes the root, so all
+ * frames are looked up before the stack is built.
+ */
+static int assemble_skip(struct perf_fold *pf, const struct perf_sample *s,
+			 uint32_t java, size_t *n)
+{
+	size_t i, j, from = s->nframes;
+	int32_t from_id = 0;
+
+	if (s->nframes > pf->capframes) {
+		uint32_t *v = realloc(pf->frec, s->nframes * 2 * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		pf->frec = v;
+		pf->capframes = s->nframes * 2;
+	}
+	for (i = 0; i < s->nframes; i++) {
+		pf->frec[i] = frame_rec(pf, s, i, java, pf->fast);
+		if (pf->frec[i] == NOREC)
+			return -1;
+		if (from == s->nframes && rec(pf, pf->frec[i])->skip_at >= 0) {
+			from = i;
+			from_id = rec(pf, pf->frec[i])->skip_at;
+		}
+	}
+	i = from < s->nframes ? from + 1 : s->nframes;
+	while (i-- > 0) {
+		const struct crec *r = rec(pf, pf->frec[i]);
+
+		if (reserve_stack(pf, *n + r->nids) != 0)
+			return -1;
+		j = i == from ? (size_t)from_id : 0;
+		for (; j < r->nids; j++)
+			pf->stack[(*n)++] = r->ids[j];
+	}
+	return 0;
+}
+
+/* The root frame: comm with blanks as '_', optionally "-PID" or "-PID/TID". */
+static fold_id root_frame(struct perf_fold *pf, const struct perf_sample *s)
+{
+	struct root_cache *rc = &pf->roots[(uint64_t)s->tid & 255];
+	char num[48];
+	size_t i;
+	fold_id id;
+
+	if (rc->id != FOLD_NOID && rc->tid == s->tid && rc->pid == s->pid &&
+	    rc->comm_len == s->comm_len && memcmp(rc->comm, s->comm, s->comm_len) == 0)
+		return rc->id;
+	pf->name.len = 0;
+	if (buf_add(&pf->name, s->comm, s->comm_len) != 0)
+		return FOLD_NOID;
+	for (i = 0; i < pf->name.len; i++)
+		if (pf->name.s[i] == ' ')
+			pf->name.s[i] = '_';
+	if (pf->o.tid || pf->o.pid) {
+		if (s->pid >= 0)
+			snprintf(num, sizeof(num), "-%" PRId64, s->pid);
+		else
+			snprintf(num, sizeof(num), "-?");
+		if (buf_str(&pf->name, num) != 0)
+			return FOLD_NOID;
+		if (pf->o.tid) {
+			snprintf(num, sizeof(num), "/%" PRId64, s->tid);
+			if (buf_str(&pf->name, num) != 0)
+				return FOLD_NOID;
+		}
+	}
+	id = fold_intern(&pf->p->names, pf->name.s, pf->name.len);
+	if (id != FOLD_NOID && s->comm_len <= sizeof(rc->comm)) {
+		rc->pid = s->pid;
+		rc->tid = s->tid;
+		rc->comm_len = (uint32_t)s->comm_len;
+		memcpy(rc->comm, s->comm, s->comm_len);
+		rc->id = id;
+	}
+	return id;
+}
+
+/* --event-filter=cpu-clock also takes cpu-clock:ppp (modifiers only). */
+static int event_matches(const char *filter, size_t k, int exact,
+			 const char *ev, size_t n)
+{
+	size_t i;
+
+	if (n == k && memcmp(filter, ev, n) == 0)
+		return 1;
+	if (exact || n <= k + 1 || memcmp(filter, ev, k) != 0 || ev[k] != ':')
+		return 0;
+	for (i = k + 1; i < n; i++)
+		if (!((ev[i] >= 'a' && ev[i] <= 'z') || (ev[i] >= 'A' && ev[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+int perf_fold_sample(void *arg, const struct perf_sample *s)
+{
+	struct perf_fold *pf = arg;
+	uint64_t weight = 1;
+	uint32_t java;
+	size_t i, j, n;
+	int visible;
+
+	/*
+	 * Like stackcollapse-perf.pl, the event and period count only when
+	 * the header has a time and ends with the event name (tracepoint
+	 * records with fields after it are neither filtered nor weighted).
+	 */
+	visible = s->has_time && s->event != NULL && s->trailer_len == 0;
+	if (visible) {
+		if (pf->filter == NULL) {
+			pf->filter = strndup(s->event, s->event_len);
+			if (pf->filter == NULL)
+				return oom(pf);
+			pf->filter_len = s->event_len;
+			pf->filter_defaulted = 1;
+		} else if (!event_matches(pf->filter, pf->filter_len,
+					  pf->filter_defaulted, s->event,
+					  s->event_len)) {
+			if (pf->filter_defaulted && !pf->filter_warned) {
+				fold_diag_warn(pf->d, "%s:%llu: several event types: "
+					       "keeping only \"%s\" (the first "
+					       "seen), skipping \"%.*s\" and any "
+					       "other; choose with --event-filter",
+					       s->file, (unsigned long long)s->line,
+					       pf->filter, (int)s->event_len,
+					       s->event);
+				pf->filter_warned = 1;
+			}
+			pf->st.filtered++;
+			return 0;
+		}
+		if (s->has_period && s->period != 0)
+			weight = s->period;
+	}
+	java = (s->comm_len >= 4 && memcmp(s->comm, "java", 4) == 0) ? KEY_JAVA : 0;
+	n = 0;
+	if (!pf->o.no_comm) {
+		fold_id root = root_frame(pf, s);
+
+		if (root == FOLD_NOID || reserve_stack(pf, 1) != 0)
+			return oom(pf);
+		pf->stack[n++] = root;
+	}
+	if (pf->o.skip_after != NULL) {
+		if (assemble_skip(pf, s, java, &n) != 0)
+			return oom(pf);
+	} else {
+		/* Frames come leaf first; the stack is built root first. */
+		for (i = s->nframes; i-- > 0;) {
+			uint32_t off = frame_rec(pf, s, i, java, pf->fast);
+			const struct crec *r;
+
+			if (off == NOREC)
+				return oom(pf);
+			r = rec(pf, off);
+			if (n + r->nids > pf->capstack &&
+			    reserve_stack(pf, n + r->nids) != 0)
+				return oom(pf);
+			for (j = 0; j < r->nids; j++)
+				pf->stack[n++] = r->ids[j];
+		}
+	}
+	if (n == 0) {
+		pf->st.empty++;
+		return 0;
+	}
+	if (pf->o.no_idle && n > (pf->o.no_comm ? 0u : 1u) &&
+	    pf->stack[n - 1] < pf->idlecap && pf->idle[pf->stack[n - 1]]) {
+		pf->st.idle++;
+		return 0;
+	}
+	if (fold_add(pf->p, pf->stack, n, 0, weight) != 0) {
+		fold_diag_error(pf->d, "%s:%llu: %s", s->file,
+				(unsigned long long)s->line,
+				errno == EOVERFLOW ? "count overflow" :
+						     strerror(errno));
+		return -1;
+	}
+	pf->st.samples++;
+	return 0;
+}

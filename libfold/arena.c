@@ -1,0 +1,80 @@
+/* arena.c - bump allocation for long-lived small objects. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "fold.h"
+
+struct fold_arena_chunk {
+	struct fold_arena_chunk *next;
+	size_t size;
+	/* data follows, max_align_t aligned */
+	_Alignas(16) char data[];
+};
+
+#define ARENA_MIN_CHUNK (64u * 1024u)
+#define ARENA_MAX_CHUNK (4u * 1024u * 1024u)
+
+void fold_arena_init(struct fold_arena *a)
+{
+	a->head = NULL;
+	a->cur = a->end = NULL;
+	a->reserved = 0;
+}
+
+void *fold_arena_alloc(struct fold_arena *a, size_t n)
+{
+	size_t want = (n + 7) & ~(size_t)7;
+	struct fold_arena_chunk *c;
+	size_t size;
+	void *p;
+
+	if (want < n) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((size_t)(a->end - a->cur) >= want) {
+		p = a->cur;
+		a->cur += want;
+		return p;
+	}
+	/* Chunks grow with the arena so big profiles make few mallocs. */
+	size = a->reserved / 2;
+	if (size < ARENA_MIN_CHUNK)
+		size = ARENA_MIN_CHUNK;
+	if (size > ARENA_MAX_CHUNK)
+		size = ARENA_MAX_CHUNK;
+	if (size < want)
+		size = want;
+	c = malloc(sizeof(*c) + size);
+	if (c == NULL)
+		return NULL;
+	c->size = size;
+	c->next = a->head;
+	a->head = c;
+	a->reserved += size;
+	a->cur = c->data + want;
+	a->end = c->data + size;
+	return c->data;
+}
+
+char *fold_arena_strndup(struct fold_arena *a, const char *s, size_t n)
+{
+	char *p = fold_arena_alloc(a, n + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+void fold_arena_free(struct fold_arena *a)
+{
+	struct fold_arena_chunk *c, *next;
+
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	fold_arena_init(a);
+}

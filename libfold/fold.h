@@ -1,0 +1,412 @@
+/*
+ * fold.h - libfold, the folded-stack data model shared by every fgkit command.
+ *
+ * A profile is a set of call stacks, each with one count (or two, for a
+ * differential "before after" profile).  Frame names are interned once; a
+ * stack is an array of name ids, root first.  Everything else (the prefix
+ * tree, the folded text reader and writer) is built on that.
+ *
+ * Conventions: functions returning int give 0 on success and -1 on failure
+ * with errno set (ENOMEM, EOVERFLOW, EIO ...).  Functions that read input
+ * take a struct fold_diag and leave a one-line message in it on failure.
+ * Nothing here keeps global state; every call works on the structures it is
+ * given, so independent profiles can live side by side.
+ */
+#ifndef FOLD_H
+#define FOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* ---------------------------------------------------------------- arena */
+
+/*
+ * Bump allocator for data that lives as long as its owner (names, cache
+ * keys).  Memory is released all at once by fold_arena_free().
+ */
+struct fold_arena_chunk;
+struct fold_arena {
+	struct fold_arena_chunk *head;
+	char *cur, *end;
+	size_t reserved;	/* bytes obtained from malloc */
+};
+
+void fold_arena_init(struct fold_arena *a);
+/* n bytes, 8-byte aligned; NULL when out of memory. */
+void *fold_arena_alloc(struct fold_arena *a, size_t n);
+/* A NUL-terminated copy of s[0..n). */
+char *fold_arena_strndup(struct fold_arena *a, const char *s, size_t n);
+void fold_arena_free(struct fold_arena *a);
+
+/* ---------------------------------------------------------------- index */
+
+/*
+ * Open-addressing hash index from a 32-bit hash to a 32-bit entry number.
+ * The owner keeps the entries and decides equality; the index only stores
+ * (hash, entry) pairs, so growing never needs to look at the entries.
+ */
+struct fold_index {
+	uint64_t *slot;		/* 0 = empty, else hash << 32 | (entry + 1) */
+	size_t mask;
+	size_t count;
+};
+
+int fold_index_init(struct fold_index *ix, size_t capacity);
+void fold_index_free(struct fold_index *ix);
+/* Store entry at the empty slot pos found by a failed probe; may grow. */
+int fold_index_insert(struct fold_index *ix, size_t pos, uint32_t hash,
+		      uint32_t entry);
+
+/* 64-bit hash of a byte string (not cryptographic, well mixed). */
+uint64_t fold_hash(const void *data, size_t n);
+
+/* ---------------------------------------------------------------- names */
+
+typedef uint32_t fold_id;
+#define FOLD_NOID UINT32_MAX
+
+struct fold_name {
+	const char *str;	/* NUL-terminated (names may not contain NUL) */
+	uint32_t len;
+	uint32_t hash;
+};
+
+/* Interned frame names: each distinct string gets one id, 0, 1, 2 ... */
+struct fold_names {
+	struct fold_arena arena;
+	struct fold_name *v;
+	size_t n, cap;
+	struct fold_index ix;
+};
+
+int fold_names_init(struct fold_names *nm);
+void fold_names_free(struct fold_names *nm);
+/* The id of s[0..len), added if new; FOLD_NOID when out of memory. */
+fold_id fold_intern(struct fold_names *nm, const char *s, size_t len);
+/* The id of s[0..len) if present, else FOLD_NOID. */
+fold_id fold_names_find(const struct fold_names *nm, const char *s, size_t len);
+
+static inline const char *fold_name(const struct fold_names *nm, fold_id id)
+{
+	return nm->v[id].str;
+}
+
+static inline size_t fold_name_len(const struct fold_names *nm, fold_id id)
+{
+	return nm->v[id].len;
+}
+
+/* -------------------------------------------------------------- profile */
+
+/*
+ * A count is an unsigned 64-bit integer, or a double once any fractional
+ * count has been added (the whole profile then switches, so "1.5" read
+ * from a folded file is written back as "1.5").
+ */
+typedef union {
+	uint64_t u;
+	double f;
+} fold_count;
+
+#define FOLD_MAXCOLS 2
+
+/*
+ * Each stack is one record, so adding to a stack touches one place:
+ * { depth, index, counts[ncols], frames[depth] }, 8-byte aligned in
+ * fold_profile.recs.  Stack i's record is at recs + 8 * stacks[i].
+ */
+struct fold_srec {
+	uint32_t depth;
+	uint32_t index;
+	fold_count counts[];	/* then the frame ids */
+};
+
+struct fold_profile {
+	struct fold_names names;
+	int ncols;		/* 1, or 2 for differential profiles */
+	int fractional;		/* counts are doubles */
+	char *recs;		/* stack records */
+	size_t nrecs, caprecs;	/* bytes */
+	uint32_t *stacks;	/* record of each stack, in 8-byte units */
+	size_t nstacks, capstacks;
+	struct fold_index ix;	/* hash -> record */
+};
+
+int fold_profile_init(struct fold_profile *p, int ncols);
+void fold_profile_free(struct fold_profile *p);
+/* Change the number of columns; only while the profile is empty. */
+int fold_profile_set_ncols(struct fold_profile *p, int ncols);
+
+/*
+ * The index of the stack frames[0..depth) (root first), added with zero
+ * counts if new; -1 on failure.  A stack has at least one frame.
+ */
+long fold_stack_get(struct fold_profile *p, const fold_id *frames, size_t depth);
+/* Add v to column col of the stack; -1 with EOVERFLOW if the sum wraps. */
+int fold_add(struct fold_profile *p, const fold_id *frames, size_t depth,
+	     int col, uint64_t v);
+int fold_add_f(struct fold_profile *p, const fold_id *frames, size_t depth,
+	       int col, double v);
+/* Switch every count to double (done by fold_add_f; idempotent). */
+void fold_set_fractional(struct fold_profile *p);
+
+static inline struct fold_srec *fold_srec(const struct fold_profile *p,
+					  size_t i)
+{
+	return (struct fold_srec *)(void *)(p->recs + (size_t)p->stacks[i] * 8);
+}
+
+static inline const fold_id *fold_stack_frames(const struct fold_profile *p,
+					       size_t i, size_t *depth)
+{
+	const struct fold_srec *r = fold_srec(p, i);
+
+	*depth = r->depth;
+	return (const fold_id *)(const void *)(r->counts + p->ncols);
+}
+
+static inline fold_count fold_stack_count(const struct fold_profile *p,
+					  size_t i, int col)
+{
+	return fold_srec(p, i)->counts[col];
+}
+
+/* A count as a double, whichever representation the profile uses. */
+double fold_count_double(const struct fold_profile *p, fold_count c);
+int fold_count_is_zero(const struct fold_profile *p, fold_count c);
+
+/*
+ * Decimal text of a count: integers as digits, doubles in the shortest
+ * fixed-point form that reads back to the same value.  Returns the length;
+ * buf needs FOLD_COUNT_BUFSZ bytes.
+ */
+#define FOLD_COUNT_BUFSZ 352
+size_t fold_count_format(const struct fold_profile *p, fold_count c, char *buf);
+
+/*
+ * Compare stacks a and b as their folded strings ("f1;f2;...") would
+ * compare bytewise, without building the strings.
+ */
+int fold_stack_cmp(const struct fold_profile *p, size_t a, size_t b);
+/*
+ * The stack indexes ordered by folded string, in a malloc'd array the
+ * caller frees; NULL on failure (an empty profile gives a valid pointer).
+ */
+uint32_t *fold_sorted(const struct fold_profile *p);
+
+/*
+ * Add every stack of src to dst (which may have a different name table):
+ * column scol of src goes to column dcol of dst.
+ */
+int fold_merge(struct fold_profile *dst, int dcol,
+	       const struct fold_profile *src, int scol);
+
+/* ----------------------------------------------------------------- tree */
+
+/*
+ * The prefix tree of a profile: one node per distinct stack prefix.  Node 0
+ * is the root (all samples, name FOLD_NOID).  Children are kept in the order
+ * of the profile's folded strings, which is the order flamegraph.pl draws
+ * them left to right.  total counts every stack through the node, self only
+ * those ending at it.
+ */
+struct fold_node {
+	fold_id name;
+	uint32_t parent;
+	uint32_t first_child, next_sibling;	/* 0 = none (root is never a child) */
+	uint32_t depth;				/* root 0 */
+	double total[FOLD_MAXCOLS];
+	double self[FOLD_MAXCOLS];
+};
+
+struct fold_tree {
+	const struct fold_profile *prof;
+	struct fold_node *nodes;
+	size_t n, cap;
+	uint32_t maxdepth;
+};
+
+int fold_tree_build(struct fold_tree *t, const struct fold_profile *p);
+void fold_tree_free(struct fold_tree *t);
+
+/* ---------------------------------------------------------- diagnostics */
+
+/*
+ * Where readers report problems.  warn (optional) gets non-fatal messages
+ * already formatted as "FILE:LINE: text"; a fatal error leaves its message
+ * in err and makes the call return -1.
+ */
+struct fold_diag {
+	void (*warn)(void *arg, const char *msg);
+	void *arg;
+	char err[512];
+};
+
+void fold_diag_error(struct fold_diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void fold_diag_warn(struct fold_diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---------------------------------------------------------------- input */
+
+/*
+ * Buffered line input from a file or stdin, plain or gzip (detected from
+ * the magic bytes).  Lines come back without their LF and without a CR
+ * before it.  Input containing a NUL byte, or a line longer than max_line,
+ * is an error: text formats never contain them and a reader should not
+ * guess at binary data.
+ *
+ * At least FOLD_INPUT_SLACK bytes of readable memory follow every line, so
+ * parsers may load whole words across a line's end (and must ignore what
+ * they read there).
+ *
+ * A consumer that must keep earlier lines while it reads on (a perf sample
+ * spans many lines) pins the first of them: nothing from the pin onward is
+ * discarded, and fold_input_pinned() tells where the pinned bytes are now.
+ */
+struct fold_input {
+	const char *name;	/* for messages: the path, or "<stdin>" */
+	int fd;
+	int owned;		/* fd was opened here and is closed here */
+	int gz;			/* 1 while decompressing, 2 between members */
+	void *z;		/* z_stream */
+	unsigned char *zbuf;
+	size_t zcap;
+	int zdone;		/* compressed input exhausted */
+	char *buf;
+	size_t cap, pos, end;
+	size_t pin;		/* SIZE_MAX: nothing pinned */
+	/* newlines of the 64-byte block at mbase not yet returned, bit i for
+	   byte mbase + i; the next block to scan starts at scan */
+	uint64_t mask;
+	size_t mbase, scan;
+	size_t max_line;
+	uint64_t lineno;	/* of the line last returned */
+	uint64_t offset;	/* bytes (uncompressed) before buf[0] */
+	int eof;
+	int last_nl;		/* 0 once the last line, without LF, is returned */
+};
+
+struct fold_line {
+	char *s;
+	size_t len;
+};
+
+#define FOLD_MAX_LINE (512u * 1024u)
+#define FOLD_INPUT_SLACK 64
+
+/* path NULL or "-" reads stdin.  Returns -1 with a message in d. */
+int fold_input_open(struct fold_input *in, const char *path,
+		    struct fold_diag *d);
+/* Wrap an open descriptor (not closed by fold_input_close). */
+int fold_input_fd(struct fold_input *in, int fd, const char *name,
+		  struct fold_diag *d);
+void fold_input_close(struct fold_input *in);
+
+int fold_input_fill(struct fold_input *in, struct fold_line *ln,
+		    struct fold_diag *d);
+int fold_input_toolong(struct fold_input *in, struct fold_diag *d);
+
+/* Bit i set where p[i] is a newline, for i < n (at most 64). */
+static inline uint64_t fold_nl_mask(const char *p, size_t n)
+{
+	uint64_t m = 0;
+#ifdef __SSE2__
+	/* p has 64 readable bytes: the input buffer's slack covers the tail. */
+	const __m128i nl = _mm_set1_epi8('\n');
+	const __m128i *v = (const __m128i *)(const void *)p;
+	uint64_t a = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), nl));
+	uint64_t b = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), nl));
+	uint64_t c = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 2), nl));
+	uint64_t e = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 3), nl));
+
+	m = a | b << 16 | c << 32 | e << 48;
+	if (n < 64)
+		m &= ((uint64_t)1 << n) - 1;
+#else
+	size_t i;
+
+	for (i = 0; i < n && i < 64; i++)
+		if (p[i] == '\n')
+			m |= (uint64_t)1 << i;
+#endif
+	return m;
+}
+
+/*
+ * Next line: 1, 0 at end of input, -1 on error (message in d).  Newlines are
+ * found 64 bytes at a time through a bitmap, which beats a memchr() per
+ * short line.
+ */
+/* Return the line ending at the lowest newline in in->mask. */
+static inline int fold_input_take(struct fold_input *in, struct fold_line *ln,
+				  struct fold_diag *d)
+{
+	char *s = in->buf + in->pos;
+	char *nl = in->buf + in->mbase + __builtin_ctzll(in->mask);
+
+	in->mask &= in->mask - 1;
+	if ((size_t)(nl - s) > in->max_line)
+		return fold_input_toolong(in, d);
+	in->pos = (size_t)(nl - in->buf) + 1;
+	in->lineno++;
+	if (nl > s && nl[-1] == '\r')
+		nl--;
+	ln->s = s;
+	ln->len = (size_t)(nl - s);
+	return 1;
+}
+
+static inline int fold_input_line(struct fold_input *in, struct fold_line *ln,
+				  struct fold_diag *d)
+{
+	while (in->mask == 0) {
+		if (in->scan >= in->end)
+			return fold_input_fill(in, ln, d);
+		in->mbase = in->scan;
+		in->mask = fold_nl_mask(in->buf + in->scan, in->end - in->scan);
+		in->scan += 64;
+	}
+	return fold_input_take(in, ln, d);
+}
+
+static inline void fold_input_pin(struct fold_input *in, const char *p)
+{
+	in->pin = (size_t)(p - in->buf);
+}
+
+static inline void fold_input_unpin(struct fold_input *in)
+{
+	in->pin = SIZE_MAX;
+}
+
+static inline char *fold_input_pinned(const struct fold_input *in)
+{
+	return in->buf + in->pin;
+}
+
+/* --------------------------------------------------------------- folded */
+
+struct fold_read_opts {
+	int strict;		/* a malformed line is an error, not a warning */
+	int ncols;		/* 1, 2, or 0: decided by the first valid line */
+};
+
+/*
+ * Read folded stacks ("f1;f2;...;fn COUNT" or "... COUNT1 COUNT2", in any
+ * order) into p, summing duplicates.  Blank lines and lines starting with
+ * '#' are skipped.  A line whose column count differs from p->ncols is
+ * malformed.  When opts->ncols is 0 and p is still empty, the first valid
+ * line may switch p to two columns.
+ */
+int fold_read(struct fold_profile *p, struct fold_input *in,
+	      const struct fold_read_opts *opts, struct fold_diag *d);
+
+/* Write p as folded text, sorted by stack string; -1 with errno on error. */
+int fold_write(const struct fold_profile *p, int fd);
+
+#endif

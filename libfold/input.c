@@ -1,0 +1,346 @@
+/* input.c - buffered line input, plain or gzip, with diagnostics. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "fold.h"
+
+#define INPUT_CHUNK (512u << 10)
+#define INPUT_MAX_BUF (256u << 20)	/* pinned data plus one line */
+
+void fold_diag_error(struct fold_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->err, sizeof(d->err), fmt, ap);
+	va_end(ap);
+}
+
+void fold_diag_warn(struct fold_diag *d, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (d->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	d->warn(d->arg, msg);
+}
+
+static ssize_t read_raw(struct fold_input *in, void *dst, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(in->fd, dst, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Read until n bytes or end of file; the count read, or -1. */
+static ssize_t read_full(struct fold_input *in, unsigned char *dst, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read_raw(in, dst + got, n - got);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* Decompressed bytes into dst; 0 at the end of the last gzip member. */
+static ssize_t read_gz(struct fold_input *in, char *dst, size_t n,
+		       struct fold_diag *d)
+{
+	z_stream *z = in->z;
+
+	z->next_out = (unsigned char *)dst;
+	z->avail_out = (uInt)n;
+	while (z->avail_out == n) {
+		int rc;
+
+		if (z->avail_in == 0 && !in->zdone) {
+			ssize_t r = read_raw(in, in->zbuf, in->zcap);
+
+			if (r < 0) {
+				fold_diag_error(d, "%s: %s", in->name,
+						strerror(errno));
+				return -1;
+			}
+			if (r == 0)
+				in->zdone = 1;
+			z->next_in = in->zbuf;
+			z->avail_in = (uInt)r;
+		}
+		if (z->avail_in == 0 && in->zdone) {
+			if (in->gz == 2)	/* between members */
+				return 0;
+			fold_diag_error(d, "%s: truncated gzip data", in->name);
+			return -1;
+		}
+		if (in->gz == 2) {
+			/* Another member follows (concatenated .gz files). */
+			inflateReset(z);
+			in->gz = 1;
+		}
+		rc = inflate(z, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END) {
+			in->gz = 2;
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			fold_diag_error(d, "%s: corrupt gzip data at compressed "
+					"byte %lu: %s", in->name,
+					(unsigned long)z->total_in,
+					z->msg ? z->msg : "inflate error");
+			return -1;
+		}
+	}
+	return (ssize_t)(n - z->avail_out);
+}
+
+static uint64_t line_of(const struct fold_input *in, const char *p);
+
+static int start(struct fold_input *in, struct fold_diag *d)
+{
+	unsigned char head[8];
+	ssize_t n;
+	char *nul;
+
+	in->cap = INPUT_CHUNK;
+	/* Zeroed, slack included, so word loads past a line end are defined. */
+	in->buf = calloc(1, in->cap + FOLD_INPUT_SLACK);
+	if (in->buf == NULL) {
+		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
+		return -1;
+	}
+	n = read_full(in, head, sizeof(head));
+	if (n < 0) {
+		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
+		return -1;
+	}
+	if (n >= 8 && memcmp(head, "PERFILE2", 8) == 0) {
+		fold_diag_error(d, "%s: this is a perf.data file; convert it "
+				"with 'perf script' first", in->name);
+		return -1;
+	}
+	if ((n >= 6 && memcmp(head, "\xfd" "7zXZ\0", 6) == 0) ||
+	    (n >= 4 && memcmp(head, "\x28\xb5\x2f\xfd", 4) == 0) ||
+	    (n >= 3 && memcmp(head, "BZh", 3) == 0)) {
+		fold_diag_error(d, "%s: xz, zstd and bzip2 input is not "
+				"supported; decompress it first (gzip is)",
+				in->name);
+		return -1;
+	}
+	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+		z_stream *z = calloc(1, sizeof(*z));
+
+		in->zcap = INPUT_CHUNK;
+		in->zbuf = malloc(in->zcap);
+		if (z == NULL || in->zbuf == NULL ||
+		    inflateInit2(z, 16 + MAX_WBITS) != Z_OK) {
+			free(z);
+			fold_diag_error(d, "%s: cannot start gzip decoder",
+					in->name);
+			return -1;
+		}
+		memcpy(in->zbuf, head, (size_t)n);
+		z->next_in = in->zbuf;
+		z->avail_in = (uInt)n;
+		in->z = z;
+		in->gz = 1;
+		return 0;
+	}
+	memcpy(in->buf, head, (size_t)n);
+	in->end = (size_t)n;
+	nul = memchr(in->buf, 0, in->end);
+	if (nul != NULL) {
+		fold_diag_error(d, "%s:%llu: binary data (NUL byte at offset "
+				"%zu); expected text", in->name,
+				(unsigned long long)line_of(in, nul),
+				(size_t)(nul - in->buf));
+		return -1;
+	}
+	return 0;
+}
+
+int fold_input_fd(struct fold_input *in, int fd, const char *name,
+		  struct fold_diag *d)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = fd;
+	in->name = name;
+	in->pin = SIZE_MAX;
+	in->max_line = FOLD_MAX_LINE;
+	in->last_nl = 1;
+	if (start(in, d) != 0) {
+		fold_input_close(in);	/* not owned: the fd stays open */
+		return -1;
+	}
+	return 0;
+}
+
+int fold_input_open(struct fold_input *in, const char *path,
+		    struct fold_diag *d)
+{
+	int fd;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return fold_input_fd(in, STDIN_FILENO, "<stdin>", d);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		memset(in, 0, sizeof(*in));
+		in->fd = -1;
+		fold_diag_error(d, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fold_input_fd(in, fd, path, d) != 0) {
+		close(fd);
+		return -1;
+	}
+	in->owned = 1;
+	return 0;
+}
+
+void fold_input_close(struct fold_input *in)
+{
+	if (in->z != NULL) {
+		inflateEnd(in->z);
+		free(in->z);
+	}
+	free(in->zbuf);
+	free(in->buf);
+	if (in->owned)
+		close(in->fd);
+	in->owned = 0;
+	in->z = NULL;
+	in->zbuf = NULL;
+	in->buf = NULL;
+	in->fd = -1;
+}
+
+int fold_input_toolong(struct fold_input *in, struct fold_diag *d)
+{
+	fold_diag_error(d, "%s:%llu: line too long (more than %zu bytes)",
+			in->name, (unsigned long long)in->lineno + 1,
+			in->max_line);
+	return -1;
+}
+
+/* Line number of byte p (in buf), for messages about the current line. */
+static uint64_t line_of(const struct fold_input *in, const char *p)
+{
+	const char *s = in->buf + in->pos;
+	uint64_t n = in->lineno + 1;
+
+	while ((s = memchr(s, '\n', (size_t)(p - s))) != NULL) {
+		s++;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Called when every newline before in->end has been returned: compact,
+ * read more, and return the next line (or the last one, without LF).
+ */
+int fold_input_fill(struct fold_input *in, struct fold_line *ln,
+		    struct fold_diag *d)
+{
+	for (;;) {
+		size_t keep = in->pin < in->pos ? in->pin : in->pos;
+		ssize_t n;
+		char *nul;
+
+		if (keep > 0) {
+			memmove(in->buf, in->buf + keep, in->end - keep);
+			in->pos -= keep;
+			in->end -= keep;
+			if (in->pin != SIZE_MAX)
+				in->pin -= keep;
+			in->offset += keep;
+		}
+		/* New data is scanned from where the old data ended. */
+		in->scan = in->end;
+		in->mask = 0;
+		if (in->end - in->pos > in->max_line)
+			return fold_input_toolong(in, d);
+		if (in->eof) {
+			if (in->pos == in->end)
+				return 0;
+			/* A last line without LF. */
+			ln->s = in->buf + in->pos;
+			ln->len = in->end - in->pos;
+			if (ln->len > 0 && ln->s[ln->len - 1] == '\r')
+				ln->len--;
+			in->pos = in->end;
+			in->lineno++;
+			in->last_nl = 0;
+			return 1;
+		}
+		if (in->end == in->cap) {
+			size_t cap = in->cap * 2;
+			char *b;
+
+			if (cap > INPUT_MAX_BUF) {
+				fold_diag_error(d, "%s:%llu: record too large "
+						"(more than %u MiB)", in->name,
+						(unsigned long long)in->lineno + 1,
+						INPUT_MAX_BUF >> 20);
+				return -1;
+			}
+			b = realloc(in->buf, cap + FOLD_INPUT_SLACK);
+			if (b == NULL) {
+				fold_diag_error(d, "%s: %s", in->name,
+						strerror(errno));
+				return -1;
+			}
+			memset(b + in->cap, 0, cap - in->cap + FOLD_INPUT_SLACK);
+			in->buf = b;
+			in->cap = cap;
+		}
+		if (in->gz)
+			n = read_gz(in, in->buf + in->end, in->cap - in->end, d);
+		else
+			n = read_raw(in, in->buf + in->end, in->cap - in->end);
+		if (n < 0) {
+			if (!in->gz)
+				fold_diag_error(d, "%s: %s", in->name,
+						strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			in->eof = 1;
+			continue;
+		}
+		nul = memchr(in->buf + in->end, 0, (size_t)n);
+		if (nul != NULL) {
+			fold_diag_error(d, "%s:%llu: binary data (NUL byte at "
+					"offset %llu); expected text", in->name,
+					(unsigned long long)line_of(in, nul),
+					(unsigned long long)(in->offset +
+							     (size_t)(nul - in->buf)));
+			return -1;
+		}
+		in->end += (size_t)n;
+		while (in->mask == 0 && in->scan < in->end) {
+			in->mbase = in->scan;
+			in->mask = fold_nl_mask(in->buf + in->scan,
+						in->end - in->scan);
+			in->scan += 64;
+		}
+		if (in->mask != 0)
+			return fold_input_take(in, ln, d);
+	}
+}

@@ -1,0 +1,394 @@
+/* profile.c - the stack table: stacks of interned names and their counts. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fold.h"
+
+int fold_profile_init(struct fold_profile *p, int ncols)
+{
+	memset(p, 0, sizeof(*p));
+	if (ncols < 1 || ncols > FOLD_MAXCOLS) {
+		errno = EINVAL;
+		return -1;
+	}
+	p->ncols = ncols;
+	if (fold_names_init(&p->names) != 0)
+		return -1;
+	if (fold_index_init(&p->ix, 1024) != 0) {
+		fold_names_free(&p->names);
+		return -1;
+	}
+	return 0;
+}
+
+void fold_profile_free(struct fold_profile *p)
+{
+	fold_names_free(&p->names);
+	free(p->recs);
+	free(p->stacks);
+	fold_index_free(&p->ix);
+	memset(p, 0, sizeof(*p));
+}
+
+int fold_profile_set_ncols(struct fold_profile *p, int ncols)
+{
+	if (ncols < 1 || ncols > FOLD_MAXCOLS || p->nstacks != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	p->ncols = ncols;
+	return 0;
+}
+
+/* a[0..n) == b[0..n), two or four ids per compare. */
+static inline int same_frames(const fold_id *a, const fold_id *b, size_t n)
+{
+	const char *x = (const char *)a, *y = (const char *)b;
+	size_t bytes = n * sizeof(*a), i;
+	uint64_t u, v, d = 0;
+
+#ifdef __SSE2__
+	if (bytes >= 16) {
+		for (i = 0; i + 16 < bytes; i += 16)
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(
+				    _mm_loadu_si128((const __m128i *)(const void *)(x + i)),
+				    _mm_loadu_si128((const __m128i *)(const void *)(y + i)))) != 0xffff)
+				return 0;
+		return _mm_movemask_epi8(_mm_cmpeq_epi8(
+			       _mm_loadu_si128((const __m128i *)(const void *)(x + bytes - 16)),
+			       _mm_loadu_si128((const __m128i *)(const void *)(y + bytes - 16)))) ==
+		       0xffff;
+	}
+#endif
+	if (bytes >= 8) {
+		for (i = 0; i + 8 < bytes; i += 8) {
+			memcpy(&u, x + i, 8);
+			memcpy(&v, y + i, 8);
+			d |= u ^ v;
+		}
+		memcpy(&u, x + bytes - 8, 8);
+		memcpy(&v, y + bytes - 8, 8);
+		return (d | (u ^ v)) == 0;
+	}
+	return a[0] == b[0];	/* n == 1 */
+}
+
+static struct fold_srec *rec_at(const struct fold_profile *p, uint32_t off)
+{
+	return (struct fold_srec *)(void *)(p->recs + (size_t)off * 8);
+}
+
+/* The record of a stack, added with zero counts if new; NULL on failure. */
+static struct fold_srec *get(struct fold_profile *p, const fold_id *frames,
+			     size_t depth)
+{
+	size_t bytes = depth * sizeof(*frames), i, size;
+	uint32_t h = (uint32_t)(fold_hash(frames, bytes) >> 32), off;
+	struct fold_srec *r;
+	int c;
+
+	if (depth == 0 || depth > UINT32_MAX / 8) {
+		errno = EINVAL;
+		return NULL;
+	}
+	for (i = h & p->ix.mask;; i = (i + 1) & p->ix.mask) {
+		uint64_t e = p->ix.slot[i];
+
+		if (e == 0)
+			break;
+		if ((uint32_t)(e >> 32) != h)
+			continue;
+		r = rec_at(p, (uint32_t)e - 1);
+		if (r->depth == depth &&
+		    same_frames((const fold_id *)(const void *)(r->counts + p->ncols),
+				frames, depth))
+			return r;
+	}
+	size = sizeof(*r) + (size_t)p->ncols * sizeof(fold_count) + bytes;
+	size = (size + 7) & ~(size_t)7;
+	if (p->caprecs - p->nrecs < size) {
+		size_t cap = p->caprecs ? p->caprecs * 2 : 1 << 16;
+		char *v;
+
+		while (cap - p->nrecs < size)
+			cap *= 2;
+		if (cap / 8 >= UINT32_MAX - 1) {
+			errno = EOVERFLOW;
+			return NULL;
+		}
+		v = realloc(p->recs, cap);
+		if (v == NULL)
+			return NULL;
+		p->recs = v;
+		p->caprecs = cap;
+	}
+	if (p->nstacks == p->capstacks) {
+		size_t cap = p->capstacks ? p->capstacks * 2 : 1024;
+		uint32_t *v = realloc(p->stacks, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		p->stacks = v;
+		p->capstacks = cap;
+	}
+	off = (uint32_t)(p->nrecs / 8);
+	r = rec_at(p, off);
+	r->depth = (uint32_t)depth;
+	r->index = (uint32_t)p->nstacks;
+	for (c = 0; c < p->ncols; c++) {
+		if (p->fractional)
+			r->counts[c].f = 0;
+		else
+			r->counts[c].u = 0;
+	}
+	memcpy(r->counts + p->ncols, frames, bytes);
+	p->nrecs += size;
+	p->stacks[p->nstacks++] = off;
+	if (fold_index_insert(&p->ix, i, h, off) != 0)
+		return NULL;
+	return r;
+}
+
+long fold_stack_get(struct fold_profile *p, const fold_id *frames, size_t depth)
+{
+	struct fold_srec *r = get(p, frames, depth);
+
+	return r ? (long)r->index : -1;
+}
+
+void fold_set_fractional(struct fold_profile *p)
+{
+	size_t i;
+	int c;
+
+	if (p->fractional)
+		return;
+	for (i = 0; i < p->nstacks; i++) {
+		struct fold_srec *r = fold_srec(p, i);
+
+		for (c = 0; c < p->ncols; c++)
+			r->counts[c].f = (double)r->counts[c].u;
+	}
+	p->fractional = 1;
+}
+
+int fold_add(struct fold_profile *p, const fold_id *frames, size_t depth,
+	     int col, uint64_t v)
+{
+	struct fold_srec *r = get(p, frames, depth);
+	fold_count *c;
+
+	if (r == NULL)
+		return -1;
+	c = &r->counts[col];
+	if (p->fractional) {
+		c->f += (double)v;
+	} else if (__builtin_add_overflow(c->u, v, &c->u)) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	return 0;
+}
+
+int fold_add_f(struct fold_profile *p, const fold_id *frames, size_t depth,
+	       int col, double v)
+{
+	struct fold_srec *r = get(p, frames, depth);
+
+	if (r == NULL)
+		return -1;
+	fold_set_fractional(p);
+	r->counts[col].f += v;
+	return 0;
+}
+
+double fold_count_double(const struct fold_profile *p, fold_count c)
+{
+	return p->fractional ? c.f : (double)c.u;
+}
+
+int fold_count_is_zero(const struct fold_profile *p, fold_count c)
+{
+	return p->fractional ? c.f == 0 : c.u == 0;
+}
+
+static size_t format_u64(uint64_t v, char *buf)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
+size_t fold_count_format(const struct fold_profile *p, fold_count c, char *buf)
+{
+	double v = c.f;
+	int prec, n = 0;
+
+	if (!p->fractional)
+		return format_u64(c.u, buf);
+	/*
+	 * Folded counts have no exponent syntax, so print fixed-point with
+	 * the fewest decimals that read back to the same double.
+	 */
+	for (prec = 0; prec <= 40; prec++) {
+		n = snprintf(buf, FOLD_COUNT_BUFSZ, "%.*f", prec, v);
+		if (n < 0 || n >= FOLD_COUNT_BUFSZ) {
+			n = snprintf(buf, FOLD_COUNT_BUFSZ, "%.0f", v);
+			break;
+		}
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/*
+ * Walk a stack's folded string one byte at a time: *fi is the frame, *ci the
+ * byte within its name, and ci == len stands for the ';' after it.
+ */
+static int next_byte(const struct fold_profile *p, const fold_id *f, size_t n,
+		     size_t *fi, size_t *ci)
+{
+	for (;;) {
+		const struct fold_name *nm = &p->names.v[f[*fi]];
+
+		if (*ci < nm->len)
+			return (unsigned char)nm->str[(*ci)++];
+		if (*ci == nm->len) {
+			if (*fi + 1 >= n)
+				return -1;
+			(*ci)++;
+			return ';';
+		}
+		(*fi)++;
+		*ci = 0;
+	}
+}
+
+int fold_stack_cmp(const struct fold_profile *p, size_t a, size_t b)
+{
+	size_t na, nb, i = 0, fa_i, fb_i, ca, cb, la, lb, m;
+	const fold_id *fa = fold_stack_frames(p, a, &na);
+	const fold_id *fb = fold_stack_frames(p, b, &nb);
+	int r;
+
+	while (i < na && i < nb && fa[i] == fb[i])
+		i++;
+	if (i == na || i == nb)
+		return na < nb ? -1 : na > nb;
+	la = p->names.v[fa[i]].len;
+	lb = p->names.v[fb[i]].len;
+	m = la < lb ? la : lb;
+	r = memcmp(p->names.v[fa[i]].str, p->names.v[fb[i]].str, m);
+	if (r != 0)
+		return r;
+	/* One name is a prefix of the other: compare what follows bytewise. */
+	fa_i = fb_i = i;
+	ca = cb = m;
+	for (;;) {
+		int x = next_byte(p, fa, na, &fa_i, &ca);
+		int y = next_byte(p, fb, nb, &fb_i, &cb);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (x < 0)
+			return 0;
+	}
+}
+
+/* Bottom-up merge sort of stack indexes (stable, n log n, no recursion). */
+uint32_t *fold_sorted(const struct fold_profile *p)
+{
+	size_t n = p->nstacks, width, i;
+	uint32_t *a = malloc((n ? n : 1) * sizeof(*a));
+	uint32_t *b = malloc((n ? n : 1) * sizeof(*b));
+	uint32_t *t;
+
+	if (a == NULL || b == NULL) {
+		free(a);
+		free(b);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		a[i] = (uint32_t)i;
+	for (width = 1; width < n; width *= 2) {
+		for (i = 0; i < n; i += 2 * width) {
+			size_t lo = i, mid = i + width, hi = i + 2 * width;
+			size_t x, y, k = lo;
+
+			if (mid > n)
+				mid = n;
+			if (hi > n)
+				hi = n;
+			x = lo;
+			y = mid;
+			while (x < mid && y < hi)
+				b[k++] = fold_stack_cmp(p, a[y], a[x]) < 0 ?
+						 a[y++] : a[x++];
+			while (x < mid)
+				b[k++] = a[x++];
+			while (y < hi)
+				b[k++] = a[y++];
+		}
+		t = a;
+		a = b;
+		b = t;
+	}
+	free(b);
+	return a;
+}
+
+int fold_merge(struct fold_profile *dst, int dcol,
+	       const struct fold_profile *src, int scol)
+{
+	size_t nn = src->names.n, i, j, depth, maxdepth = 0;
+	fold_id *map = malloc((nn ? nn : 1) * sizeof(*map));
+	fold_id *buf = NULL;
+	int rc = -1;
+
+	if (map == NULL)
+		return -1;
+	for (i = 0; i < nn; i++)
+		map[i] = FOLD_NOID;
+	for (i = 0; i < src->nstacks; i++)
+		if (fold_srec(src, i)->depth > maxdepth)
+			maxdepth = fold_srec(src, i)->depth;
+	buf = malloc((maxdepth ? maxdepth : 1) * sizeof(*buf));
+	if (buf == NULL)
+		goto out;
+	for (i = 0; i < src->nstacks; i++) {
+		const fold_id *f = fold_stack_frames(src, i, &depth);
+		fold_count c = fold_stack_count(src, i, scol);
+
+		for (j = 0; j < depth; j++) {
+			if (map[f[j]] == FOLD_NOID) {
+				map[f[j]] = fold_intern(&dst->names,
+							fold_name(&src->names, f[j]),
+							fold_name_len(&src->names, f[j]));
+				if (map[f[j]] == FOLD_NOID)
+					goto out;
+			}
+			buf[j] = map[f[j]];
+		}
+		if (src->fractional) {
+			if (fold_add_f(dst, buf, depth, dcol, c.f) != 0)
+				goto out;
+		} else if (fold_add(dst, buf, depth, dcol, c.u) != 0) {
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(map);
+	free(buf);
+	return rc;
+}

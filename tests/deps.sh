@@ -1,0 +1,43 @@
+#!/bin/sh
+# deps.sh PURPOSE... - install the Debian packages fgkit needs, if missing.
+#
+# PURPOSE: build (compile the tools), test (run the tests and benchmarks),
+# fuzz (clang and libFuzzer).  Installs with apt-get when run as root;
+# otherwise prints the command to run.
+set -eu
+
+pkgs=
+for purpose in "$@"; do
+	case $purpose in
+	build) pkgs="$pkgs gcc make libc6-dev zlib1g-dev libdw-dev libelf-dev" ;;
+	test) pkgs="$pkgs binutils gzip xz-utils" ;;
+	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+	*) echo "deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;
+	esac
+done
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps.sh: not a Debian system; make sure these (or your" \
+	     "distribution's equivalents) are installed:$pkgs" >&2
+	exit 0
+fi
+
+missing=
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	     grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps.sh: missing Debian packages:$missing" >&2
+	echo "deps.sh: install them with: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "deps.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,362 @@
+#!/bin/bash
+# run.sh - fgkit's tests.  Prints PASS/FAIL per test and ends with
+# "N passed, N failed"; exits non-zero if anything failed.
+#
+# Every test runs against each build variant in FG_VARIANTS (default: the
+# normal build, then the AddressSanitizer/UBSan build if it exists).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+export LC_ALL=C
+
+VARIANTS=${FG_VARIANTS:-"bin build/asan/bin"}
+TD=testdata
+T=$(mktemp -d "${TMPDIR:-/tmp}/fgkit-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+pass=0
+fail=0
+tag=""
+
+ok() { echo "PASS $tag$1"; pass=$((pass + 1)); }
+bad() {
+	echo "FAIL $tag$1"
+	shift
+	for l in "$@"; do echo "    $l"; done
+	fail=$((fail + 1))
+}
+
+# same NAME EXPECTED_FILE ACTUAL_FILE
+same() {
+	if cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		bad "$1" "$(diff "$2" "$3" | head -6)"
+	fi
+}
+
+# expect_status NAME STATUS STDERR_PATTERN -- CMD...: exit status and a
+# one-line message matching the pattern
+expect_error() {
+	local name=$1 want=$2 pat=$3 st
+	shift 4
+	"$@" > "$T/out" 2> "$T/err"
+	st=$?
+	if [ "$st" -ne "$want" ]; then
+		bad "$name" "exit status $st, want $want" "$(head -3 "$T/err")"
+	elif ! grep -Eq -- "$pat" "$T/err"; then
+		bad "$name" "stderr does not match /$pat/:" "$(head -3 "$T/err")"
+	elif [ "$(wc -l < "$T/err")" -gt 1 ] && [ "$want" -ne 2 ]; then
+		bad "$name" "more than one line on stderr:" "$(head -3 "$T/err")"
+	elif grep -q 'AddressSanitizer\|runtime error' "$T/err"; then
+		bad "$name" "sanitizer report" "$(head -3 "$T/err")"
+	else
+		ok "$name"
+	fi
+}
+
+# The input up to its last blank line (stackcollapse-perf.pl drops a last
+# sample that no blank line closes; see testdata/README.md).
+upto_last_blank() {
+	awk '{ l[NR] = $0 } /^$/ { last = NR } END { for (i = 1; i <= last; i++) print l[i] }'
+}
+
+# ------------------------------------------------------------------ tests
+
+test_unit() {
+	local unit=$1 line
+	if [ ! -x "$unit" ]; then
+		bad "unit" "$unit is missing"
+		return
+	fi
+	"$unit" > "$T/unit.out" 2>&1
+	while read -r line; do
+		case $line in
+		PASS\ *) ok "${line#PASS }" ;;
+		FAIL\ *) bad "${line#FAIL }" ;;
+		*) bad "unit output" "$line" ;;
+		esac
+	done < "$T/unit.out"
+}
+
+# Every perf case of the conformance corpus, every option set.
+test_corpus() {
+	local case input opt exp o
+	while IFS=$'\t' read -r case input opt exp; do
+		[ "$case" = case ] && continue
+		o=
+		[ "$opt" != default ] && o=--$opt
+		gzip -dc "$TD/perf/$input" | upto_last_blank > "$T/in"
+		gzip -dc "$TD/perf/$exp" > "$T/exp"
+		"$FG" perf -q $o "$T/in" > "$T/out" 2> "$T/err"
+		same "corpus/$case/$opt" "$T/exp" "$T/out"
+	done < "$TD/perf/collapse.tsv"
+}
+
+# The same cases through stdin, and straight from the .gz files.
+test_input_paths() {
+	local f=$TD/perf/recorded/system-wide-kernel
+	gzip -dc "$f.all.folded.gz" > "$T/exp"
+	gzip -dc "$f.perf.txt.gz" | "$FG" perf --all > "$T/out" 2> "$T/err"
+	same "input/stdin" "$T/exp" "$T/out"
+	"$FG" perf --all "$f.perf.txt.gz" > "$T/out" 2> "$T/err"
+	same "input/gzip-file" "$T/exp" "$T/out"
+	gzip -dc "$f.perf.txt.gz" | gzip -1 | "$FG" perf --all > "$T/out" 2> "$T/err"
+	same "input/gzip-stdin" "$T/exp" "$T/out"
+	gzip -dc "$f.perf.txt.gz" > "$T/a"
+	gzip -dc "$f.perf.txt.gz" > "$T/b"
+	"$FG" perf --all "$T/a" "$T/b" > "$T/out" 2> "$T/err"
+	awk '{ n = $NF; sub(/ [0-9]+$/, ""); print $0, 2 * n }' "$T/exp" > "$T/exp2"
+	same "input/two-files-merged" "$T/exp2" "$T/out"
+}
+
+# Inputs whose last sample has no closing blank line: it is kept.
+test_last_sample() {
+	local case input opt exp n=0
+	while IFS=$'\t' read -r case input opt exp; do
+		[ "$opt" = default ] || continue
+		gzip -dc "$TD/perf/$input" > "$T/in"
+		[ -z "$(tail -c 1 "$T/in" | tr -d '\n')" ] && [ "$(tail -c 2 "$T/in" | od -An -c | tr -d ' ')" = '\n\n' ] && continue
+		n=$((n + 1))
+		upto_last_blank < "$T/in" > "$T/cut"
+		{ cat "$T/in"; echo; } > "$T/closed"
+		"$FG" perf -q "$T/in" > "$T/full" 2> /dev/null
+		"$FG" perf -q "$T/closed" > "$T/want" 2> /dev/null
+		"$FG" perf -q "$T/cut" > "$T/without" 2> /dev/null
+		if cmp -s "$T/full" "$T/want" && ! cmp -s "$T/full" "$T/without"; then
+			ok "last-sample/$case"
+		else
+			bad "last-sample/$case" "the unterminated last sample is not counted"
+		fi
+	done < "$TD/perf/collapse.tsv"
+	[ "$n" -gt 0 ] || bad "last-sample" "no unterminated input found in the corpus"
+}
+
+# Edge cases and the reference's parsing bugs (testdata/README.md).
+test_examples() {
+	local e=$TD/perf/examples opt
+	for opt in default pid tid kernel jit all addrs; do
+		local o=
+		[ "$opt" != default ] && o=--$opt
+		"$FG" perf $o "$e/crafted.txt" > "$T/out" 2> "$T/err"
+		same "examples/crafted/$opt" "$e/crafted.$opt.folded" "$T/out"
+	done
+	"$FG" perf -q "$e/multi-event.txt.gz" > "$T/out" 2> "$T/err"
+	same "examples/multi-event/default" "$e/multi-event.default.folded" "$T/out"
+	"$FG" perf "$e/multi-event.txt.gz" > /dev/null 2> "$T/err"
+	if grep -q 'keeping only "cpu-clock:u".*skipping "task-clock"' "$T/err"; then
+		ok "examples/multi-event/warning"
+	else
+		bad "examples/multi-event/warning" "$(cat "$T/err")"
+	fi
+	"$FG" perf --event-filter=task-clock "$e/multi-event.txt.gz" > "$T/out" 2> "$T/err"
+	same "examples/multi-event/task-clock" "$e/multi-event.task-clock.folded" "$T/out"
+	"$FG" perf --event-filter=cpu-clock:u "$e/multi-event.txt.gz" > "$T/out" 2> "$T/err"
+	same "examples/multi-event/cpu-clock:u" "$e/multi-event.cpu-clock_u.folded" "$T/out"
+	"$FG" perf --event-filter=cpu-clock "$e/multi-event.txt.gz" > "$T/out" 2> "$T/err"
+	same "examples/multi-event/cpu-clock-modifiers" "$e/multi-event.cpu-clock.folded" "$T/out"
+	"$FG" perf --event-filter=instructions "$e/multi-event.txt.gz" > "$T/out" 2> "$T/err"
+	if [ ! -s "$T/out" ] && grep -q 'no samples left' "$T/err"; then
+		ok "examples/multi-event/no-match-warns"
+	else
+		bad "examples/multi-event/no-match-warns" "$(cat "$T/err")"
+	fi
+	"$FG" perf --srcline "$e/fp-srcline.txt" > "$T/out" 2> "$T/err"
+	same "examples/fp-srcline" "$e/fp-srcline.srcline.folded" "$T/out"
+	"$FG" perf --kernel "$e/vdso.txt" > "$T/out" 2> "$T/err"
+	same "examples/vdso" "$e/vdso.kernel.folded" "$T/out"
+	"$FG" perf "$e/dwarf-inlined.txt" > "$T/out" 2> "$T/err"
+	same "examples/dwarf-inlined" "$e/dwarf-inlined.default.folded" "$T/out"
+	# the reference's bugs, fixed
+	"$FG" perf --tid "$e/comm.txt" > "$T/out" 2> "$T/err"
+	same "fixed/comm-with-number" "$e/comm.tid.folded" "$T/out"
+	"$FG" perf "$e/noeol.txt" > "$T/out" 2> "$T/err"
+	same "fixed/last-sample-without-blank-line" "$e/noeol.default.folded" "$T/out"
+	"$FG" perf --pid "$e/onechar.txt" > "$T/out" 2> "$T/err"
+	same "fixed/one-character-comm" "$e/onechar.pid.folded" "$T/out"
+	"$FG" perf "$e/crlf.txt" > "$T/out" 2> "$T/err"
+	same "fixed/crlf" "$e/crlf.default.folded" "$T/out"
+	"$FG" perf "$e/no-callchain.txt.gz" > "$T/out" 2> "$T/err"
+	same "fixed/one-line-samples" "$e/no-callchain.default.folded" "$T/out"
+	"$FG" perf --srcline "$e/dwarf-inlined-srcline.txt" > "$T/out" 2> "$T/err"
+	same "fixed/srcline-with-inlined" "$e/dwarf-inlined-srcline.srcline.folded" "$T/out"
+	# srcline lines are recognised even without --srcline: no warnings
+	gzip -dc "$TD/perf/recorded/c-inline-srcline.perf.txt.gz" | "$FG" perf > /dev/null 2> "$T/err"
+	if [ ! -s "$T/err" ]; then
+		ok "fixed/srcline-lines-not-warned"
+	else
+		bad "fixed/srcline-lines-not-warned" "$(head -2 "$T/err")"
+	fi
+}
+
+# Options beyond stackcollapse-perf.pl's.
+test_options() {
+	local in=$T/opt.perf
+	printf '%s\n' \
+		'app 10 1.000000:          5 cpu-clock: ' \
+		$'\t1 d (/bin/app)' $'\t2 c (/bin/app)' $'\t3 b (/bin/app)' \
+		$'\t4 a (/bin/app)' $'\t5 main (/bin/app)' '' \
+		'swapper 0 2.000000:          7 cpu-clock: ' \
+		$'\tffffffff81000001 pv_native_safe_halt+0x1 ([kernel.kallsyms])' \
+		$'\tffffffff81000002 default_idle+0x2 ([kernel.kallsyms])' \
+		$'\tffffffff81000003 do_idle+0x3 ([kernel.kallsyms])' '' \
+		'swapper 0 3.000000:          2 cpu-clock: ' \
+		$'\tffffffff81000004 net_rx_action+0x4 ([kernel.kallsyms])' \
+		$'\tffffffff81000003 do_idle+0x3 ([kernel.kallsyms])' '' > "$in"
+	"$FG" perf --no-comm "$in" > "$T/out"
+	printf '%s\n' 'do_idle;default_idle;pv_native_safe_halt 7' \
+		'do_idle;net_rx_action 2' 'main;a;b;c;d 5' > "$T/exp"
+	same "options/no-comm" "$T/exp" "$T/out"
+	"$FG" perf --no-idle "$in" > "$T/out"
+	printf '%s\n' 'app;main;a;b;c;d 5' 'swapper;do_idle;net_rx_action 2' > "$T/exp"
+	same "options/no-idle" "$T/exp" "$T/out"
+	"$FG" perf --no-idle --kernel "$in" > "$T/out"
+	printf '%s\n' 'app;main;a;b;c;d 5' 'swapper;do_idle_[k];net_rx_action_[k] 2' > "$T/exp"
+	same "options/no-idle-annotated" "$T/exp" "$T/out"
+	"$FG" perf --skip-after='^(b|c)$' "$in" > "$T/out"
+	printf '%s\n' 'app;c;d 5' 'swapper;do_idle;default_idle;pv_native_safe_halt 7' \
+		'swapper;do_idle;net_rx_action 2' > "$T/exp"
+	same "options/skip-after" "$T/exp" "$T/out"
+	"$FG" perf --idle -o "$T/o.folded" "$in" > "$T/out"
+	if [ ! -s "$T/out" ] && [ "$(wc -l < "$T/o.folded")" -eq 3 ]; then
+		ok "options/output-file"
+	else
+		bad "options/output-file"
+	fi
+}
+
+# --inline/--context against addr2line -i on a freshly built binary.
+test_inline() {
+	local bin=$T/inlined start size addr a2l want ctx
+	if ! command -v cc > /dev/null || ! command -v addr2line > /dev/null ||
+	   ! cc -O2 -g -o "$bin" "$TD/src/inlined.c" 2> /dev/null; then
+		bad "inline" "cannot build testdata/src/inlined.c (cc, addr2line?)"
+		return
+	fi
+	read -r start size < <(nm -S "$bin" | awk '$4 == "outer" { print $1, $2 }')
+	# the first address of outer() that addr2line sees three functions deep
+	a2l=$(addr2line -a -i -f -s -e "$bin" $(for ((i = 0; i < 0x$size; i++)); do
+		printf '%x ' $((0x$start + i)); done) |
+		awk '/^0x/ { if (n >= 6) { print a, f; exit } a = $1; n = 0; f = ""; next }
+		     { n++; sub(/ \(discriminator [0-9]+\)/, ""); f = f " " $0 }')
+	if [ -z "$a2l" ]; then
+		bad "inline" "addr2line found no inlined code in outer()"
+		return
+	fi
+	set -- $a2l
+	addr=$((16#${1#0x}))
+	# addr2line: innermost first, name then file:line; folded: outermost first
+	want="inlined;$6;$4;$2 1"
+	ctx="inlined;$6:$7;$4:$5;$2:$3 1"
+	printf 'inlined 100  1.000000:          1 cpu-clock: \n\t%16x outer+0x%x (%s)\n\n' \
+		"$addr" $((addr - 0x$start)) "$bin" > "$T/inl.perf"
+	echo "$want" > "$T/exp"
+	"$FG" perf --inline "$T/inl.perf" > "$T/out" 2> "$T/err"
+	same "inline/chain" "$T/exp" "$T/out"
+	echo "$ctx" > "$T/exp"
+	"$FG" perf --inline --context "$T/inl.perf" > "$T/out" 2> "$T/err"
+	same "inline/context" "$T/exp" "$T/out"
+	# without DWARF (stripped, or gone) the frame stays as perf named it
+	sed "s|$bin|$T/missing|" "$T/inl.perf" > "$T/gone.perf"
+	echo "inlined;outer 1" > "$T/exp"
+	"$FG" perf --inline "$T/gone.perf" > "$T/out" 2> "$T/err"
+	same "inline/no-binary" "$T/exp" "$T/out"
+}
+
+test_errors() {
+	local in=$TD/perf/recorded/c-callstruct.perf.txt.gz
+	expect_error "errors/missing-file" 1 '^fg-collapse: /nonexistent/p.txt: No such file' -- \
+		"$FG" perf /nonexistent/p.txt
+	expect_error "errors/directory" 1 '^fg-collapse: testdata: Is a directory' -- \
+		"$FG" perf testdata
+	head -c 65536 /dev/urandom > "$T/garbage"
+	printf 'x' | cat - "$T/garbage" > "$T/garbage2"
+	expect_error "errors/binary-garbage" 1 '^fg-collapse: .*garbage2:[0-9]+: binary data' -- \
+		"$FG" perf "$T/garbage2"
+	expect_error "errors/perf.data" 1 'perf.data file; convert it' -- \
+		"$FG" perf /dev/stdin < <(printf 'PERFILE2\x10\x00\x00\x00')
+	gzip -dc "$in" | head -c 200000 > "$T/cut"
+	expect_error "errors/truncated-input" 1 '^fg-collapse: .*cut:[0-9]+: truncated input' -- \
+		"$FG" perf "$T/cut"
+	head -c 9000 "$in" > "$T/cut.gz"
+	expect_error "errors/truncated-gzip" 1 '^fg-collapse: .*cut.gz: truncated gzip data' -- \
+		"$FG" perf "$T/cut.gz"
+	{ gzip -dc "$in" | head -20; head -c 1048576 /dev/zero | tr '\0' 'a'; echo; } > "$T/long"
+	expect_error "errors/line-of-1MB" 1 '^fg-collapse: .*long:21: line too long' -- \
+		"$FG" perf "$T/long"
+	printf 'hello world\nthis is not perf output\n' > "$T/text"
+	expect_error "errors/not-perf-script" 1 'text:1: not perf script output' -- \
+		"$FG" perf "$T/text"
+	{ gzip -dc "$in" | head -30; echo 'what is this'; gzip -dc "$in" | sed -n 31,60p; } > "$T/odd"
+	expect_error "errors/strict" 1 '^fg-collapse: .*odd:31: unrecognized line' -- \
+		"$FG" perf --strict "$T/odd"
+	"$FG" perf "$T/odd" > "$T/out" 2> "$T/err"
+	if [ -s "$T/out" ] && grep -q 'odd:31: unrecognized line' "$T/err"; then
+		ok "errors/unrecognized-warns"
+	else
+		bad "errors/unrecognized-warns" "$(head -2 "$T/err")"
+	fi
+	expect_error "usage/no-format" 2 'which input format' -- "$FG"
+	expect_error "usage/unknown-format" 2 "unknown input format 'jstack'" -- "$FG" jstack
+	expect_error "usage/unknown-option" 2 'Try .fg-collapse --help' -- "$FG" perf --bogus
+	expect_error "usage/context-needs-inline" 2 'context needs --inline' -- "$FG" perf --context
+	expect_error "usage/bad-regex" 2 'skip-after' -- "$FG" perf '--skip-after=(' /dev/null
+	"$FG" --help > "$T/out" 2>&1 && grep -q -- '--event-filter' "$T/out" &&
+		ok "usage/help" || bad "usage/help"
+	# -o: whole or not at all
+	echo "old content" > "$T/keep.folded"
+	"$FG" perf -o "$T/keep.folded" "$T/cut" 2> /dev/null
+	if [ "$(cat "$T/keep.folded")" = "old content" ] &&
+	   [ -z "$(ls "$T" | grep 'keep.folded.tmp')" ]; then
+		ok "errors/output-untouched-on-error"
+	else
+		bad "errors/output-untouched-on-error"
+	fi
+	"$FG" perf -o "$T/new.folded" "$in" 2> /dev/null
+	gzip -dc "$TD/perf/recorded/c-callstruct.default.folded.gz" > "$T/exp"
+	same "errors/output-written-whole" "$T/exp" "$T/new.folded"
+	expect_error "errors/output-dir-missing" 1 'cannot create output' -- \
+		"$FG" perf -o /nonexistent/dir/x.folded "$in"
+}
+
+test_folded() {
+	local f=$TD/perf/recorded/node-jit.tid.folded.gz
+	gzip -dc "$f" > "$T/exp"
+	"$FG" folded "$f" > "$T/out" 2> "$T/err"
+	same "folded/roundtrip" "$T/exp" "$T/out"
+	gzip -dc "$f" | awk 'NR % 2' > "$T/odd"
+	gzip -dc "$f" | awk '!(NR % 2)' | sort -r > "$T/even"
+	"$FG" folded "$T/even" "$T/odd" > "$T/out" 2> "$T/err"
+	same "folded/merge-any-order" "$T/exp" "$T/out"
+	printf 'a;b 1.5\r\na;b 2\n\n# comment\na 0.25\n' > "$T/frac"
+	printf 'a 0.25\na;b 3.5\n' > "$T/exp"
+	"$FG" folded "$T/frac" > "$T/out" 2> "$T/err"
+	same "folded/fractional-crlf" "$T/exp" "$T/out"
+	printf 'a;b 1\nbroken\na;b 2\n' > "$T/broken"
+	expect_error "folded/strict" 1 'broken:2: malformed line' -- "$FG" folded --strict "$T/broken"
+}
+
+for v in $VARIANTS; do
+	FG=$v/fg-collapse
+	if [ ! -x "$FG" ]; then
+		[ "$v" = bin ] && bad "build" "$FG is missing; run make"
+		continue
+	fi
+	case $v in
+	bin) tag=""; unit=build/tests/unit_fold ;;
+	*) tag="asan:"; unit=build/asan/tests/unit_fold ;;
+	esac
+	test_unit "$unit"
+	test_corpus
+	test_input_paths
+	test_last_sample
+	test_examples
+	test_options
+	test_inline
+	test_errors
+	test_folded
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,57 @@
+#!/bin/sh
+# bench.sh - what `make bench` prints: input throughput (MiB/s) and peak
+# RSS of each filter on large generated inputs, best and median of several
+# runs on a warm page cache, one core (the tools are single-threaded).
+set -eu
+cd "$(dirname "$0")/.."
+B=build/bench
+M=build/tests/measure
+RUNS=${RUNS:-5}
+mkdir -p $B
+
+if [ ! -s $B/base.perf ]; then
+	echo "unpacking testdata/bench/base.perf.xz (a real 25 s system-wide recording)"
+	xz -dc testdata/bench/base.perf.xz > $B/base.perf.tmp
+	mv $B/base.perf.tmp $B/base.perf
+fi
+if [ ! -s $B/big.perf ]; then
+	echo "generating $B/big.perf: 4 copies with shifted pids"
+	${CC:-cc} -O2 -o $B/bench_gen tests/bench_gen.c
+	$B/bench_gen 4 < $B/base.perf > $B/big.perf.tmp
+	mv $B/big.perf.tmp $B/big.perf
+fi
+if [ ! -s $B/big.folded ] || [ $B/big.folded -ot bin/fg-collapse ]; then
+	# a large folded file: every thread of every copy distinct
+	bin/fg-collapse perf --tid --all -o $B/big.folded $B/big.perf
+fi
+
+mib() { awk -v b="$(wc -c < "$1")" 'BEGIN { printf "%.0f", b / 1048576 }'; }
+
+# row LABEL INPUT CMD...: one line of the table (BYTES, if set, is the
+# uncompressed size the MiB/s are counted on)
+row() {
+	label=$1 input=$2
+	shift 2
+	cat "$input" > /dev/null	# warm the page cache
+	set -- $($M -n "$RUNS" -i "$input" ${BYTES:+-b "$BYTES"} -- "$@")
+	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB\n' \
+		"$label" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')"
+	eval "rss_$(echo "$label" | tr -c 'a-zA-Z0-9\n' _)=$5"
+}
+
+echo
+echo "fgkit bench: $(mib $B/big.perf) MiB perf script input ($B/big.perf), best of $RUNS runs"
+echo "(stackcollapse-perf.pl does about 22 MiB/s on this machine kind, inferno publishes ~190 MiB/s a core)"
+echo
+row "fg-collapse perf" $B/big.perf bin/fg-collapse perf
+row "fg-collapse perf --tid --all" $B/big.perf bin/fg-collapse perf --tid --all
+row "fg-collapse perf (1/4 of the input)" $B/base.perf bin/fg-collapse perf
+gzip -1 -c $B/base.perf > $B/base.perf.gz
+BYTES=$(wc -c < $B/base.perf) row "fg-collapse perf, gzip input (1/4)" $B/base.perf.gz bin/fg-collapse perf
+row "fg-collapse folded (read+write)" $B/big.folded bin/fg-collapse folded
+echo
+awk -v a="$rss_fg_collapse_perf" -v b="$rss_fg_collapse_perf__1_4_of_the_input_" 'BEGIN {
+	printf "peak RSS, 4x input against 1x: %+.1f%% (distinct stacks are the same)\n",
+	       100 * (a - b) / b }'
+echo "folded file: $(mib $B/big.folded) MiB, $(wc -l < $B/big.folded) stacks;" \
+     "gzip MiB/s are of the uncompressed text"

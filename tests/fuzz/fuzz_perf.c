@@ -1,0 +1,62 @@
+/*
+ * fuzz_perf - libFuzzer target for the perf script reader and the folding
+ * rules.  The first byte picks the options; the rest is the input.
+ *
+ *   make fuzz && build/fuzz/fuzz_perf -max_total_time=60 tests/fuzz/corpus/perf
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "perf_fold.h"
+#include "perf_script.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct perf_fold_opts o = { 0 };
+	struct perf_parse_opts po = { 0 };
+	struct perf_parse_stats st;
+	struct fold_diag d = { 0 };
+	struct fold_profile p;
+	struct fold_input in;
+	struct perf_fold *pf;
+	unsigned char opt;
+	int fd, out;
+
+	if (size == 0)
+		return 0;
+	opt = data[0];
+	o.pid = opt & 1;
+	o.tid = opt & 2;
+	o.kernel = opt & 4;
+	o.jit = opt & 8;
+	o.addrs = opt & 16;
+	o.srcline = opt & 32;
+	o.no_comm = opt & 64;
+	o.no_idle = opt & 128;
+	fd = memfd_create("fuzz", 0);
+	if (fd < 0 || write(fd, data + 1, size - 1) != (ssize_t)(size - 1) ||
+	    lseek(fd, 0, SEEK_SET) != 0 || fold_input_fd(&in, fd, "fuzz", &d) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	in.owned = 1;
+	if (fold_profile_init(&p, 1) == 0) {
+		pf = perf_fold_new(&p, &o, &d);
+		if (pf != NULL) {
+			if (perf_script_parse(&in, &po, perf_fold_sample, pf, &st, &d) == 0) {
+				out = open("/dev/null", O_WRONLY);
+				fold_write(&p, out);
+				close(out);
+			}
+			perf_fold_free(pf);
+		}
+		fold_profile_free(&p);
+	}
+	fold_input_close(&in);
+	return 0;
+}

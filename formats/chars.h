@@ -137,13 +137,6 @@ static inline unsigned v16_hexlow(const char *p)
 
 	return (unsigned)_mm_movemask_epi8(_mm_or_si128(isd, isa));
 }
-
-/* The 16 bytes at a and b are equal. */
-static inline int v16_same(const char *a, const char *b)
-{
-	return _mm_movemask_epi8(_mm_cmpeq_epi8(v16_load(a), v16_load(b))) ==
-	       0xffff;
-}
 #endif
 
 #endif

@@ -564,51 +564,6 @@ static inline const char *rec_key(const struct crec *r)
 	return (const char *)(r->ids + r->nids);
 }
 
-/*
- * memcmp() == 0 for short strings, without the call: whole words, then
- * one overlapping word (or two halves) for the tail, so the only
- * data-dependent branch is the loop.
- */
-static inline int same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y, d = 0;
-	uint32_t u, v;
-
-#ifdef __SSE2__
-	if (n >= 16) {
-		size_t i;
-
-		for (i = 0; i + 16 < n; i += 16)
-			if (!v16_same(a + i, b + i))
-				return 0;
-		return v16_same(a + n - 16, b + n - 16);
-	}
-#endif
-	if (n >= 8) {
-		size_t i;
-
-		for (i = 0; i + 8 < n; i += 8) {
-			memcpy(&x, a + i, 8);
-			memcpy(&y, b + i, 8);
-			d |= x ^ y;
-		}
-		memcpy(&x, a + n - 8, 8);
-		memcpy(&y, b + n - 8, 8);
-		return (d | (x ^ y)) == 0;
-	}
-	if (n >= 4) {
-		memcpy(&u, a, 4);
-		memcpy(&v, b, 4);
-		d = u ^ v;
-		memcpy(&u, a + n - 4, 4);
-		memcpy(&v, b + n - 4, 4);
-		return (d | (u ^ v)) == 0;
-	}
-	if (n > 0)
-		return ((a[0] ^ b[0]) | (a[n >> 1] ^ b[n >> 1]) | (a[n - 1] ^ b[n - 1])) == 0;
-	return 1;
-}
-
 static inline uint64_t key_hash(const char *a, uint32_t alen, const char *b,
 				uint32_t blen, uint32_t flags)
 {
@@ -791,9 +746,9 @@ static int matches(const struct perf_fold *pf, uint32_t off,
 
 	return r->alen == k->alen && r->blen == k->blen &&
 	       r->srclen == k->srclen && r->flags == k->flags &&
-	       same(key, k->a, k->alen) &&
-	       same(key + k->alen, k->b, k->blen) &&
-	       same(key + k->alen + k->blen, k->src, k->srclen);
+	       fold_same_bytes(key, k->a, k->alen) &&
+	       fold_same_bytes(key + k->alen, k->b, k->blen) &&
+	       fold_same_bytes(key + k->alen + k->blen, k->src, k->srclen);
 }
 
 /* The record of a frame line, built and added on first sight. */
@@ -888,8 +843,8 @@ frame_fast(const struct perf_fold *pf, const char *s,
 			continue;
 		r = rec(pf, (uint32_t)sl - 1);
 		if (r->alen == alen && r->blen == blen && r->flags == flags &&
-		    r->srclen == 0 && same(rec_key(r), start, alen) &&
-		    same(rec_key(r) + alen, p + 1, blen))
+		    r->srclen == 0 && fold_same_bytes(rec_key(r), start, alen) &&
+		    fold_same_bytes(rec_key(r) + alen, p + 1, blen))
 			return (uint32_t)sl - 1;
 	}
 }

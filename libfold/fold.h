@@ -64,6 +64,55 @@ int fold_index_insert(struct fold_index *ix, size_t pos, uint32_t hash,
 /* 64-bit hash of a byte string (not cryptographic, well mixed). */
 uint64_t fold_hash(const void *data, size_t n);
 
+/*
+ * memcmp(a, b, n) == 0 for the short keys of hash tables, inline: whole
+ * 16- or 8-byte blocks, then one overlapping block for the tail, so the only
+ * data-dependent branch is the loop.
+ */
+static inline int fold_same_bytes(const void *a, const void *b, size_t n)
+{
+	const char *x = (const char *)a, *y = (const char *)b;
+	uint64_t u, v, d = 0;
+	uint32_t p, q;
+	size_t i;
+
+#ifdef __SSE2__
+	if (n >= 16) {
+		for (i = 0; i + 16 < n; i += 16)
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(
+				    _mm_loadu_si128((const __m128i *)(const void *)(x + i)),
+				    _mm_loadu_si128((const __m128i *)(const void *)(y + i)))) != 0xffff)
+				return 0;
+		return _mm_movemask_epi8(_mm_cmpeq_epi8(
+			       _mm_loadu_si128((const __m128i *)(const void *)(x + n - 16)),
+			       _mm_loadu_si128((const __m128i *)(const void *)(y + n - 16)))) ==
+		       0xffff;
+	}
+#endif
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&u, x + i, 8);
+			memcpy(&v, y + i, 8);
+			d |= u ^ v;
+		}
+		memcpy(&u, x + n - 8, 8);
+		memcpy(&v, y + n - 8, 8);
+		return (d | (u ^ v)) == 0;
+	}
+	if (n >= 4) {
+		memcpy(&p, x, 4);
+		memcpy(&q, y, 4);
+		d = p ^ q;
+		memcpy(&p, x + n - 4, 4);
+		memcpy(&q, y + n - 4, 4);
+		return (d | (p ^ q)) == 0;
+	}
+	if (n > 0)
+		return ((x[0] ^ y[0]) | (x[n >> 1] ^ y[n >> 1]) |
+			(x[n - 1] ^ y[n - 1])) == 0;
+	return 1;
+}
+
 /* ---------------------------------------------------------------- names */
 
 typedef uint32_t fold_id;

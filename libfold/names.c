@@ -36,7 +36,7 @@ static fold_id probe(const struct fold_names *nm, const char *s, size_t len,
 		if ((uint32_t)(e >> 32) != h)
 			continue;
 		n = &nm->v[(uint32_t)e - 1];
-		if (n->len == len && memcmp(n->str, s, len) == 0)
+		if (n->len == len && fold_same_bytes(n->str, s, len))
 			return (uint32_t)e - 1;
 	}
 	*pos = i;

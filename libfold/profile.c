@@ -41,39 +41,6 @@ int fold_profile_set_ncols(struct fold_profile *p, int ncols)
 	return 0;
 }
 
-/* a[0..n) == b[0..n), two or four ids per compare. */
-static inline int same_frames(const fold_id *a, const fold_id *b, size_t n)
-{
-	const char *x = (const char *)a, *y = (const char *)b;
-	size_t bytes = n * sizeof(*a), i;
-	uint64_t u, v, d = 0;
-
-#ifdef __SSE2__
-	if (bytes >= 16) {
-		for (i = 0; i + 16 < bytes; i += 16)
-			if (_mm_movemask_epi8(_mm_cmpeq_epi8(
-				    _mm_loadu_si128((const __m128i *)(const void *)(x + i)),
-				    _mm_loadu_si128((const __m128i *)(const void *)(y + i)))) != 0xffff)
-				return 0;
-		return _mm_movemask_epi8(_mm_cmpeq_epi8(
-			       _mm_loadu_si128((const __m128i *)(const void *)(x + bytes - 16)),
-			       _mm_loadu_si128((const __m128i *)(const void *)(y + bytes - 16)))) ==
-		       0xffff;
-	}
-#endif
-	if (bytes >= 8) {
-		for (i = 0; i + 8 < bytes; i += 8) {
-			memcpy(&u, x + i, 8);
-			memcpy(&v, y + i, 8);
-			d |= u ^ v;
-		}
-		memcpy(&u, x + bytes - 8, 8);
-		memcpy(&v, y + bytes - 8, 8);
-		return (d | (u ^ v)) == 0;
-	}
-	return a[0] == b[0];	/* n == 1 */
-}
-
 static struct fold_srec *rec_at(const struct fold_profile *p, uint32_t off)
 {
 	return (struct fold_srec *)(void *)(p->recs + (size_t)off * 8);
@@ -101,8 +68,7 @@ static struct fold_srec *get(struct fold_profile *p, const fold_id *frames,
 			continue;
 		r = rec_at(p, (uint32_t)e - 1);
 		if (r->depth == depth &&
-		    same_frames((const fold_id *)(const void *)(r->counts + p->ncols),
-				frames, depth))
+		    fold_same_bytes(r->counts + p->ncols, frames, bytes))
 			return r;
 	}
 	size = sizeof(*r) + (size_t)p->ncols * sizeof(fold_count) + bytes;

@@ -6,12 +6,10 @@
  */
 #include <fcntl.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "fold.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -20,20 +18,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fold_profile p;
 	struct fold_input in;
 	struct fold_tree t;
-	int fd, out;
+	int out;
 
 	if (size == 0)
 		return 0;
 	o.strict = data[0] & 1;
 	o.ncols = (data[0] >> 1) % 3;	/* 0 (detect), 1 or 2 */
-	fd = memfd_create("fuzz", 0);
-	if (fd < 0 || write(fd, data + 1, size - 1) != (ssize_t)(size - 1) ||
-	    lseek(fd, 0, SEEK_SET) != 0 || fold_input_fd(&in, fd, "fuzz", &d) != 0) {
-		if (fd >= 0)
-			close(fd);
+	if (fuzz_input(&in, data + 1, size - 1, &d) != 0)
 		return 0;
-	}
-	in.owned = 1;
 	if (fold_profile_init(&p, 1) == 0) {
 		if (fold_read(&p, &in, &o, &d) == 0) {
 			out = open("/dev/null", O_WRONLY);

@@ -6,13 +6,11 @@
  */
 #include <fcntl.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "perf_fold.h"
 #include "perf_script.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -24,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fold_input in;
 	struct perf_fold *pf;
 	unsigned char opt;
-	int fd, out;
+	int out;
 
 	if (size == 0)
 		return 0;
@@ -37,14 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.srcline = opt & 32;
 	o.no_comm = opt & 64;
 	o.no_idle = opt & 128;
-	fd = memfd_create("fuzz", 0);
-	if (fd < 0 || write(fd, data + 1, size - 1) != (ssize_t)(size - 1) ||
-	    lseek(fd, 0, SEEK_SET) != 0 || fold_input_fd(&in, fd, "fuzz", &d) != 0) {
-		if (fd >= 0)
-			close(fd);
+	if (fuzz_input(&in, data + 1, size - 1, &d) != 0)
 		return 0;
-	}
-	in.owned = 1;
 	if (fold_profile_init(&p, 1) == 0) {
 		pf = perf_fold_new(&p, &o, &d);
 		if (pf != NULL) {

@@ -91,12 +91,93 @@ static void bad_line(struct fold_diag *d, const struct fold_input *in,
 			(unsigned long long)in->lineno, why, shown);
 }
 
+/* Length of the common prefix of a[0..n) and b[0..n). */
+static size_t prefix_len(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return i + (size_t)__builtin_ctzll(x ^ y) / 8;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/*
+ * The frames of the previous line: its text, where each frame ends, and
+ * the frames' ids.  Folded files are mostly sorted, so a line usually
+ * shares a long prefix with the one before, and only the rest is split and
+ * interned.
+ */
+struct frames {
+	char *text;
+	size_t len, textcap;
+	size_t *end;		/* frame k is text[end[k-1]+1 .. end[k]) */
+	fold_id *ids;
+	size_t n, cap;
+};
+
+static int split_frames(struct fold_profile *p, struct frames *fr,
+			const char *s, size_t len)
+{
+	size_t common = prefix_len(s, fr->text, len < fr->len ? len : fr->len);
+	size_t k = 0, start;
+
+	if (common == len && len == fr->len)
+		return 0;	/* the same stack again */
+	/* Keep the frames whose closing ';' lies in the shared prefix. */
+	while (k + 1 < fr->n && fr->end[k] < common)
+		k++;
+	start = k > 0 ? fr->end[k - 1] + 1 : 0;
+	if (fr->textcap < len) {
+		char *t = realloc(fr->text, len * 2);
+
+		if (t == NULL)
+			return -1;
+		fr->text = t;
+		fr->textcap = len * 2;
+	}
+	memcpy(fr->text + common, s + common, len - common);
+	fr->len = len;
+	fr->n = k;
+	for (;;) {
+		const char *e = memchr(s + start, ';', len - start);
+		size_t stop = e ? (size_t)(e - s) : len;
+
+		if (fr->n == fr->cap) {
+			size_t cap = fr->cap ? fr->cap * 2 : 64;
+			size_t *ends = realloc(fr->end, cap * sizeof(*ends));
+			fold_id *ids;
+
+			if (ends == NULL)
+				return -1;
+			fr->end = ends;
+			ids = realloc(fr->ids, cap * sizeof(*ids));
+			if (ids == NULL)
+				return -1;
+			fr->ids = ids;
+			fr->cap = cap;
+		}
+		fr->ids[fr->n] = fold_intern(&p->names, s + start, stop - start);
+		if (fr->ids[fr->n] == FOLD_NOID)
+			return -1;
+		fr->end[fr->n++] = stop;
+		if (e == NULL)
+			return 0;
+		start = stop + 1;
+	}
+}
+
 int fold_read(struct fold_profile *p, struct fold_input *in,
 	      const struct fold_read_opts *opts, struct fold_diag *d)
 {
 	int ncols = opts->ncols ? opts->ncols : (p->nstacks ? p->ncols : 0);
-	fold_id *ids = NULL;
-	size_t cap = 0;
+	struct frames fr = { 0 };
 	struct fold_line ln;
 	int r, rc = -1;
 
@@ -106,8 +187,8 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 		return -1;
 	}
 	while ((r = fold_input_line(in, &ln, d)) > 0) {
-		const char *s = ln.s, *f, *e;
-		size_t len = ln.len, n, nf;
+		const char *s = ln.s;
+		size_t len = ln.len;
 		struct count c1, c2;
 		const char *why = NULL;
 
@@ -141,32 +222,11 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 			why = "empty stack";
 			goto bad;
 		}
-		/* Split into frames, interning each. */
-		nf = 1;
-		for (f = s; (f = memchr(f, ';', len - (size_t)(f - s))) != NULL; f++)
-			nf++;
-		if (nf > cap) {
-			fold_id *t = realloc(ids, nf * 2 * sizeof(*t));
-
-			if (t == NULL) {
-				fold_diag_error(d, "%s: %s", in->name,
-						strerror(errno));
-				goto out;
-			}
-			ids = t;
-			cap = nf * 2;
-		}
-		for (n = 0, f = s; n < nf; n++, f = e + 1) {
-			e = memchr(f, ';', len - (size_t)(f - s));
-			if (e == NULL)
-				e = s + len;
-			ids[n] = fold_intern(&p->names, f, (size_t)(e - f));
-			if (ids[n] == FOLD_NOID)
-				goto oom;
-		}
-		if (ncols == 2 && add(p, ids, nf, 0, &c1) != 0)
+		if (split_frames(p, &fr, s, len) != 0)
 			goto oom;
-		if (add(p, ids, nf, ncols - 1, &c2) != 0)
+		if (ncols == 2 && add(p, fr.ids, fr.n, 0, &c1) != 0)
+			goto oom;
+		if (add(p, fr.ids, fr.n, ncols - 1, &c2) != 0)
 			goto oom;
 		continue;
 bad:
@@ -184,7 +244,9 @@ oom:
 			(unsigned long long)in->lineno,
 			errno == EOVERFLOW ? "count overflow" : strerror(errno));
 out:
-	free(ids);
+	free(fr.text);
+	free(fr.end);
+	free(fr.ids);
 	return rc;
 }
 

@@ -286,6 +286,13 @@ uint32_t *fold_sorted(const struct fold_profile *p)
 	}
 	for (i = 0; i < n; i++)
 		a[i] = (uint32_t)i;
+	/* Stacks read from a sorted folded file are already in order. */
+	for (i = 1; i < n && fold_stack_cmp(p, i - 1, i) < 0; i++)
+		;
+	if (i >= n) {
+		free(b);
+		return a;
+	}
 	for (width = 1; width < n; width *= 2) {
 		for (i = 0; i < n; i += 2 * width) {
 			size_t lo = i, mid = i + width, hi = i + 2 * width;

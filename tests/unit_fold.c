@@ -309,6 +309,24 @@ static void test_read_basic(void)
 	fold_profile_free(&p);
 }
 
+/* Lines sharing prefixes whose frame boundaries differ. */
+static void test_read_shared_prefixes(void)
+{
+	struct fold_profile p;
+	struct fold_read_opts o = { 0 };
+	struct fold_diag d = { 0 };
+
+	CHECK(fold_profile_init(&p, 1) == 0);
+	CHECK(read_folded(&p,
+			  "a;bc 1\na;b;c 2\na;b 3\nab;c 4\nab;c 5\nab 6\n"
+			  "a;b;cd 7\na;b;c;d 8\n;a 9\n;; 10\n", &o, &d) == 0);
+	CHECK(p.nstacks == 9);
+	CHECK(strcmp(write_folded(&p),
+		     ";; 10\n;a 9\na;b 3\na;b;c 2\na;b;c;d 8\na;b;cd 7\n"
+		     "a;bc 1\nab 6\nab;c 9\n") == 0);
+	fold_profile_free(&p);
+}
+
 static void test_read_bad_lines(void)
 {
 	struct fold_profile p;
@@ -503,6 +521,7 @@ static const struct {
 	{ "sort-order", test_sort_order },
 	{ "tree", test_tree },
 	{ "read-basic", test_read_basic },
+	{ "read-shared-prefixes", test_read_shared_prefixes },
 	{ "read-bad-lines", test_read_bad_lines },
 	{ "read-fractional-roundtrip", test_read_fractional_roundtrip },
 	{ "read-two-columns", test_read_two_columns },

@@ -1,10 +1,12 @@
 /*
  * perf_fold.c - perf script samples to folded stacks.
  *
- * Frame lines repeat endlessly in a recording, so each distinct line is
- * turned into frame names once and the resulting name ids are cached under
- * the line's text.  A sample then costs one hash probe per frame line plus
- * one for the whole stack.
+ * Frame lines repeat endlessly in a recording, so each distinct frame
+ * (symbol and DSO, see struct fkey) is turned into frame names once and the
+ * name ids are cached.  A sample then costs one hash probe per frame line
+ * plus one for the whole stack.  The common line shape is recognised
+ * sixteen bytes at a time (frame_fast()); everything else takes the general
+ * path with the same result.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -397,19 +399,47 @@ static int parse_hex(const char *s, size_t n, uint64_t *v)
 	return 0;
 }
 
-/* Length of sym without a trailing "+0x<lowercase hex>", and the offset. */
-static size_t strip_offset(const char *s, size_t n, uint64_t *off, int *has)
+/* End of sym[start, end) without a "+0x<lowercase hex>" suffix. */
+static inline const char *strip_off(const char *text, const char *start,
+				    const char *end)
 {
-	size_t i = n;
+	const char *o;
 
-	*has = 0;
-	while (i > 0 && ((s[i - 1] >= '0' && s[i - 1] <= '9') ||
-			 (s[i - 1] >= 'a' && s[i - 1] <= 'f')))
-		i--;
-	if (i == n || i < 3 || memcmp(s + i - 3, "+0x", 3) != 0)
-		return n;
-	*has = parse_hex(s + i, n - i, off) == 0;
-	return i - 3;
+#ifdef __SSE2__
+	if (end - text >= 16) {
+		unsigned plus = v16_eq(end - 16, '+'), j;
+
+		if (plus != 0) {
+			j = 31 - (unsigned)__builtin_clz(plus);
+			o = end - 16 + j;
+			/* "+0x" and at least one digit, all inside the symbol */
+			if (o < start || j > 12 || o[1] != '0' || o[2] != 'x' ||
+			    (v16_hexlow(end - 16) >> (j + 3)) != (0xffffu >> (j + 3)))
+				return end;
+			return o;
+		}
+	}
+#endif
+	if (end - text >= 8) {
+		uint64_t w = w_load(end - 8), plus = w_eq(w, '+');
+		unsigned j;
+
+		if (plus != 0) {
+			j = w_last(plus);
+			o = end - 8 + j;
+			/* "+0x" and at least one digit, all inside the symbol */
+			if (o < start || j > 4 || o[1] != '0' || o[2] != 'x' ||
+			    (~w_hexlow(w) & W_HI & ~((1ull << (8 * (j + 3))) - 1)) != 0)
+				return end;
+			return o;
+		}
+	}
+	o = end;
+	while (o > start && ch_is(o[-1], CH_HEXLOW))
+		o--;
+	if (o < end && o - start >= 3 && memcmp(o - 3, "+0x", 3) == 0)
+		return o - 3;
+	return end;
 }
 
 /* --inline: the DWARF inline chain replaces the frame when it is known. */
@@ -464,9 +494,9 @@ static int build(struct perf_fold *pf, uint32_t flags,
 		 const struct perf_frame *fr)
 {
 	struct perf_frame_fields ff;
-	const char *mod, *raw;
+	const char *mod, *raw, *o;
 	size_t modlen, rawlen, start, k;
-	uint64_t off;
+	uint64_t off = 0;
 	int has_off, unknown = 0, n;
 
 	if (perf_frame_split(fr->text, fr->len, &ff) != 0)
@@ -474,7 +504,10 @@ static int build(struct perf_fold *pf, uint32_t flags,
 	mod = ff.dso ? ff.dso : "[unknown]";
 	modlen = ff.dso ? ff.dso_len : 9;
 	raw = ff.sym;
-	rawlen = strip_offset(ff.sym, ff.sym_len, &off, &has_off);
+	o = strip_off(fr->text, ff.sym, ff.sym + ff.sym_len);
+	rawlen = (size_t)(o - raw);
+	has_off = o < ff.sym + ff.sym_len &&
+		  parse_hex(o + 3, (size_t)(ff.sym + ff.sym_len - o - 3), &off) == 0;
 	if (pf->o.inline_frames) {
 		n = inline_names(pf, flags, &ff, raw, rawlen, has_off, off);
 		if (n != 0)
@@ -583,11 +616,6 @@ static inline uint64_t key_hash(const char *a, uint32_t alen, const char *b,
 }
 
 /*
- * The key of a frame line.  The symbol/DSO split follows perf_frame_split()
- * (the last " (" before a final ')'); lines it cannot split that simply are
- * keyed whole.
- */
-/*
  * perf's usual frame line: a lowercase hex address of at most 16 digits,
  * one blank, the symbol.  Returns the symbol start, or NULL to take the
  * general path (the result is the same, only slower).
@@ -656,83 +684,47 @@ static inline const char *last_paren(const char *start, const char *e)
 	return memrchr(start, '(', (size_t)(e - start));
 }
 
-/* End of sym[start, end) without a "+0x<lowercase hex>" suffix. */
-static inline const char *strip_off(const char *text, const char *start,
-				    const char *end)
+/*
+ * The symbol (offset dropped) and DSO of a frame line of perf's usual shape,
+ * "ADDR SYM[+0xOFF] (DSO)", split as perf_frame_split() would (the DSO
+ * starts after the last " (").  0 for other shapes.
+ */
+static inline int sym_dso(const char *s, size_t len, const char **sym,
+			  uint32_t *symlen, const char **dso, uint32_t *dsolen)
 {
-	const char *o;
+	const char *e = s + len, *start, *p;
 
-#ifdef __SSE2__
-	if (end - text >= 16) {
-		unsigned plus = v16_eq(end - 16, '+'), j;
-
-		if (plus != 0) {
-			j = 31 - (unsigned)__builtin_clz(plus);
-			o = end - 16 + j;
-			/* "+0x" and at least one digit, all inside the symbol */
-			if (o < start || j > 12 || o[1] != '0' || o[2] != 'x' ||
-			    (v16_hexlow(end - 16) >> (j + 3)) != (0xffffu >> (j + 3)))
-				return end;
-			return o;
-		}
-	}
-#endif
-	if (end - text >= 8) {
-		uint64_t w = w_load(end - 8), plus = w_eq(w, '+');
-		unsigned j;
-
-		if (plus != 0) {
-			j = w_last(plus);
-			o = end - 8 + j;
-			/* "+0x" and at least one digit, all inside the symbol */
-			if (o < start || j > 4 || o[1] != '0' || o[2] != 'x' ||
-			    (~w_hexlow(w) & W_HI & ~((1ull << (8 * (j + 3))) - 1)) != 0)
-				return end;
-			return o;
-		}
-	}
-	o = end;
-	while (o > start && ch_is(o[-1], CH_HEXLOW))
-		o--;
-	if (o < end && o - start >= 3 && memcmp(o - 3, "+0x", 3) == 0)
-		return o - 3;
-	return end;
+	if (len == 0 || e[-1] != ')' || (start = hex_address(s, e)) == NULL)
+		return 0;
+	p = last_paren(start, e);
+	if (p == NULL || p <= start + 1 || p[-1] != ' ')
+		return 0;
+	*sym = start;
+	*symlen = (uint32_t)(strip_off(s, start, p - 1) - start);
+	*dso = p + 1;
+	*dsolen = (uint32_t)(e - 1 - (p + 1));
+	return 1;
 }
 
+/*
+ * The key of a frame line: its symbol and DSO where the names cannot depend
+ * on the address, else the whole line (always right, only less shared).
+ */
 static void frame_key(const struct perf_fold *pf, const struct perf_frame *fr,
 		      uint32_t flags, struct fkey *k)
 {
-	const char *s = fr->text, *e = s + fr->len, *q = s, *start, *p;
-
 	k->src = fr->src;
 	k->srclen = pf->o.srcline ? (uint32_t)fr->srclen : 0;
-	if (!pf->o.addrs && !pf->o.inline_frames && fr->len > 0 && e[-1] == ')') {
-		start = hex_address(s, e);
-		if (start == NULL) {
-			while (q < e && ch_is(*q, CH_WORD))
-				q++;
-			for (start = q; start < e && ch_is(*start, CH_SPACE); start++)
-				;
-			if (q == s || start == q)
-				goto whole;
-		}
-		p = memrchr(start, '(', (size_t)(e - start));
-		if (p != NULL && p > start + 1 && p[-1] == ' ') {
-			k->a = start;
-			k->alen = (uint32_t)(strip_off(s, start, p - 1) - start);
-			k->b = p + 1;
-			k->blen = (uint32_t)(e - 1 - (p + 1));
-			k->flags = flags | KEY_SYMDSO;
-			goto hash;
-		}
+	if (!pf->o.addrs && !pf->o.inline_frames &&
+	    sym_dso(fr->text, fr->len, &k->a, &k->alen, &k->b, &k->blen)) {
+		k->flags = flags | KEY_SYMDSO;
+	} else {
+		k->a = fr->text;
+		k->alen = (uint32_t)fr->len;
+		k->b = NULL;
+		k->blen = 0;
+		k->flags = flags;
 	}
-whole:
-	k->a = s;
-	k->alen = (uint32_t)fr->len;
-	k->b = NULL;
-	k->blen = 0;
-	k->flags = flags;
-hash:
 	k->hash = key_hash(k->a, k->alen, k->b, k->blen, k->flags);
 	if (k->srclen)
 		k->hash ^= fold_hash(k->src, k->srclen) * 0xff51afd7ed558ccdull;
@@ -815,24 +807,17 @@ static uint32_t frame(struct perf_fold *pf, const struct perf_frame *fr,
  * to the general path.  Kept in registers: this runs for every frame.
  */
 static inline __attribute__((always_inline)) uint32_t
-frame_fast(const struct perf_fold *pf, const char *s,
-				  size_t len, uint32_t flags)
+frame_fast(const struct perf_fold *pf, const char *s, size_t len,
+	   uint32_t flags)
 {
-	const char *e = s + len, *start, *p;
+	const char *sym, *dso;
 	uint32_t alen, blen, h;
-	uint64_t hash;
 	size_t i;
 
-	if (len == 0 || e[-1] != ')' || (start = hex_address(s, e)) == NULL)
+	if (!sym_dso(s, len, &sym, &alen, &dso, &blen))
 		return NOREC;
-	p = last_paren(start, e);
-	if (p == NULL || p <= start + 1 || p[-1] != ' ')
-		return NOREC;
-	alen = (uint32_t)(strip_off(s, start, p - 1) - start);
-	blen = (uint32_t)(e - 1 - (p + 1));
 	flags |= KEY_SYMDSO;
-	hash = key_hash(start, alen, p + 1, blen, flags);
-	h = (uint32_t)(hash >> 32);
+	h = (uint32_t)(key_hash(sym, alen, dso, blen, flags) >> 32);
 	for (i = h & pf->ix.mask;; i = (i + 1) & pf->ix.mask) {
 		uint64_t sl = pf->ix.slot[i];
 		const struct crec *r;
@@ -843,8 +828,8 @@ frame_fast(const struct perf_fold *pf, const char *s,
 			continue;
 		r = rec(pf, (uint32_t)sl - 1);
 		if (r->alen == alen && r->blen == blen && r->flags == flags &&
-		    r->srclen == 0 && fold_same_bytes(rec_key(r), start, alen) &&
-		    fold_same_bytes(rec_key(r) + alen, p + 1, blen))
+		    r->srclen == 0 && fold_same_bytes(rec_key(r), sym, alen) &&
+		    fold_same_bytes(rec_key(r) + alen, dso, blen))
 			return (uint32_t)sl - 1;
 	}
 }
@@ -854,8 +839,8 @@ frame_fast(const struct perf_fold *pf, const char *s,
  * fast; NOREC when out of memory.
  */
 static inline uint32_t
-frame_rec(struct perf_fold *pf, const struct perf_sample *s,
-				 size_t i, uint32_t java, int fast)
+frame_rec(struct perf_fold *pf, const struct perf_sample *s, size_t i,
+	  uint32_t java, int fast)
 {
 	const struct perf_frame *fr = &s->frames[i];
 	uint32_t flags = java, r;

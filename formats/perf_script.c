@@ -671,6 +671,7 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 	while ((r = fold_input_line(in, &ln, d)) > 0) {
 		const char *s = ln.s, *t = s, *e = s + ln.len;
 		struct header h;
+		int is_header;
 
 		lines++;
 		last_ok = 1;
@@ -696,8 +697,8 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 		}
 		if (s[0] == '#')
 			continue;
-		if (s[0] == ' ' && srcline_ok && P.in_sample &&
-		    !header(P.hc, &P.hnext, s, ln.len, &h)) {
+		is_header = s[0] != '\t' && header(P.hc, &P.hnext, s, ln.len, &h);
+		if (!is_header && s[0] == ' ' && srcline_ok && P.in_sample) {
 			/* -F +srcline: "  file.c:27" under its frame. */
 			struct perf_frame *f;
 
@@ -711,7 +712,7 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 			continue;
 		}
 		srcline_ok = 0;
-		if (s[0] != '\t' && header(P.hc, &P.hnext, s, ln.len, &h)) {
+		if (is_header) {
 			r = end_sample(&P);
 			if (r != 0)
 				goto out_rc;

@@ -338,6 +338,13 @@ static int header_fits(struct words *w, int i, struct header *h)
 	h->cpu = -1;
 	if (word(w, j) && cpu_word(w->ws[j], w->we[j], &h->cpu))
 		j++;
+	/*
+	 * "COMM PID" alone must be followed by a blank, as perf prints it
+	 * (stackcollapse-perf.pl insists too): a folded line "a;b 5" is no
+	 * header.
+	 */
+	if (j == i + 1 && !word(w, j) && w->we[i] == w->e)
+		return 0;
 	return header_tail(w, j, h);
 }
 

@@ -181,6 +181,11 @@ test_examples() {
 	same "fixed/one-line-samples" "$e/no-callchain.default.folded" "$T/out"
 	"$FG" perf --srcline "$e/dwarf-inlined-srcline.txt" > "$T/out" 2> "$T/err"
 	same "fixed/srcline-with-inlined" "$e/dwarf-inlined-srcline.srcline.folded" "$T/out"
+	# -F comm,tid,ip,sym: a header of just "comm tid "
+	printf 'burn 1234 \n\t1 f (/x)\n\t2 main (/x)\n\nburn 1234 \n\t1 f (/x)\n\n' > "$T/bare"
+	printf 'burn;f 1\nburn;main;f 1\n' > "$T/exp"
+	"$FG" perf "$T/bare" > "$T/out" 2> "$T/err"
+	same "examples/bare-header" "$T/exp" "$T/out"
 	# srcline lines are recognised even without --srcline: no warnings
 	gzip -dc "$TD/perf/recorded/c-inline-srcline.perf.txt.gz" | "$FG" perf > /dev/null 2> "$T/err"
 	if [ ! -s "$T/err" ]; then
@@ -285,6 +290,9 @@ test_errors() {
 	{ gzip -dc "$in" | head -20; head -c 1048576 /dev/zero | tr '\0' 'a'; echo; } > "$T/long"
 	expect_error "errors/line-of-1MB" 1 '^fg-collapse: .*long:21: line too long' -- \
 		"$FG" perf "$T/long"
+	gzip -dc "$TD/perf/recorded/c-callstruct.default.folded.gz" > "$T/stacks.folded"
+	expect_error "errors/folded-given-to-perf" 1 'stacks.folded:1: not perf script output' -- \
+		"$FG" perf "$T/stacks.folded"
 	printf 'hello world\nthis is not perf output\n' > "$T/text"
 	expect_error "errors/not-perf-script" 1 'text:1: not perf script output' -- \
 		"$FG" perf "$T/text"

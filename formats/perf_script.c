@@ -89,6 +89,7 @@ int perf_frame_split(const char *s, size_t len, struct perf_frame_fields *f)
 /* ------------------------------------------------------------- headers */
 
 struct header {
+	int record;		/* a PERF_RECORD_* line, not a sample */
 	size_t time_at;		/* offset of the time word, 0: none */
 	size_t comm, comm_len;
 	int64_t pid, tid;
@@ -292,6 +293,7 @@ static inline int event_word(const char *s, const char *e)
  */
 static int header_tail(struct words *w, int j, struct header *h)
 {
+	h->record = 0;
 	h->has_time = h->has_period = 0;
 	h->event_len = h->trailer_len = 0;
 	h->time_at = 0;
@@ -310,6 +312,11 @@ static int header_tail(struct words *w, int j, struct header *h)
 	}
 	if (!word(w, j))
 		return !w->full;	/* nothing after the fields */
+	if (w->we[j] - w->ws[j] > 12 && memcmp(w->ws[j], "PERF_RECORD_", 12) == 0) {
+		/* --show-*-events side-band record, not a sample */
+		h->record = 1;
+		return 1;
+	}
 	if (!event_word(w->ws[j], w->we[j]))
 		return 0;
 	h->event = (size_t)(w->ws[j] - w->s);
@@ -723,6 +730,8 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 			r = end_sample(&P);
 			if (r != 0)
 				goto out_rc;
+			if (h.record)
+				continue;
 			fold_input_pin(in, s);
 			P.base = fold_input_pinned(in);
 			P.in_sample = 1;

@@ -186,6 +186,19 @@ test_examples() {
 	printf 'burn;f 1\nburn;main;f 1\n' > "$T/exp"
 	"$FG" perf "$T/bare" > "$T/out" 2> "$T/err"
 	same "examples/bare-header" "$T/exp" "$T/out"
+	# --show-task-events records between samples are skipped quietly
+	printf '%s\n' 'swapper     0     0.000000: PERF_RECORD_MMAP -1/0: [0xffffffff81000000(0x120bb08) @ 0xffffffff81000000]: x [kernel.kallsyms]_text' \
+		'burn   100     0.900000: PERF_RECORD_COMM exec: burn:100/100' \
+		'burn 100 [000] 1.100000:    1001001 cpu-clock: ' $'\t1 f (/x)' '' \
+		'         burn   100 [000]     1.200000: PERF_RECORD_EXIT(100:100):(99:99)' \
+		'burn 100 [000] 1.300000:    1001001 cpu-clock: ' $'\t1 f (/x)' '' > "$T/events"
+	printf 'burn;f 2002002\n' > "$T/exp"
+	"$FG" perf "$T/events" > "$T/out" 2> "$T/err"
+	if cmp -s "$T/exp" "$T/out" && [ ! -s "$T/err" ]; then
+		ok "examples/side-band-records"
+	else
+		bad "examples/side-band-records" "$(cat "$T/out" "$T/err" | head -4)"
+	fi
 	# srcline lines are recognised even without --srcline: no warnings
 	gzip -dc "$TD/perf/recorded/c-inline-srcline.perf.txt.gz" | "$FG" perf > /dev/null 2> "$T/err"
 	if [ ! -s "$T/err" ]; then

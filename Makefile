@@ -95,7 +95,7 @@ bench: deps
 	tests/bench.sh
 
 FUZZ_TARGETS = fuzz_perf fuzz_folded
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 fuzz:
 	@tests/deps.sh fuzz
 	@mkdir -p build/fuzz

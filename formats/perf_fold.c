@@ -788,7 +788,8 @@ static uint32_t frame(struct perf_fold *pf, const struct perf_frame *fr,
 	r->flags = k->flags;
 	r->nids = (uint32_t)pf->ntmp;
 	r->skip_at = pf->tmp_skip;
-	memcpy(r->ids, pf->tmp, pf->ntmp * sizeof(fold_id));
+	if (pf->ntmp)
+		memcpy(r->ids, pf->tmp, pf->ntmp * sizeof(fold_id));
 	key = (char *)rec_key(r);
 	memcpy(key, k->a, k->alen);
 	if (k->blen)

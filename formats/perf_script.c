@@ -534,9 +534,12 @@ static int grow_frames(struct parser *P)
 /* Point the sample's frames at where the input buffer now keeps them. */
 static void rebase(struct parser *P)
 {
-	const char *now = fold_input_pinned(P->in);
+	const char *now;
 	size_t i;
 
+	if (!P->in_sample)
+		return;		/* nothing pinned, no frames */
+	now = fold_input_pinned(P->in);
 	if (now == P->base)
 		return;
 	for (i = 0; i < P->nframes; i++) {
@@ -588,8 +591,8 @@ static int end_sample(struct parser *P)
 
 	if (!P->in_sample)
 		return 0;
-	P->in_sample = 0;
 	rebase(P);
+	P->in_sample = 0;
 	base = P->base;
 	smp.file = P->in->name;
 	smp.line = P->line;

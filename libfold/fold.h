@@ -433,6 +433,7 @@ static inline void fold_input_unpin(struct fold_input *in)
 	in->pin = SIZE_MAX;
 }
 
+/* Where the pinned bytes are now; only while something is pinned. */
 static inline char *fold_input_pinned(const struct fold_input *in)
 {
 	return in->buf + in->pin;

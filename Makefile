@@ -44,6 +44,8 @@ TOOLS = $(B)/tests/measure
 
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
+# clang's UBSan checks more (pointer overflow, for one) than gcc 12's.
+SAN_CC ?= $(shell command -v clang > /dev/null 2>&1 && echo clang || echo $(CC))
 
 .PHONY: all test run bench fuzz install clean deps asan
 # Keep objects between builds.
@@ -75,7 +77,7 @@ $(B)/tests/%: $(B)/tests/%.o $(LIBFORMATS) $(LIBFOLD)
 
 # The same programs built with AddressSanitizer and UBSan, for the tests.
 asan:
-	$(MAKE) B=build/asan BIN=build/asan/bin CFLAGS="-O1 -g $(SAN)" \
+	$(MAKE) CC=$(SAN_CC) B=build/asan BIN=build/asan/bin CFLAGS="-O1 -g $(SAN)" \
 		LDFLAGS="$(SAN)" build/asan/bin/fg-collapse build/asan/tests/unit_fold
 
 deps:

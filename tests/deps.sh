@@ -1,8 +1,8 @@
 #!/bin/sh
 # deps.sh PURPOSE... - install the Debian packages fgkit needs, if missing.
 #
-# PURPOSE: build (compile the tools), test (run the tests and benchmarks),
-# fuzz (clang and libFuzzer).  Installs with apt-get when run as root;
+# PURPOSE: build (compile the tools), test (run the tests and benchmarks;
+# clang builds the sanitizer variant), fuzz (clang and libFuzzer).  Installs with apt-get when run as root;
 # otherwise prints the command to run.
 set -eu
 
@@ -10,8 +10,8 @@ pkgs=
 for purpose in "$@"; do
 	case $purpose in
 	build) pkgs="$pkgs gcc make libc6-dev zlib1g-dev libdw-dev libelf-dev" ;;
-	test) pkgs="$pkgs binutils gzip xz-utils" ;;
-	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+	test) pkgs="$pkgs binutils gzip xz-utils clang libclang-rt-dev" ;;
+	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	*) echo "deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac
 done

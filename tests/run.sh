@@ -186,6 +186,11 @@ test_examples() {
 	printf 'burn;f 1\nburn;main;f 1\n' > "$T/exp"
 	"$FG" perf "$T/bare" > "$T/out" 2> "$T/err"
 	same "examples/bare-header" "$T/exp" "$T/out"
+	# the first frame ever seen yields no name (found by the fuzzer)
+	printf 'a 1 1.0: 1 cpu-clock: \n\t1 f (/x)\n\t2 (anonymous namespace)::run (/x)\n\n' > "$T/noname"
+	printf 'a;f 1\n' > "$T/exp"
+	"$FG" perf "$T/noname" > "$T/out" 2> "$T/err"
+	same "examples/first-frame-without-name" "$T/exp" "$T/out"
 	# --show-task-events records between samples are skipped quietly
 	printf '%s\n' 'swapper     0     0.000000: PERF_RECORD_MMAP -1/0: [0xffffffff81000000(0x120bb08) @ 0xffffffff81000000]: x [kernel.kallsyms]_text' \
 		'burn   100     0.900000: PERF_RECORD_COMM exec: burn:100/100' \
@@ -297,6 +302,10 @@ test_errors() {
 	gzip -dc "$in" | head -c 200000 > "$T/cut"
 	expect_error "errors/truncated-input" 1 '^fg-collapse: .*cut:[0-9]+: truncated input' -- \
 		"$FG" perf "$T/cut"
+	# cut inside a line that belongs to no sample (found by the fuzzer)
+	printf 'a 1 1.0: 1 cpu-clock: \n\t1 f (/x)\n\nbroken heade' > "$T/cut2"
+	expect_error "errors/truncated-outside-sample" 1 'cut2:4: truncated input' -- \
+		"$FG" perf "$T/cut2"
 	head -c 9000 "$in" > "$T/cut.gz"
 	expect_error "errors/truncated-gzip" 1 '^fg-collapse: .*cut.gz: truncated gzip data' -- \
 		"$FG" perf "$T/cut.gz"

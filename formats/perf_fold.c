@@ -689,8 +689,9 @@ static inline const char *last_paren(const char *start, const char *e)
  * "ADDR SYM[+0xOFF] (DSO)", split as perf_frame_split() would (the DSO
  * starts after the last " (").  0 for other shapes.
  */
-static inline int sym_dso(const char *s, size_t len, const char **sym,
-			  uint32_t *symlen, const char **dso, uint32_t *dsolen)
+static inline __attribute__((always_inline)) int
+sym_dso(const char *s, size_t len, const char **sym, uint32_t *symlen,
+	const char **dso, uint32_t *dsolen)
 {
 	const char *e = s + len, *start, *p;
 

@@ -54,6 +54,16 @@ static void usage(FILE *f)
 "merged and sorted.\n");
 }
 
+/* Report a bad option the way every fgkit message looks, and exit 2. */
+static noreturn void bad_option(int c, char **argv)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		fg_usage_error("option '%s' needs an argument", opt);
+	fg_usage_error("unrecognized option '%s'", opt);
+}
+
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	OPT_INLINE, OPT_CONTEXT, OPT_SRCLINE, OPT_EVENT, OPT_NOCOMM, OPT_SKIP,
@@ -96,7 +106,8 @@ static int collapse_perf(int argc, char **argv)
 	struct fg_out out;
 	uint64_t headers = 0;
 
-	while ((c = getopt_long(argc, argv, "o:qhV", perf_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qhV", perf_options, NULL)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
 		case OPT_PID: fo.pid = 1; break;
@@ -132,7 +143,7 @@ static int collapse_perf(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': puts(FG_VERSION_TEXT); exit(0);
-		default: fg_usage_error("bad option");
+		default: bad_option(c, argv);
 		}
 	}
 	if (fo.context && !fo.inline_frames)
@@ -192,14 +203,15 @@ static int collapse_folded(int argc, char **argv)
 	struct fg_out out;
 	int c, quiet = 0, i, nfiles;
 
-	while ((c = getopt_long(argc, argv, "o:qhV", folded_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qhV", folded_options, NULL)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
 		case OPT_STRICT: ro.strict = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': puts(FG_VERSION_TEXT); exit(0);
-		default: fg_usage_error("bad option");
+		default: bad_option(c, argv);
 		}
 	}
 	fg_diag_init(&d, quiet ? 0 : 20);

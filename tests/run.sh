@@ -329,7 +329,8 @@ test_errors() {
 	fi
 	expect_error "usage/no-format" 2 'which input format' -- "$FG"
 	expect_error "usage/unknown-format" 2 "unknown input format 'jstack'" -- "$FG" jstack
-	expect_error "usage/unknown-option" 2 'Try .fg-collapse --help' -- "$FG" perf --bogus
+	expect_error "usage/unknown-option" 2 "^fg-collapse: unrecognized option '--bogus'" -- "$FG" perf --bogus
+	expect_error "usage/missing-argument" 2 "^fg-collapse: option '-o' needs an argument" -- "$FG" perf -o
 	expect_error "usage/context-needs-inline" 2 'context needs --inline' -- "$FG" perf --context
 	expect_error "usage/bad-regex" 2 'skip-after' -- "$FG" perf '--skip-after=(' /dev/null
 	"$FG" --help > "$T/out" 2>&1 && grep -q -- '--event-filter' "$T/out" &&

@@ -105,8 +105,10 @@ fuzz:
 		clang $(FG_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
 			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
 	done
-	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS)"
-	@echo "run e.g.: build/fuzz/fuzz_perf -max_total_time=60 tests/fuzz/corpus/perf"
+	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded
+	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS); run e.g."
+	@echo "  build/fuzz/fuzz_perf -max_total_time=60 build/fuzz/corpus-perf tests/fuzz/corpus/perf"
+	@echo "(new inputs go to the first folder; tests/fuzz/corpus holds the seeds)"
 
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

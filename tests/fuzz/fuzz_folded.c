@@ -2,7 +2,8 @@
  * fuzz_folded - libFuzzer target for the folded reader, writer and prefix
  * tree.  The first byte picks strict mode and the column count.
  *
- *   make fuzz && build/fuzz/fuzz_folded -max_total_time=60 tests/fuzz/corpus/folded
+ *   make fuzz && build/fuzz/fuzz_folded -max_total_time=60 \
+ *           build/fuzz/corpus-folded tests/fuzz/corpus/folded
  */
 #include <fcntl.h>
 #include <stdint.h>

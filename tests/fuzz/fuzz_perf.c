@@ -2,7 +2,8 @@
  * fuzz_perf - libFuzzer target for the perf script reader and the folding
  * rules.  The first byte picks the options; the rest is the input.
  *
- *   make fuzz && build/fuzz/fuzz_perf -max_total_time=60 tests/fuzz/corpus/perf
+ *   make fuzz && build/fuzz/fuzz_perf -max_total_time=60 \
+ *           build/fuzz/corpus-perf tests/fuzz/corpus/perf
  */
 #include <fcntl.h>
 #include <stdint.h>

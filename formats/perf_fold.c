@@ -836,27 +836,28 @@ frame_fast(const struct perf_fold *pf, const char *s, size_t len,
 	}
 }
 
-/*
- * The record of frame i of a sample (0 is the leaf), by frame_fast() when
- * fast; NOREC when out of memory.
- */
-static inline uint32_t
-frame_rec(struct perf_fold *pf, const struct perf_sample *s, size_t i,
-	  uint32_t java, int fast)
+/* frame_rec() for lines frame_fast() does not take; kept out of line. */
+static __attribute__((noinline)) uint32_t
+frame_general(struct perf_fold *pf, const struct perf_frame *fr, size_t i,
+	      uint32_t flags)
 {
-	const struct perf_frame *fr = &s->frames[i];
-	uint32_t flags = java, r;
 	struct fkey k;
 
-	if (fast) {
-		r = frame_fast(pf, fr->text, fr->len, flags);
-		if (r != NOREC)
-			return r;
-	} else if (i > 0 && pf->o.inline_frames) {
+	if (i > 0 && pf->o.inline_frames)
 		flags |= KEY_CALLER;
-	}
 	frame_key(pf, fr, flags, &k);
 	return frame(pf, fr, &k);
+}
+
+/* The record of frame i of a sample (0 is the leaf); NOREC when out of memory. */
+static inline __attribute__((always_inline)) uint32_t
+frame_rec(struct perf_fold *pf, const struct perf_sample *s, size_t i,
+	  uint32_t java)
+{
+	const struct perf_frame *fr = &s->frames[i];
+	uint32_t r = pf->fast ? frame_fast(pf, fr->text, fr->len, java) : NOREC;
+
+	return r != NOREC ? r : frame_general(pf, fr, i, java);
 }
 
 static int reserve_stack(struct perf_fold *pf, size_t need)
@@ -892,7 +893,7 @@ static int assemble_skip(struct perf_fold *pf, const struct perf_sample *s,
 		pf->capframes = s->nframes * 2;
 	}
 	for (i = 0; i < s->nframes; i++) {
-		pf->frec[i] = frame_rec(pf, s, i, java, pf->fast);
+		pf->frec[i] = frame_rec(pf, s, i, java);
 		if (pf->frec[i] == NOREC)
 			return -1;
 		if (from == s->nframes && rec(pf, pf->frec[i])->skip_at >= 0) {
@@ -1025,7 +1026,7 @@ int perf_fold_sample(void *arg, const struct perf_sample *s)
 	} else {
 		/* Frames come leaf first; the stack is built root first. */
 		for (i = s->nframes; i-- > 0;) {
-			uint32_t off = frame_rec(pf, s, i, java, pf->fast);
+			uint32_t off = frame_rec(pf, s, i, java);
 			const struct crec *r;
 
 			if (off == NOREC)

@@ -243,13 +243,22 @@ static int cpu_word(const char *s, const char *e, int *cpu)
 static int time_word(const char *s, const char *e, uint64_t *ns)
 {
 	const char *dot, *f, *p;
-	uint64_t sec, frac = 0;
+	uint64_t sec, frac = 0, m;
 	size_t flen;
 
 	if (e - s < 2 || e[-1] != ':')
 		return 0;
 	e--;
-	dot = memchr(s, '.', (size_t)(e - s));
+	/* the seconds have at most 12 digits: the dot is in the first 16 bytes */
+	m = w_eq(w_load(s), '.');
+	if (m != 0)
+		dot = s + w_first(m);
+	else if ((m = w_eq(w_load(s + 8), '.')) != 0)
+		dot = s + 8 + w_first(m);
+	else
+		dot = NULL;
+	if (dot != NULL && dot >= e)
+		dot = NULL;	/* past this word */
 	f = dot ? dot : e;
 	if (f - s > 12 || !number(s, f, &sec))
 		return 0;
@@ -467,7 +476,7 @@ static int header(struct hcache *hc, unsigned *next, const char *s,
 		const struct hcache *c = &hc[k];
 
 		if (c->len == 0 || len <= c->len || is_blank(s[c->len]) ||
-		    memcmp(s, c->prefix, c->len) != 0)
+		    !fold_same_bytes(s, c->prefix, c->len))
 			continue;
 		*h = c->h;
 		w.s = s;
@@ -570,6 +579,18 @@ static inline int add_frame(struct parser *P, const char *s, size_t len)
 /* Skip blanks; perf right-aligns addresses, so runs of spaces are long. */
 static inline const char *skip_space(const char *t, const char *e)
 {
+#ifdef __SSE2__
+	if (e - t >= 16) {
+		/* "\t%16lx": the address is right-aligned in one 16-byte field */
+		unsigned other = ~v16_eq(t, ' ') & 0xffff;
+
+		if (other != 0) {
+			t += __builtin_ctz(other);
+			return is_space(*t) ? skip_space(t + 1, e) : t;
+		}
+		t += 16;
+	}
+#endif
 	while (e - t >= 8) {
 		uint64_t other = ~w_eq(w_load(t), ' ') & W_HI;
 

@@ -20,6 +20,7 @@ if [ ! -s $B/big.perf ]; then
 	$B/bench_gen 4 < $B/base.perf > $B/big.perf.tmp
 	mv $B/big.perf.tmp $B/big.perf
 fi
+${CC:-cc} -O2 -o $B/bench_scan tests/bench_scan.c
 if [ ! -s $B/big.folded ] || [ $B/big.folded -ot bin/fg-collapse ]; then
 	# a large folded file: every thread of every copy distinct
 	bin/fg-collapse perf --tid --all -o $B/big.folded $B/big.perf
@@ -41,8 +42,10 @@ row() {
 
 echo
 echo "fgkit bench: $(mib $B/big.perf) MiB perf script input ($B/big.perf), best of $RUNS runs"
-echo "(stackcollapse-perf.pl does about 22 MiB/s on this machine kind, inferno publishes ~190 MiB/s a core)"
+echo "(for scale: stackcollapse-perf.pl does about 22 MiB/s on this machine kind, inferno"
+echo " publishes ~190 MiB/s a core; the baseline row is the floor of any line parser)"
 echo
+row "baseline: read + memchr per line" $B/big.perf $B/bench_scan
 row "fg-collapse perf" $B/big.perf bin/fg-collapse perf
 row "fg-collapse perf --tid --all" $B/big.perf bin/fg-collapse perf --tid --all
 row "fg-collapse perf (1/4 of the input)" $B/base.perf bin/fg-collapse perf

@@ -118,47 +118,46 @@ static inline uint64_t w_blanks(uint64_t x)
 }
 
 /*
- * Make word k available; 0 if the line has fewer words.  Scans eight bytes
- * at a time: lines have FOLD_INPUT_SLACK readable bytes after them, and
- * anything found past the line end is clamped away.
+ * Where the blanks at p end, and where the word at p ends (e at the
+ * latest).  Eight bytes at a time: lines have FOLD_INPUT_SLACK readable
+ * bytes after them, and anything found past the line end is clamped away.
  */
+static inline const char *blanks_end(const char *p, const char *e)
+{
+	for (; p < e; p += 8) {
+		uint64_t m = ~w_blanks(w_load(p)) & W_HI;
+
+		if (m != 0)
+			return p + w_first(m) < e ? p + w_first(m) : e;
+	}
+	return e;
+}
+
+static inline const char *word_end(const char *p, const char *e)
+{
+	for (; p < e; p += 8) {
+		uint64_t m = w_blanks(w_load(p));
+
+		if (m != 0)
+			return p + w_first(m) < e ? p + w_first(m) : e;
+	}
+	return e;
+}
+
+/* Make word k available; 0 if the line has fewer words. */
 static inline int word(struct words *w, int k)
 {
 	while (w->n <= k) {
-		const char *p = w->next, *e = w->e;
-		uint64_t m;
+		const char *p = blanks_end(w->next, w->e);
 
-		for (;;) {
-			if (p >= e)
-				return 0;
-			m = ~w_blanks(w_load(p)) & W_HI;
-			if (m != 0) {
-				p += w_first(m);
-				break;
-			}
-			p += 8;
-		}
-		if (p >= e)
+		if (p == w->e)
 			return 0;
 		if (w->n == MAXTOK) {
 			w->full = 1;
 			return 0;
 		}
 		w->ws[w->n] = p;
-		for (;;) {
-			m = w_blanks(w_load(p));
-			if (m != 0) {
-				p += w_first(m);
-				break;
-			}
-			p += 8;
-			if (p >= e)
-				break;
-		}
-		if (p > e)
-			p = e;
-		w->we[w->n++] = p;
-		w->next = p;
+		w->next = w->we[w->n++] = word_end(p, w->e);
 	}
 	return 1;
 }
@@ -331,10 +330,8 @@ static int header_tail(struct words *w, int j, struct header *h)
 	h->event = (size_t)(w->ws[j] - w->s);
 	h->event_len = (size_t)(w->we[j] - w->ws[j]) - 1;
 	{
-		const char *t = w->we[j], *e = w->e;
+		const char *t = blanks_end(w->we[j], w->e), *e = w->e;
 
-		while (t < e && is_blank(*t))
-			t++;
 		while (e > t && is_blank(e[-1]))
 			e--;
 		h->trailer = (size_t)(t - w->s);
@@ -469,25 +466,6 @@ struct hcache {
 	char event[HEVENT];	/* the event word, ':' included */
 	size_t event_len;	/* 0: not kept (no event, or too long) */
 };
-
-/* End of the word at p (stops at e); word loads may pass e (slack). */
-static inline const char *word_end(const char *p, const char *e)
-{
-	for (; p < e; p += 8) {
-		uint64_t m = w_eq(w_load(p), ' ') | w_eq(w_load(p), '\t');
-
-		if (m != 0)
-			return p + w_first(m) < e ? p + w_first(m) : e;
-	}
-	return e;
-}
-
-static inline const char *blanks_end(const char *p, const char *e)
-{
-	while (p < e && is_blank(*p))
-		p++;
-	return p;
-}
 
 /*
  * After a cached prefix, a header of the same thread usually differs only

@@ -419,7 +419,7 @@ static inline const char *strip_off(const char *text, const char *start,
 			return o;
 		}
 	}
-#endif
+#else
 	if (end - text >= 8) {
 		uint64_t w = w_load(end - 8), plus = w_eq(w, '+');
 		unsigned j;
@@ -434,6 +434,7 @@ static inline const char *strip_off(const char *text, const char *start,
 			return o;
 		}
 	}
+#endif
 	o = end;
 	while (o > start && ch_is(o[-1], CH_HEXLOW))
 		o--;
@@ -756,8 +757,8 @@ static void frame_key(const struct perf_fold *pf, const struct perf_frame *fr,
 		k->hash ^= fold_hash(k->src, k->srclen) * 0xff51afd7ed558ccdull;
 }
 
-static int matches(const struct perf_fold *pf, uint32_t off,
-		   const struct fkey *k)
+static inline __attribute__((always_inline)) int
+matches(const struct perf_fold *pf, uint32_t off, const struct fkey *k)
 {
 	const struct crec *r = rec(pf, off);
 	const char *key = rec_key(r);
@@ -769,23 +770,38 @@ static int matches(const struct perf_fold *pf, uint32_t off,
 	       fold_same_bytes(key + k->alen + k->blen, k->src, k->srclen);
 }
 
-/* The record of a frame line, built and added on first sight. */
-static uint32_t frame(struct perf_fold *pf, const struct perf_frame *fr,
-		      const struct fkey *k)
+/*
+ * The record whose key is k, or NOREC with *slot set to the free index
+ * slot where it belongs.
+ */
+static inline __attribute__((always_inline)) uint32_t
+lookup(const struct perf_fold *pf, const struct fkey *k, size_t *slot)
 {
-	uint32_t h = (uint32_t)(k->hash >> 32), off;
-	size_t i, size, klen = (size_t)k->alen + k->blen + k->srclen;
-	struct crec *r;
-	char *key;
+	uint32_t h = (uint32_t)(k->hash >> 32);
+	size_t i;
 
 	for (i = h & pf->ix.mask;; i = (i + 1) & pf->ix.mask) {
 		uint64_t s = pf->ix.slot[i];
 
+		*slot = i;
 		if (s == 0)
-			break;
+			return NOREC;
 		if ((uint32_t)(s >> 32) == h && matches(pf, (uint32_t)s - 1, k))
 			return (uint32_t)s - 1;
 	}
+}
+
+/* The record of a frame line, built and added on first sight. */
+static uint32_t frame(struct perf_fold *pf, const struct perf_frame *fr,
+		      const struct fkey *k)
+{
+	size_t i, size, klen = (size_t)k->alen + k->blen + k->srclen;
+	uint32_t off = lookup(pf, k, &i);
+	struct crec *r;
+	char *key;
+
+	if (off != NOREC)
+		return off;
 	pf->ntmp = 0;
 	pf->tmp_skip = -1;
 	if (build(pf, k->flags & ~(uint32_t)KEY_SYMDSO, fr) != 0)
@@ -823,7 +839,7 @@ static uint32_t frame(struct perf_fold *pf, const struct perf_frame *fr,
 	if (k->srclen)
 		memcpy(key + k->alen + k->blen, k->src, k->srclen);
 	pf->nrecs += size;
-	if (fold_index_insert(&pf->ix, i, h, off) != 0)
+	if (fold_index_insert(&pf->ix, i, (uint32_t)(k->hash >> 32), off) != 0)
 		return NOREC;
 	return off;
 }
@@ -837,28 +853,16 @@ static inline __attribute__((always_inline)) uint32_t
 frame_fast(const struct perf_fold *pf, const char *s, size_t len,
 	   uint32_t flags)
 {
-	const char *sym, *dso;
-	uint32_t alen, blen, h;
-	size_t i;
+	struct fkey k;
+	size_t slot;
 
-	if (!sym_dso(s, len, &sym, &alen, &dso, &blen))
+	if (!sym_dso(s, len, &k.a, &k.alen, &k.b, &k.blen))
 		return NOREC;
-	flags |= KEY_SYMDSO;
-	h = (uint32_t)(key_hash(sym, alen, dso, blen, flags) >> 32);
-	for (i = h & pf->ix.mask;; i = (i + 1) & pf->ix.mask) {
-		uint64_t sl = pf->ix.slot[i];
-		const struct crec *r;
-
-		if (sl == 0)
-			return NOREC;
-		if ((uint32_t)(sl >> 32) != h)
-			continue;
-		r = rec(pf, (uint32_t)sl - 1);
-		if (r->alen == alen && r->blen == blen && r->flags == flags &&
-		    r->srclen == 0 && fold_same_bytes(rec_key(r), sym, alen) &&
-		    fold_same_bytes(rec_key(r) + alen, dso, blen))
-			return (uint32_t)sl - 1;
-	}
+	k.src = NULL;
+	k.srclen = 0;
+	k.flags = flags | KEY_SYMDSO;
+	k.hash = key_hash(k.a, k.alen, k.b, k.blen, k.flags);
+	return lookup(pf, &k, &slot);
 }
 
 /* frame_rec() for lines frame_fast() does not take; kept out of line. */

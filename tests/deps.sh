@@ -2,8 +2,8 @@
 # deps.sh PURPOSE... - install the Debian packages fgkit needs, if missing.
 #
 # PURPOSE: build (compile the tools), test (run the tests and benchmarks;
-# clang builds the sanitizer variant), fuzz (clang and libFuzzer).  Installs with apt-get when run as root;
-# otherwise prints the command to run.
+# clang builds the sanitizer variant), fuzz (clang and libFuzzer).
+# Installs with apt-get when run as root; otherwise prints the command to run.
 set -eu
 
 pkgs=

@@ -54,16 +54,6 @@ static void usage(FILE *f)
 "merged and sorted.\n");
 }
 
-/* Report a bad option the way every fgkit message looks, and exit 2. */
-static noreturn void bad_option(int c, char **argv)
-{
-	const char *opt = argv[optind - 1];
-
-	if (c == ':')
-		fg_usage_error("option '%s' needs an argument", opt);
-	fg_usage_error("unrecognized option '%s'", opt);
-}
-
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	OPT_INLINE, OPT_CONTEXT, OPT_SRCLINE, OPT_EVENT, OPT_NOCOMM, OPT_SKIP,
@@ -143,7 +133,7 @@ static int collapse_perf(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': puts(FG_VERSION_TEXT); exit(0);
-		default: bad_option(c, argv);
+		default: fg_bad_option(c, argv);
 		}
 	}
 	if (fo.context && !fo.inline_frames)
@@ -201,7 +191,7 @@ static int collapse_folded(int argc, char **argv)
 	struct fold_profile prof;
 	struct fold_diag d;
 	struct fg_out out;
-	int c, quiet = 0, i, nfiles;
+	int c, quiet = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:qhV", folded_options, NULL)) != -1) {
@@ -211,24 +201,13 @@ static int collapse_folded(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': puts(FG_VERSION_TEXT); exit(0);
-		default: bad_option(c, argv);
+		default: fg_bad_option(c, argv);
 		}
 	}
 	fg_diag_init(&d, quiet ? 0 : 20);
 	if (fold_profile_init(&prof, 1) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-	nfiles = argc - optind;
-	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
-		struct fold_input in;
-		int rc;
-
-		if (fold_input_open(&in, nfiles ? argv[optind + i] : NULL, &d) != 0)
-			fg_die(FG_EXIT_ERR, "%s", d.err);
-		rc = fold_read(&prof, &in, &ro, &d);
-		fold_input_close(&in);
-		if (rc != 0)
-			fg_die(FG_EXIT_ERR, "%s", d.err);
-	}
+	fg_read_folded(&prof, argv + optind, argc - optind, &ro, &d);
 	fg_diag_done(&d);
 	fg_out_open(&out, output);
 	if (fold_write(&prof, out.fd) != 0)

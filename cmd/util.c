@@ -1,5 +1,6 @@
 /* util.c - messages, exits and atomic output shared by the commands. */
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -74,6 +75,33 @@ noreturn void fg_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	exit(FG_EXIT_USAGE);
+}
+
+noreturn void fg_bad_option(int c, char **argv)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		fg_usage_error("option '%s' needs an argument", opt);
+	fg_usage_error("unrecognized option '%s'", opt);
+}
+
+void fg_read_folded(struct fold_profile *p, char **paths, int n,
+		    const struct fold_read_opts *ro, struct fold_diag *d)
+{
+	int i;
+
+	for (i = 0; i < (n ? n : 1); i++) {
+		struct fold_input in;
+		int rc;
+
+		if (fold_input_open(&in, n ? paths[i] : NULL, d) != 0)
+			fg_die(FG_EXIT_ERR, "%s", d->err);
+		rc = fold_read(p, &in, ro, d);
+		fold_input_close(&in);
+		if (rc != 0)
+			fg_die(FG_EXIT_ERR, "%s", d->err);
+	}
 }
 
 static void diag_warn(void *arg, const char *msg)

@@ -26,6 +26,16 @@ noreturn void fg_die(int status, const char *fmt, ...)
 noreturn void fg_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* Report getopt_long's ':' or '?' for argv's last option, exit 2. */
+noreturn void fg_bad_option(int c, char **argv);
+
+/*
+ * Read folded files (all of paths[0..n), or stdin when n is 0) into p;
+ * dies with the reader's message on error.
+ */
+void fg_read_folded(struct fold_profile *p, char **paths, int n,
+		    const struct fold_read_opts *ro, struct fold_diag *d);
+
 /*
  * A diagnostics sink printing "PROG: msg" warnings, the first max of them
  * (0: none) and a count of the rest at fg_diag_done().

@@ -174,6 +174,15 @@ struct fold_srec {
 	fold_count counts[];	/* then the frame ids */
 };
 
+/*
+ * One input line in input order, kept only when asked for (flame charts
+ * draw time-ordered stacks, where a stack seen twice is two boxes).
+ */
+struct fold_seq {
+	uint32_t stack;
+	double v[FOLD_MAXCOLS];
+};
+
 struct fold_profile {
 	struct fold_names names;
 	int ncols;		/* 1, or 2 for differential profiles */
@@ -183,6 +192,8 @@ struct fold_profile {
 	uint32_t *stacks;	/* record of each stack, in 8-byte units */
 	size_t nstacks, capstacks;
 	struct fold_index ix;	/* hash -> record */
+	struct fold_seq *seq;	/* input order, if kept (see fold_read) */
+	size_t nseq, capseq;
 };
 
 int fold_profile_init(struct fold_profile *p, int ncols);
@@ -254,20 +265,51 @@ uint32_t *fold_sorted(const struct fold_profile *p);
 int fold_merge(struct fold_profile *dst, int dcol,
 	       const struct fold_profile *src, int scol);
 
+/* Append (stack, v[0..ncols)) to p's input-order sequence. */
+int fold_seq_add(struct fold_profile *p, size_t stack, const double *v);
+
+/*
+ * Rewrite every stack of src into the empty profile dst (same columns,
+ * names and input-order sequence):
+ *   fold_reverse: frames leaf first (a "reverse" flame graph merges leaves);
+ *   fold_reroot:  frames from the first (rootmost) one whose id has
+ *                 is_base[id] set; stacks with no such frame are dropped.
+ */
+int fold_reverse(struct fold_profile *dst, const struct fold_profile *src);
+int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
+		const unsigned char *is_base);
+
 /* ----------------------------------------------------------------- tree */
 
 /*
  * The prefix tree of a profile: one node per distinct stack prefix.  Node 0
- * is the root (all samples, name FOLD_NOID).  Children are kept in the order
- * of the profile's folded strings, which is the order flamegraph.pl draws
- * them left to right.  total counts every stack through the node, self only
- * those ending at it.
+ * is the root (all samples, name FOLD_NOID).  total counts every stack
+ * through the node, self only those ending at it.
+ *
+ * start places a node on the x axis, in counts of column opts.col from the
+ * root's left edge: a node spans [start, start + total[col]).  In name and
+ * weight order a node's self count comes first, then its children left to
+ * right, as flamegraph.pl draws them.
  */
+enum fold_order {
+	FOLD_ORDER_NAME,	/* siblings by folded string (flamegraph.pl) */
+	FOLD_ORDER_WEIGHT,	/* siblings by total, heaviest first; ties by name */
+	FOLD_ORDER_INPUT,	/* flame chart: the profile's input sequence
+				   (or stack order without one); a stack merges
+				   only with the one right before it */
+};
+
+struct fold_tree_opts {
+	enum fold_order order;
+	int col;		/* column that gives widths and starts */
+};
+
 struct fold_node {
 	fold_id name;
 	uint32_t parent;
 	uint32_t first_child, next_sibling;	/* 0 = none (root is never a child) */
 	uint32_t depth;				/* root 0 */
+	double start;
 	double total[FOLD_MAXCOLS];
 	double self[FOLD_MAXCOLS];
 };
@@ -279,7 +321,10 @@ struct fold_tree {
 	uint32_t maxdepth;
 };
 
+/* Name order, widths from the last column. */
 int fold_tree_build(struct fold_tree *t, const struct fold_profile *p);
+int fold_tree_build_opts(struct fold_tree *t, const struct fold_profile *p,
+			 const struct fold_tree_opts *opts);
 void fold_tree_free(struct fold_tree *t);
 
 /* ---------------------------------------------------------- diagnostics */
@@ -444,6 +489,7 @@ static inline char *fold_input_pinned(const struct fold_input *in)
 struct fold_read_opts {
 	int strict;		/* a malformed line is an error, not a warning */
 	int ncols;		/* 1, 2, or 0: decided by the first valid line */
+	int keep_order;		/* also record each line in p->seq */
 };
 
 /*

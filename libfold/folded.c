@@ -173,6 +173,21 @@ static int split_frames(struct fold_profile *p, struct frames *fr,
 	}
 }
 
+/* Record the line just added in p's input-order sequence. */
+static int keep(struct fold_profile *p, const struct frames *fr, int ncols,
+		const struct count *c1, const struct count *c2)
+{
+	long k = fold_stack_get(p, fr->ids, fr->n);
+	double v[FOLD_MAXCOLS];
+
+	if (k < 0)
+		return -1;
+	if (ncols == 2)
+		v[0] = c1->frac ? c1->f : (double)c1->u;
+	v[ncols - 1] = c2->frac ? c2->f : (double)c2->u;
+	return fold_seq_add(p, (size_t)k, v);
+}
+
 int fold_read(struct fold_profile *p, struct fold_input *in,
 	      const struct fold_read_opts *opts, struct fold_diag *d)
 {
@@ -227,6 +242,8 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 		if (ncols == 2 && add(p, fr.ids, fr.n, 0, &c1) != 0)
 			goto oom;
 		if (add(p, fr.ids, fr.n, ncols - 1, &c2) != 0)
+			goto oom;
+		if (opts->keep_order && keep(p, &fr, ncols, &c1, &c2) != 0)
 			goto oom;
 		continue;
 bad:

@@ -27,6 +27,7 @@ void fold_profile_free(struct fold_profile *p)
 	fold_names_free(&p->names);
 	free(p->recs);
 	free(p->stacks);
+	free(p->seq);
 	fold_index_free(&p->ix);
 	memset(p, 0, sizeof(*p));
 }
@@ -364,4 +365,125 @@ out:
 	free(map);
 	free(buf);
 	return rc;
+}
+
+int fold_seq_add(struct fold_profile *p, size_t stack, const double *v)
+{
+	struct fold_seq *e;
+	int c;
+
+	if (p->nseq == p->capseq) {
+		size_t cap = p->capseq ? p->capseq * 2 : 1024;
+		struct fold_seq *q = realloc(p->seq, cap * sizeof(*q));
+
+		if (q == NULL)
+			return -1;
+		p->seq = q;
+		p->capseq = cap;
+	}
+	e = &p->seq[p->nseq++];
+	e->stack = (uint32_t)stack;
+	for (c = 0; c < FOLD_MAXCOLS; c++)
+		e->v[c] = c < p->ncols ? v[c] : 0;
+	return 0;
+}
+
+/*
+ * Copy src into the empty dst, rewriting each stack: xform() puts the new
+ * frames in out and returns their number (0 drops the stack).  Names are
+ * interned in id order first, so ids mean the same in both profiles.
+ */
+typedef size_t (*xform_fn)(const fold_id *f, size_t n, fold_id *out,
+			   const void *arg);
+
+static int transform(struct fold_profile *dst, const struct fold_profile *src,
+		     xform_fn xform, const void *arg)
+{
+	size_t i, j, n, maxdepth = 1;
+	uint32_t *map = NULL;
+	fold_id *buf = NULL;
+	int c, rc = -1;
+
+	if (fold_profile_set_ncols(dst, src->ncols) != 0)
+		return -1;
+	for (i = 0; i < src->names.n; i++)
+		if (fold_intern(&dst->names, fold_name(&src->names, (fold_id)i),
+				fold_name_len(&src->names, (fold_id)i)) != i)
+			return -1;
+	for (i = 0; i < src->nstacks; i++)
+		if (fold_srec(src, i)->depth > maxdepth)
+			maxdepth = fold_srec(src, i)->depth;
+	buf = malloc(maxdepth * sizeof(*buf));
+	map = malloc((src->nstacks ? src->nstacks : 1) * sizeof(*map));
+	if (buf == NULL || map == NULL)
+		goto out;
+	if (src->fractional)
+		fold_set_fractional(dst);
+	for (i = 0; i < src->nstacks; i++) {
+		const fold_id *f = fold_stack_frames(src, i, &n);
+		long k;
+
+		map[i] = UINT32_MAX;
+		n = xform(f, n, buf, arg);
+		if (n == 0)
+			continue;
+		k = fold_stack_get(dst, buf, n);
+		if (k < 0)
+			goto out;
+		map[i] = (uint32_t)k;
+		for (c = 0; c < src->ncols; c++) {
+			fold_count *d = &fold_srec(dst, (size_t)k)->counts[c];
+			fold_count v = fold_stack_count(src, i, c);
+
+			if (src->fractional)
+				d->f += v.f;
+			else if (__builtin_add_overflow(d->u, v.u, &d->u)) {
+				errno = EOVERFLOW;
+				goto out;
+			}
+		}
+	}
+	for (j = 0; j < src->nseq; j++)
+		if (map[src->seq[j].stack] != UINT32_MAX &&
+		    fold_seq_add(dst, map[src->seq[j].stack], src->seq[j].v) != 0)
+			goto out;
+	rc = 0;
+out:
+	free(buf);
+	free(map);
+	return rc;
+}
+
+static size_t reverse_xf(const fold_id *f, size_t n, fold_id *out,
+			 const void *arg)
+{
+	size_t j;
+
+	(void)arg;
+	for (j = 0; j < n; j++)
+		out[j] = f[n - 1 - j];
+	return n;
+}
+
+int fold_reverse(struct fold_profile *dst, const struct fold_profile *src)
+{
+	return transform(dst, src, reverse_xf, NULL);
+}
+
+static size_t reroot_xf(const fold_id *f, size_t n, fold_id *out,
+			const void *arg)
+{
+	const unsigned char *is_base = arg;
+	size_t j = 0;
+
+	while (j < n && !is_base[f[j]])
+		j++;
+	memcpy(out, f + j, (n - j) * sizeof(*f));
+	return n - j;
+}
+
+int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
+		const unsigned char *is_base)
+{
+	return transform(dst, src, reroot_xf, is_base);
 }

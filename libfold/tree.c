@@ -17,25 +17,12 @@ static uint32_t child_hash(uint32_t parent, fold_id name)
 	return (uint32_t)(fold_hash(key, sizeof(key)) >> 32);
 }
 
-static long child(struct builder *b, uint32_t parent, fold_id name,
-		  uint32_t depth)
+/* A new last child of parent; -1 on failure. */
+static long add_node(struct builder *b, uint32_t parent, fold_id name)
 {
 	struct fold_tree *t = b->t;
-	uint32_t h = child_hash(parent, name);
 	struct fold_node *n;
-	size_t i;
 
-	for (i = h & b->ix.mask;; i = (i + 1) & b->ix.mask) {
-		uint64_t e = b->ix.slot[i];
-
-		if (e == 0)
-			break;
-		if ((uint32_t)(e >> 32) != h)
-			continue;
-		n = &t->nodes[(uint32_t)e - 1];
-		if (n->parent == parent && n->name == name)
-			return (long)((uint32_t)e - 1);
-	}
 	if (t->n == t->cap) {
 		size_t cap = t->cap * 2;
 		struct fold_node *v = realloc(t->nodes, cap * sizeof(*v));
@@ -58,57 +45,84 @@ static long child(struct builder *b, uint32_t parent, fold_id name,
 	memset(n, 0, sizeof(*n));
 	n->name = name;
 	n->parent = parent;
-	n->depth = depth;
+	n->depth = t->nodes[parent].depth + 1;
 	b->tail[t->n] = 0;
 	if (b->tail[parent] == 0)
 		t->nodes[parent].first_child = (uint32_t)t->n;
 	else
 		t->nodes[b->tail[parent]].next_sibling = (uint32_t)t->n;
 	b->tail[parent] = (uint32_t)t->n;
-	if (depth > t->maxdepth)
-		t->maxdepth = depth;
-	t->n++;
-	if (fold_index_insert(&b->ix, i, h, (uint32_t)(t->n - 1)) != 0)
-		return -1;
-	return (long)(t->n - 1);
+	if (n->depth > t->maxdepth)
+		t->maxdepth = n->depth;
+	return (long)t->n++;
 }
 
-int fold_tree_build(struct fold_tree *t, const struct fold_profile *p)
+/* The child of parent named name, added if new. */
+static long child(struct builder *b, uint32_t parent, fold_id name)
 {
-	struct builder b = { .t = t };
-	uint32_t *order;
+	struct fold_tree *t = b->t;
+	uint32_t h = child_hash(parent, name);
+	struct fold_node *n;
+	size_t i;
+	long k;
+
+	for (i = h & b->ix.mask;; i = (i + 1) & b->ix.mask) {
+		uint64_t e = b->ix.slot[i];
+
+		if (e == 0)
+			break;
+		if ((uint32_t)(e >> 32) != h)
+			continue;
+		n = &t->nodes[(uint32_t)e - 1];
+		if (n->parent == parent && n->name == name)
+			return (long)((uint32_t)e - 1);
+	}
+	k = add_node(b, parent, name);
+	if (k < 0 || fold_index_insert(&b->ix, i, h, (uint32_t)k) != 0)
+		return -1;
+	return k;
+}
+
+static void add_counts(struct fold_node *n, const double *v, int ncols)
+{
+	int c;
+
+	for (c = 0; c < ncols; c++)
+		n->total[c] += v[c];
+}
+
+static void stack_counts(const struct fold_profile *p, size_t i, double *v)
+{
+	int c;
+
+	for (c = 0; c < p->ncols; c++)
+		v[c] = fold_count_double(p, fold_stack_count(p, i, c));
+}
+
+/* Name order: insert the stacks sorted, merging by (parent, name). */
+static int build_sorted(struct builder *b, const struct fold_profile *p)
+{
+	struct fold_tree *t = b->t;
+	uint32_t *order = fold_sorted(p);
 	size_t k, j, depth;
 	int c, rc = -1;
 
-	memset(t, 0, sizeof(*t));
-	t->prof = p;
-	t->cap = 1024;
-	t->nodes = calloc(t->cap, sizeof(*t->nodes));
-	b.tail = calloc(t->cap, sizeof(*b.tail));
-	order = fold_sorted(p);
-	if (t->nodes == NULL || b.tail == NULL || order == NULL ||
-	    fold_index_init(&b.ix, p->nstacks) != 0)
+	if (order == NULL || fold_index_init(&b->ix, p->nstacks) != 0)
 		goto out;
-	t->nodes[0].name = FOLD_NOID;
-	t->n = 1;
-	/* Inserting stacks in folded-string order fixes the sibling order. */
 	for (k = 0; k < p->nstacks; k++) {
 		const fold_id *f = fold_stack_frames(p, order[k], &depth);
 		double v[FOLD_MAXCOLS];
 		uint32_t cur = 0;
 
-		for (c = 0; c < p->ncols; c++) {
-			v[c] = fold_count_double(p, fold_stack_count(p, order[k], c));
-			t->nodes[0].total[c] += v[c];
-		}
+		stack_counts(p, order[k], v);
+		add_counts(&t->nodes[0], v, p->ncols);
 		for (j = 0; j < depth; j++) {
-			long n = child(&b, cur, f[j], (uint32_t)j + 1);
+			long n = child(b, cur, f[j]);
 
 			if (n < 0)
 				goto out;
 			cur = (uint32_t)n;
-			for (c = 0; c < p->ncols; c++)
-				t->nodes[cur].total[c] += v[c];
+			add_counts(&t->nodes[cur], v, p->ncols);
 		}
 		for (c = 0; c < p->ncols; c++)
 			t->nodes[cur].self[c] += v[c];
@@ -116,11 +130,183 @@ int fold_tree_build(struct fold_tree *t, const struct fold_profile *p)
 	rc = 0;
 out:
 	free(order);
+	return rc;
+}
+
+/*
+ * Input order (flamegraph.pl --flamechart): keep the path of open nodes;
+ * the next stack keeps the part of it that matches its own frames and
+ * opens new nodes for the rest, starting at the current clock.
+ */
+static int build_ordered(struct builder *b, const struct fold_profile *p,
+			 int col)
+{
+	struct fold_tree *t = b->t;
+	size_t nent = p->seq ? p->nseq : p->nstacks, k, j, depth, open = 0;
+	size_t cap = 64;
+	uint32_t *path = malloc(cap * sizeof(*path));
+	double clock = 0;
+	int c, rc = -1;
+
+	if (path == NULL)
+		return -1;
+	for (k = 0; k < nent; k++) {
+		size_t s = p->seq ? p->seq[k].stack : k;
+		const fold_id *f = fold_stack_frames(p, s, &depth);
+		double v[FOLD_MAXCOLS];
+		uint32_t cur = 0;
+
+		if (p->seq)
+			memcpy(v, p->seq[k].v, sizeof(v));
+		else
+			stack_counts(p, s, v);
+		if (depth > cap) {
+			uint32_t *q;
+
+			cap = depth * 2;
+			q = realloc(path, cap * sizeof(*q));
+			if (q == NULL)
+				goto out;
+			path = q;
+		}
+		add_counts(&t->nodes[0], v, p->ncols);
+		for (j = 0; j < depth; j++) {
+			if (j < open && t->nodes[path[j]].name == f[j]) {
+				cur = path[j];
+			} else {
+				long n = add_node(b, cur, f[j]);
+
+				if (n < 0)
+					goto out;
+				cur = (uint32_t)n;
+				t->nodes[cur].start = clock;
+				path[j] = cur;
+				open = j + 1;
+			}
+			add_counts(&t->nodes[cur], v, p->ncols);
+		}
+		open = depth;
+		for (c = 0; c < p->ncols; c++)
+			t->nodes[cur].self[c] += v[c];
+		clock += v[col];
+	}
+	rc = 0;
+out:
+	free(path);
+	return rc;
+}
+
+struct sib {
+	uint32_t node, pos;
+	double w;
+};
+
+static int heavier(const void *a, const void *b)
+{
+	const struct sib *x = a, *y = b;
+
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Reorder every sibling list by total[col], heaviest first. */
+static int sort_by_weight(struct fold_tree *t, int col)
+{
+	struct sib *v = NULL;
+	size_t cap = 0, i;
+
+	for (i = 0; i < t->n; i++) {
+		uint32_t c, n = 0, k;
+
+		for (c = t->nodes[i].first_child; c; c = t->nodes[c].next_sibling) {
+			if (n == cap) {
+				struct sib *q;
+
+				cap = cap ? cap * 2 : 64;
+				q = realloc(v, cap * sizeof(*q));
+				if (q == NULL) {
+					free(v);
+					return -1;
+				}
+				v = q;
+			}
+			v[n].node = c;
+			v[n].pos = n;
+			v[n].w = t->nodes[c].total[col];
+			n++;
+		}
+		if (n < 2)
+			continue;
+		qsort(v, n, sizeof(*v), heavier);
+		t->nodes[i].first_child = v[0].node;
+		for (k = 0; k + 1 < n; k++)
+			t->nodes[v[k].node].next_sibling = v[k + 1].node;
+		t->nodes[v[n - 1].node].next_sibling = 0;
+	}
+	free(v);
+	return 0;
+}
+
+/* Self first, then the children left to right; parents precede children. */
+static void place(struct fold_tree *t, int col)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		double x = t->nodes[i].start + t->nodes[i].self[col];
+		uint32_t c;
+
+		for (c = t->nodes[i].first_child; c; c = t->nodes[c].next_sibling) {
+			t->nodes[c].start = x;
+			x += t->nodes[c].total[col];
+		}
+	}
+}
+
+int fold_tree_build_opts(struct fold_tree *t, const struct fold_profile *p,
+			 const struct fold_tree_opts *opts)
+{
+	struct builder b = { .t = t };
+	int col = opts->col, rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	if (col < 0 || col >= p->ncols) {
+		errno = EINVAL;
+		return -1;
+	}
+	t->prof = p;
+	t->cap = 1024;
+	t->nodes = calloc(t->cap, sizeof(*t->nodes));
+	b.tail = calloc(t->cap, sizeof(*b.tail));
+	if (t->nodes == NULL || b.tail == NULL)
+		goto out;
+	t->nodes[0].name = FOLD_NOID;
+	t->n = 1;
+	if (opts->order == FOLD_ORDER_INPUT) {
+		if (build_ordered(&b, p, col) != 0)
+			goto out;
+	} else {
+		if (build_sorted(&b, p) != 0)
+			goto out;
+		if (opts->order == FOLD_ORDER_WEIGHT && sort_by_weight(t, col) != 0)
+			goto out;
+		place(t, col);
+	}
+	rc = 0;
+out:
 	free(b.tail);
 	fold_index_free(&b.ix);
 	if (rc != 0)
 		fold_tree_free(t);
 	return rc;
+}
+
+int fold_tree_build(struct fold_tree *t, const struct fold_profile *p)
+{
+	struct fold_tree_opts o = { FOLD_ORDER_NAME, p->ncols - 1 };
+
+	return fold_tree_build_opts(t, p, &o);
 }
 
 void fold_tree_free(struct fold_tree *t)

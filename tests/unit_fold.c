@@ -283,6 +283,114 @@ static void test_tree(void)
 	fold_profile_free(&p);
 }
 
+/* The name of node k, for short checks. */
+static const char *nm(const struct fold_tree *t, uint32_t k)
+{
+	return fold_name(&t->prof->names, t->nodes[k].name);
+}
+
+static void test_tree_starts_and_weight(void)
+{
+	struct fold_profile p;
+	struct fold_tree t;
+	struct fold_tree_opts o = { FOLD_ORDER_WEIGHT, 0 };
+	fold_id ids[8];
+	size_t n;
+	uint32_t m, c1, c2;
+
+	CHECK(fold_profile_init(&p, 1) == 0);
+	n = ids_of(&p, "main;a", ids);
+	fold_add(&p, ids, n, 0, 10);
+	n = ids_of(&p, "main;b", ids);
+	fold_add(&p, ids, n, 0, 30);
+	n = ids_of(&p, "main", ids);
+	fold_add(&p, ids, n, 0, 5);
+	/* name order: main's self first, then a, then b */
+	CHECK(fold_tree_build(&t, &p) == 0);
+	m = t.nodes[0].first_child;
+	c1 = t.nodes[m].first_child;
+	c2 = t.nodes[c1].next_sibling;
+	CHECK(strcmp(nm(&t, c1), "a") == 0 && t.nodes[c1].start == 5);
+	CHECK(strcmp(nm(&t, c2), "b") == 0 && t.nodes[c2].start == 15);
+	fold_tree_free(&t);
+	/* weight order: b (30) before a (10) */
+	CHECK(fold_tree_build_opts(&t, &p, &o) == 0);
+	m = t.nodes[0].first_child;
+	c1 = t.nodes[m].first_child;
+	c2 = t.nodes[c1].next_sibling;
+	CHECK(strcmp(nm(&t, c1), "b") == 0 && t.nodes[c1].start == 5);
+	CHECK(strcmp(nm(&t, c2), "a") == 0 && t.nodes[c2].start == 35);
+	CHECK(t.nodes[c2].next_sibling == 0);
+	fold_tree_free(&t);
+	fold_profile_free(&p);
+}
+
+static void test_tree_input_order(void)
+{
+	static const char text[] = "main;a;b 1\nmain 1\nmain;a;c 2\nmain;a;b 1\n";
+	struct fold_profile p;
+	struct fold_read_opts ro = { 0 };
+	struct fold_tree_opts o = { FOLD_ORDER_INPUT, 0 };
+	struct fold_tree t;
+	struct fold_diag d = { 0 };
+	struct fold_input in;
+	uint32_t m, a1, a2;
+
+	ro.keep_order = 1;
+	CHECK(fold_profile_init(&p, 1) == 0);
+	CHECK(open_mem(&in, text, sizeof(text) - 1, &d) == 0);
+	CHECK(fold_read(&p, &in, &ro, &d) == 0);
+	fold_input_close(&in);
+	CHECK(p.nstacks == 3 && p.nseq == 4);
+	CHECK(fold_tree_build_opts(&t, &p, &o) == 0);
+	/* "main" closes the first a; the second a opens at 2 and holds c, b */
+	m = t.nodes[0].first_child;
+	CHECK(t.nodes[m].next_sibling == 0 && t.nodes[m].total[0] == 5);
+	a1 = t.nodes[m].first_child;
+	a2 = t.nodes[a1].next_sibling;
+	CHECK(a2 != 0 && strcmp(nm(&t, a2), "a") == 0);
+	CHECK(t.nodes[a1].start == 0 && t.nodes[a1].total[0] == 1);
+	CHECK(t.nodes[a2].start == 2 && t.nodes[a2].total[0] == 3);
+	CHECK(strcmp(nm(&t, t.nodes[a2].first_child), "c") == 0);
+	CHECK(t.nodes[t.nodes[t.nodes[a2].first_child].next_sibling].start == 4);
+	fold_tree_free(&t);
+	fold_profile_free(&p);
+}
+
+static void test_reverse_reroot(void)
+{
+	struct fold_profile p, r, b;
+	fold_id ids[8];
+	size_t n, depth;
+	const fold_id *f;
+	unsigned char *is_base;
+
+	CHECK(fold_profile_init(&p, 2) == 0);
+	n = ids_of(&p, "main;x;leaf", ids);
+	fold_add(&p, ids, n, 0, 3);
+	fold_add(&p, ids, n, 1, 4);
+	n = ids_of(&p, "main;y", ids);
+	fold_add(&p, ids, n, 1, 7);
+	CHECK(fold_profile_init(&r, 1) == 0);
+	CHECK(fold_reverse(&r, &p) == 0);
+	CHECK(r.ncols == 2 && r.nstacks == 2);
+	f = fold_stack_frames(&r, 0, &depth);
+	CHECK(depth == 3 && strcmp(fold_name(&r.names, f[0]), "leaf") == 0);
+	CHECK(fold_stack_count(&r, 0, 0).u == 3 && fold_stack_count(&r, 0, 1).u == 4);
+	is_base = calloc(p.names.n, 1);
+	CHECK(is_base != NULL);
+	is_base[fold_names_find(&p.names, "x", 1)] = 1;
+	CHECK(fold_profile_init(&b, 1) == 0);
+	CHECK(fold_reroot(&b, &p, is_base) == 0);
+	free(is_base);
+	CHECK(b.nstacks == 1);
+	f = fold_stack_frames(&b, 0, &depth);
+	CHECK(depth == 2 && strcmp(fold_name(&b.names, f[0]), "x") == 0);
+	fold_profile_free(&p);
+	fold_profile_free(&r);
+	fold_profile_free(&b);
+}
+
 static void test_read_basic(void)
 {
 	struct fold_profile p;
@@ -520,6 +628,9 @@ static const struct {
 	{ "count-format", test_count_format },
 	{ "sort-order", test_sort_order },
 	{ "tree", test_tree },
+	{ "tree-starts-and-weight", test_tree_starts_and_weight },
+	{ "tree-input-order", test_tree_input_order },
+	{ "reverse-reroot", test_reverse_reroot },
 	{ "read-basic", test_read_basic },
 	{ "read-shared-prefixes", test_read_shared_prefixes },
 	{ "read-bad-lines", test_read_bad_lines },

@@ -22,25 +22,27 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 FG_CFLAGS = -std=c11 $(WARNINGS) $(if $(WERROR),-Werror)
 FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' \
 	      -Ilibfold -Iformats -Icmd
-LIBS = -ldw -lelf -lz
+PKGS = cairo
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS = -ldw -lelf -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo) -lm
 
 # Object and binary directories (the sanitizer build uses its own).
 B ?= build
 BIN ?= bin
 
-CMDS = fg-collapse
+CMDS = fg-collapse fg-svg fg-icicle
 
 LIBFOLD_SRC = $(wildcard libfold/*.c)
 FORMATS_SRC = $(wildcard formats/*.c)
-CMD_UTIL_SRC = cmd/util.c
+CMD_UTIL_SRC = cmd/util.c cmd/flamecmd.c
 HDRS = $(wildcard libfold/*.h formats/*.h cmd/*.h)
 
 LIBFOLD = $(B)/libfold.a
 LIBFORMATS = $(B)/libformats.a
-CMD_UTIL = $(B)/cmd/util.o
+CMD_UTIL = $(CMD_UTIL_SRC:%.c=$(B)/%.o)
 BINS = $(CMDS:%=$(BIN)/%)
 UNIT = $(B)/tests/unit_fold
-TOOLS = $(B)/tests/measure
+TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel
 
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
@@ -55,7 +57,20 @@ all: $(BINS) $(LIBFOLD) $(UNIT)
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(FG_CPPFLAGS) $(CPPFLAGS) $(FG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(FG_CPPFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(FG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The SVG script is assembled in from its own source file.
+$(B)/formats/flame_js.o: formats/flame.js
+
+# The SVG checker of the tests reads documents with libxml2.
+$(B)/tests/svgframes: tests/svgframes.c
+	@mkdir -p $(dir $@)
+	$(CC) -D_GNU_SOURCE $(FG_CFLAGS) $(CFLAGS) $$(pkg-config --cflags libxml-2.0) -o $@ $< \
+		$$(pkg-config --libs libxml-2.0) -lm
+
+$(B)/tests/pngpixel: tests/pngpixel.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FG_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBS)
 
 $(LIBFOLD): $(LIBFOLD_SRC:%.c=$(B)/%.o)
 	@mkdir -p $(dir $@)
@@ -78,7 +93,7 @@ $(B)/tests/%: $(B)/tests/%.o $(LIBFORMATS) $(LIBFOLD)
 # The same programs built with AddressSanitizer and UBSan, for the tests.
 asan:
 	$(MAKE) CC=$(SAN_CC) B=build/asan BIN=build/asan/bin CFLAGS="-O1 -g $(SAN)" \
-		LDFLAGS="$(SAN)" build/asan/bin/fg-collapse build/asan/tests/unit_fold
+		LDFLAGS="$(SAN)" $(CMDS:%=build/asan/bin/%) build/asan/tests/unit_fold
 
 deps:
 	@tests/deps.sh build test
@@ -102,7 +117,7 @@ fuzz:
 	@tests/deps.sh fuzz
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
-		clang $(FG_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
+		clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
 			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
 	done
 	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded

@@ -9,8 +9,8 @@ set -eu
 pkgs=
 for purpose in "$@"; do
 	case $purpose in
-	build) pkgs="$pkgs gcc make libc6-dev zlib1g-dev libdw-dev libelf-dev" ;;
-	test) pkgs="$pkgs binutils gzip xz-utils clang libclang-rt-dev" ;;
+	build) pkgs="$pkgs gcc make libc6-dev pkg-config zlib1g-dev libdw-dev libelf-dev libcairo2-dev" ;;
+	test) pkgs="$pkgs binutils gzip xz-utils clang libclang-rt-dev libxml2-dev poppler-utils fonts-dejavu-core" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	*) echo "deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac

@@ -13,6 +13,7 @@ TD=testdata
 T=$(mktemp -d "${TMPDIR:-/tmp}/fgkit-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 pass=0
@@ -368,8 +369,12 @@ test_folded() {
 	expect_error "folded/strict" 1 'broken:2: malformed line' -- "$FG" folded --strict "$T/broken"
 }
 
+. tests/svg.sh
+
 for v in $VARIANTS; do
 	FG=$v/fg-collapse
+	SVG=$v/fg-svg
+	ICICLE=$v/fg-icicle
 	if [ ! -x "$FG" ]; then
 		[ "$v" = bin ] && bad "build" "$FG is missing; run make"
 		continue
@@ -387,6 +392,12 @@ for v in $VARIANTS; do
 	test_inline
 	test_errors
 	test_folded
+	test_svg_corpus
+	test_svg_io
+	test_svg_errors
+	test_svg_escaping
+	test_svg_options
+	test_svg_images
 done
 
 echo "$pass passed, $fail failed"

@@ -1,0 +1,7 @@
+/* fg-icicle - folded stacks to an icicle chart: a flame graph, root on top. */
+#include "flamecmd.h"
+
+int main(int argc, char **argv)
+{
+	return fg_flame_main(argc, argv, 1);
+}

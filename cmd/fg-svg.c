@@ -1,0 +1,7 @@
+/* fg-svg - folded stacks to a flame graph (SVG, PNG or PDF). */
+#include "flamecmd.h"
+
+int main(int argc, char **argv)
+{
+	return fg_flame_main(argc, argv, 0);
+}

@@ -1,0 +1,243 @@
+/* flame_cairo.c - flame graphs as PNG and PDF through cairo. */
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "flame_cairo.h"
+
+struct sink {
+	int fd;
+	int err;
+};
+
+static cairo_status_t sink_write(void *arg, const unsigned char *data,
+				 unsigned int len)
+{
+	struct sink *s = arg;
+
+	while (len > 0) {
+		ssize_t w = write(s->fd, data, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			s->err = errno;
+			return CAIRO_STATUS_WRITE_ERROR;
+		}
+		data += w;
+		len -= (unsigned int)w;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* "#rrggbb" to cairo's 0..1 components; black if malformed. */
+static void hex_rgb(const char *s, double *rgb)
+{
+	unsigned int v = 0;
+
+	if (s[0] == '#' && strlen(s) == 7)
+		v = (unsigned int)strtoul(s + 1, NULL, 16);
+	rgb[0] = ((v >> 16) & 0xff) / 255.0;
+	rgb[1] = ((v >> 8) & 0xff) / 255.0;
+	rgb[2] = (v & 0xff) / 255.0;
+}
+
+/* cairo wants valid UTF-8: anything else becomes '?'. */
+static void utf8_clean(const char *s, size_t n, char *out)
+{
+	size_t i = 0, k = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c >= 0xc2 && c <= 0xdf) ? 2 :
+			     (c >= 0xe0 && c <= 0xef) ? 3 : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
+		size_t j;
+
+		for (j = 1; len && j < len; j++)
+			if (i + j >= n || ((unsigned char)s[i + j] & 0xc0) != 0x80)
+				len = 0;
+		if (len == 0 || (len == 1 && c < 0x20)) {
+			out[k++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(out + k, s + i, len);
+		k += len;
+		i += len;
+	}
+	out[k] = '\0';
+}
+
+static void centred(cairo_t *cr, const char *text, double x, double y)
+{
+	cairo_text_extents_t e;
+	char *clean = malloc(strlen(text) + 1);
+
+	if (clean == NULL)
+		return;
+	utf8_clean(text, strlen(text), clean);
+	cairo_text_extents(cr, clean, &e);
+	cairo_move_to(cr, x - e.x_advance / 2, y);
+	cairo_show_text(cr, clean);
+	free(clean);
+}
+
+static void rounded(cairo_t *cr, double x, double y, double w, double h)
+{
+	double r = 2;
+
+	if (w < 2 * r)
+		r = w / 2;
+	cairo_new_sub_path(cr);
+	cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+	cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+	cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+	cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+	cairo_close_path(cr);
+}
+
+static cairo_surface_t *surface(enum flame_format f, double w, double h,
+				struct sink *s)
+{
+	if (f == FLAME_PDF)
+		return cairo_pdf_surface_create_for_stream(sink_write, s, w, h);
+	return cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w),
+					  (int)ceil(h));
+}
+
+static int finish(cairo_t *cr, cairo_surface_t *sf, enum flame_format f,
+		  struct sink *s)
+{
+	cairo_status_t st;
+
+	cairo_destroy(cr);
+	if (f == FLAME_PNG)
+		st = cairo_surface_write_to_png_stream(sf, sink_write, s);
+	else {
+		cairo_surface_finish(sf);
+		st = cairo_surface_status(sf);
+	}
+	cairo_surface_destroy(sf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		return 0;
+	errno = s->err ? s->err : (st == CAIRO_STATUS_NO_MEMORY ? ENOMEM : EIO);
+	return -1;
+}
+
+static int too_big(enum flame_format f, double w, double h)
+{
+	if (f == FLAME_PNG && (w > 32767 || h > 32767)) {
+		errno = EFBIG;
+		return 1;
+	}
+	return 0;
+}
+
+static void background(cairo_t *cr, double w, double h,
+		       const struct svg_opts *so)
+{
+	cairo_pattern_t *g = cairo_pattern_create_linear(0, 0, 0, h);
+	double top[3], bottom[3];
+
+	hex_rgb(so->bgtop, top);
+	hex_rgb(so->bgbottom, bottom);
+	cairo_pattern_add_color_stop_rgb(g, 0.05, top[0], top[1], top[2]);
+	cairo_pattern_add_color_stop_rgb(g, 0.95, bottom[0], bottom[1], bottom[2]);
+	cairo_rectangle(cr, 0, 0, w, h);
+	cairo_set_source(cr, g);
+	cairo_fill(cr);
+	cairo_pattern_destroy(g);
+}
+
+int flame_cairo_write(int fd, enum flame_format f, const struct flame_layout *l,
+		      const struct flame_opts *fo, const struct svg_opts *so)
+{
+	const struct fold_names *nm = &l->tree->prof->names;
+	struct sink s = { fd, 0 };
+	cairo_surface_t *sf;
+	cairo_t *cr;
+	char *label = NULL, *clean = NULL;
+	size_t cap = 0, i;
+
+	if (too_big(f, l->width, l->height))
+		return -1;
+	sf = surface(f, l->width, l->height, &s);
+	cr = cairo_create(sf);
+	background(cr, l->width, l->height, so);
+	cairo_select_font_face(cr, so->fonttype, CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_font_size(cr, fo->fontsize + 5);
+	centred(cr, so->title, floor(l->width / 2), fo->fontsize * 2);
+	cairo_set_font_size(cr, fo->fontsize);
+	if (so->subtitle != NULL) {
+		cairo_set_source_rgb(cr, 160 / 255.0, 160 / 255.0, 160 / 255.0);
+		centred(cr, so->subtitle, floor(l->width / 2), fo->fontsize * 4);
+	}
+	for (i = 0; i < l->n; i++) {
+		const struct flame_frame *fr = &l->f[i];
+		const struct fold_node *n = &l->tree->nodes[fr->node];
+		const char *name = fr->node ? fold_name(nm, n->name) : "";
+		size_t len = fr->node ? fold_name_len(nm, n->name) : 0, lab;
+
+		rounded(cr, fr->x1, fr->y1, fr->x2 - fr->x1, fr->y2 - fr->y1);
+		cairo_set_source_rgb(cr, fr->rgb[0] / 255.0, fr->rgb[1] / 255.0,
+				     fr->rgb[2] / 255.0);
+		cairo_fill(cr);
+		if (cap < 4 * len + 3) {
+			cap = 4 * len + 64;
+			free(label);
+			free(clean);
+			label = malloc(cap);
+			clean = malloc(cap);
+			if (label == NULL || clean == NULL) {
+				cap = 0;
+				continue;
+			}
+		}
+		lab = svg_label(name, len, fr->x2 - fr->x1, fo->fontsize,
+				fo->fontwidth, so->truncate_left, label);
+		if (lab == 0)
+			continue;
+		utf8_clean(label, lab, clean);
+		/* The label is fitted by an estimate; clip it to its frame. */
+		cairo_save(cr);
+		cairo_rectangle(cr, fr->x1, fr->y1, fr->x2 - fr->x1, fr->y2 - fr->y1);
+		cairo_clip(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_move_to(cr, fr->x1 + 3, 3 + (fr->y1 + fr->y2) / 2);
+		cairo_show_text(cr, clean);
+		cairo_restore(cr);
+	}
+	free(label);
+	free(clean);
+	return finish(cr, sf, f, &s);
+}
+
+int flame_cairo_write_empty(int fd, enum flame_format f,
+			    const struct flame_opts *fo,
+			    const struct svg_opts *so)
+{
+	struct sink s = { fd, 0 };
+	double w = fo->width, h = fo->fontsize * 5;
+	cairo_surface_t *sf;
+	cairo_t *cr;
+
+	if (too_big(f, w, h))
+		return -1;
+	sf = surface(f, w, h, &s);
+	cr = cairo_create(sf);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, so->fonttype, CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, fo->fontsize);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	centred(cr, "ERROR: No valid input provided.", floor(w / 2),
+		fo->fontsize * 2);
+	return finish(cr, sf, f, &s);
+}

@@ -1,0 +1,627 @@
+/* svg_flame.c - the flame graph SVG document. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "svg_flame.h"
+
+/* The interactive script, formats/flame.js, embedded by flame_js.c. */
+extern const char svg_flame_js[];
+
+/* ------------------------------------------------------ output buffer */
+
+struct obuf {
+	int fd;
+	int err;	/* errno of the first failed write */
+	size_t n;
+	char b[1 << 16];
+};
+
+static void flush(struct obuf *o)
+{
+	size_t off = 0;
+
+	while (off < o->n && !o->err) {
+		ssize_t w = write(o->fd, o->b + off, o->n - off);
+
+		if (w < 0) {
+			if (errno != EINTR)
+				o->err = errno;
+			continue;
+		}
+		off += (size_t)w;
+	}
+	o->n = 0;
+}
+
+static void put(struct obuf *o, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t k = sizeof(o->b) - o->n;
+
+		if (k == 0) {
+			flush(o);
+			continue;
+		}
+		if (k > n)
+			k = n;
+		memcpy(o->b + o->n, s, k);
+		o->n += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static void puts_(struct obuf *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void __attribute__((format(printf, 2, 3)))
+fmt(struct obuf *o, const char *f, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(tmp, sizeof(tmp), f, ap);
+	va_end(ap);
+	if (n > 0)
+		put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/*
+ * Length of the valid UTF-8 character XML allows at s[0..n), or 0.  XML 1.0
+ * forbids C0 controls but TAB, LF and CR, surrogates, U+FFFE and U+FFFF.
+ */
+static size_t xml_char(const unsigned char *s, size_t n)
+{
+	uint32_t c;
+	size_t k, i;
+
+	if (s[0] < 0x80)
+		return (s[0] >= 0x20 || s[0] == '\t') ? 1 : 0;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
+		return 0;
+	return k;
+}
+
+/*
+ * Names are arbitrary bytes: escape markup and replace anything that is
+ * not a character XML allows with U+FFFD, so the document stays
+ * well-formed whatever the input.  raw8 (an --encoding other than UTF-8)
+ * passes bytes >= 0x80 through for that encoding to give meaning to.
+ */
+static void put_text(struct obuf *o, const char *str, size_t n, int raw8)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, start = 0, k;
+
+	while (i < n) {
+		const char *rep = NULL;
+
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		default:
+			if (s[i] >= 0x20 && s[i] < 0x80) {
+				i++;
+				continue;
+			}
+			if (raw8 && s[i] >= 0x80) {
+				i++;
+				continue;
+			}
+			k = xml_char(s + i, n - i);
+			if (k > 0) {
+				i += k;
+				continue;
+			}
+			rep = "\xef\xbf\xbd";
+		}
+		put(o, str + start, i - start);
+		puts_(o, rep);
+		i++;
+		start = i;
+	}
+	put(o, str + start, n - start);
+}
+
+/* Start of the next character (a valid UTF-8 sequence, else one byte). */
+static size_t next_char(const char *s, size_t n, size_t i)
+{
+	size_t k = xml_char((const unsigned char *)s + i, n - i);
+
+	return i + (k ? k : 1);
+}
+
+size_t svg_label(const char *s, size_t n, double w, double fontsize,
+		 double fontwidth, int truncate_left, char *buf)
+{
+	double fit = w / (fontsize * fontwidth);
+	size_t chars, count = 0, i, cut;
+
+	if (!(fit >= 3))
+		return 0;
+	chars = fit > 1e6 ? 1000000 : (size_t)fit;
+	n = flame_strip_annotation(s, n);
+	for (i = 0; i < n && count <= chars; i = next_char(s, n, i))
+		count++;
+	if (count <= chars) {
+		memcpy(buf, s, n);
+		return n;
+	}
+	if (!truncate_left) {
+		for (i = 0, count = 0; count < chars - 2; i = next_char(s, n, i))
+			count++;
+		memcpy(buf, s, i);
+		memcpy(buf + i, "..", 2);
+		return i + 2;
+	}
+	/* Keep the last chars - 2 characters. */
+	for (i = 0, count = 0; i < n; i = next_char(s, n, i))
+		count++;
+	for (i = 0, cut = 0; cut < count - (chars - 2); i = next_char(s, n, i))
+		cut++;
+	memcpy(buf, "..", 2);
+	memcpy(buf + 2, s + i, n - i);
+	return n - i + 2;
+}
+
+/* ----------------------------------------------------------- nameattr */
+
+int svg_nameattr_init(struct svg_nameattr *na)
+{
+	memset(na, 0, sizeof(*na));
+	fold_arena_init(&na->arena);
+	return fold_names_init(&na->names);
+}
+
+void svg_nameattr_free(struct svg_nameattr *na)
+{
+	fold_names_free(&na->names);
+	fold_arena_free(&na->arena);
+	free(na->attrs);
+	memset(na, 0, sizeof(*na));
+}
+
+int svg_nameattr_load(struct svg_nameattr *na, const char *path,
+		      struct fold_diag *d)
+{
+	struct fold_input in;
+	struct fold_line ln;
+	int r;
+
+	if (fold_input_open(&in, path, d) != 0)
+		return -1;
+	while ((r = fold_input_line(&in, &ln, d)) > 0) {
+		const char *tab = memchr(ln.s, '\t', ln.len);
+		fold_id id;
+
+		if (ln.len == 0)
+			continue;
+		if (tab == NULL || tab == ln.s ||
+		    memchr(tab, '=', ln.len - (size_t)(tab - ln.s)) == NULL) {
+			fold_diag_error(d, "%s:%llu: expected FUNCTION<TAB>NAME=VALUE...",
+					path, (unsigned long long)in.lineno);
+			r = -1;
+			break;
+		}
+		id = fold_intern(&na->names, ln.s, (size_t)(tab - ln.s));
+		if (id == FOLD_NOID)
+			goto oom;
+		if (id >= na->cap) {
+			size_t cap = na->cap ? na->cap * 2 : 64;
+			char **v;
+
+			while (cap <= id)
+				cap *= 2;
+			v = realloc(na->attrs, cap * sizeof(*v));
+			if (v == NULL)
+				goto oom;
+			memset(v + na->cap, 0, (cap - na->cap) * sizeof(*v));
+			na->attrs = v;
+			na->cap = cap;
+		}
+		na->attrs[id] = fold_arena_strndup(&na->arena, tab + 1,
+						   ln.len - (size_t)(tab - ln.s) - 1);
+		if (na->attrs[id] == NULL)
+			goto oom;
+	}
+	fold_input_close(&in);
+	return r < 0 ? -1 : 0;
+oom:
+	fold_diag_error(d, "%s: %s", path, strerror(errno));
+	fold_input_close(&in);
+	return -1;
+}
+
+/* The attributes for a frame: the <g> (or <a>) opening and its title. */
+static const char *frame_attrs(const struct svg_opts *so, const char *s,
+			       size_t n)
+{
+	fold_id id;
+
+	if (so->nameattr == NULL)
+		return NULL;
+	id = fold_names_find(&so->nameattr->names, s, n);
+	return id == FOLD_NOID || id >= so->nameattr->cap ? NULL :
+							    so->nameattr->attrs[id];
+}
+
+/* Value of attribute key in a "k=v\tk=v" list, or NULL. */
+static const char *attr_get(const char *attrs, const char *key, size_t *len)
+{
+	size_t k = strlen(key);
+	const char *p = attrs;
+
+	while (p && *p) {
+		const char *end = strchr(p, '\t');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n > k && memcmp(p, key, k) == 0 && p[k] == '=') {
+			*len = n - k - 1;
+			return p + k + 1;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* Open a frame: <g> or <a>, with the extra attributes escaped. */
+static void open_frame(struct obuf *o, const char *attrs, int raw8)
+{
+	const char *p = attrs;
+	int link = 0;
+	size_t n;
+
+	if (attrs != NULL && attr_get(attrs, "href", &n) != NULL)
+		link = 1;
+	puts_(o, link ? "<a" : "<g");
+	while (p && *p) {
+		const char *end = strchr(p, '\t'), *eq;
+
+		n = end ? (size_t)(end - p) : strlen(p);
+		eq = memchr(p, '=', n);
+		if (eq != NULL && eq > p && !(eq - p == 5 && memcmp(p, "title", 5) == 0)) {
+			size_t klen = (size_t)(eq - p), i;
+			int ok = 1;
+
+			/* Attribute names are written only if they are names. */
+			for (i = 0; i < klen; i++)
+				if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+				      (p[i] >= '0' && p[i] <= '9' && i > 0) || p[i] == '-' ||
+				      p[i] == '_' || p[i] == ':'))
+					ok = 0;
+			if (ok) {
+				puts_(o, " ");
+				if (klen == 4 && memcmp(p, "href", 4) == 0)
+					puts_(o, "xlink:");
+				put(o, p, klen);
+				puts_(o, "=\"");
+				put_text(o, eq + 1, n - klen - 1, raw8);
+				puts_(o, "\"");
+			}
+		}
+		p = end ? end + 1 : NULL;
+	}
+	if (link && (attrs == NULL || attr_get(attrs, "target", &n) == NULL))
+		puts_(o, " target=\"_top\"");
+	puts_(o, ">\n");
+}
+
+/* ------------------------------------------------------------ document */
+
+static void header(struct obuf *o, double w, double h,
+		   const struct svg_opts *so, int raw8)
+{
+	puts_(o, "<?xml version=\"1.0\"");
+	if (so->encoding != NULL) {
+		/* XML wants encoding before standalone. */
+		puts_(o, " encoding=\"");
+		put_text(o, so->encoding, strlen(so->encoding), raw8);
+		puts_(o, "\"");
+	}
+	puts_(o, " standalone=\"no\"?>\n");
+	puts_(o, "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
+		 "\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n");
+	fmt(o, "<svg version=\"1.1\" width=\"%.10g\" height=\"%.10g\"%s "
+	       "viewBox=\"0 0 %.10g %.10g\" xmlns=\"http://www.w3.org/2000/svg\" "
+	       "xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n",
+	    w, h, so->javascript ? " onload=\"init(evt)\"" : "", w, h);
+	puts_(o, "<!-- Flame graph stack visualization, drawn by fgkit "
+		 "(after Brendan Gregg's flamegraph.pl: "
+		 "https://github.com/brendangregg/FlameGraph). -->\n");
+	puts_(o, "<!-- NOTES: ");
+	if (so->notes)
+		put_text(o, so->notes, strlen(so->notes), raw8);
+	puts_(o, " -->\n");
+}
+
+/* Numbers in the script's settings; strings go through js_string(). */
+static void js_string(struct obuf *o, const char *s)
+{
+	/* \uXXXX for everything but letters and digits: safe inside CDATA
+	   and inside a JS string whatever the bytes are. */
+	puts_(o, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == ' ')
+			put(o, s, 1);
+		else if (c < 0x80)
+			fmt(o, "\\u%04x", c);
+		else
+			put(o, s, 1);	/* UTF-8 passes through; no ASCII byte */
+	}
+	puts_(o, "\"");
+}
+
+static void style_and_script(struct obuf *o, const struct flame_layout *l,
+			     const struct flame_opts *fo,
+			     const struct svg_opts *so, int raw8)
+{
+	puts_(o, "<defs>\n\t<linearGradient id=\"background\" y1=\"0\" y2=\"1\" "
+		 "x1=\"0\" x2=\"0\" >\n\t\t<stop stop-color=\"");
+	put_text(o, so->bgtop, strlen(so->bgtop), raw8);
+	puts_(o, "\" offset=\"5%\" />\n\t\t<stop stop-color=\"");
+	put_text(o, so->bgbottom, strlen(so->bgbottom), raw8);
+	puts_(o, "\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n");
+	puts_(o, "<style type=\"text/css\">\n\ttext { font-family:");
+	put_text(o, so->fonttype, strlen(so->fonttype), raw8);
+	fmt(o, "; font-size:%.10gpx; fill:rgb(0,0,0); }\n", fo->fontsize);
+	puts_(o, "\t#search, #ignorecase { opacity:0.1; cursor:pointer; }\n"
+		 "\t#search:hover, #search.show, #ignorecase:hover, "
+		 "#ignorecase.show { opacity:1; }\n"
+		 "\t#subtitle { text-anchor:middle; fill:rgb(160,160,160); }\n");
+	fmt(o, "\t#title { text-anchor:middle; font-size:%.10gpx}\n",
+	    fo->fontsize + 5);
+	puts_(o, "\t#unzoom { cursor:pointer; }\n"
+		 "\t#frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }\n"
+		 "\t.hide { display:none; }\n"
+		 "\t.parent { opacity:0.5; }\n"
+		 "\t#frames.zoomed > * { display:none; }\n"
+		 "\t#frames.zoomed > .z { display:inline; }\n");
+	if (so->stroke_color != NULL) {
+		puts_(o, "\t#frames rect { stroke:");
+		put_text(o, so->stroke_color, strlen(so->stroke_color), raw8);
+		puts_(o, "; stroke-width:0.5; }\n");
+	}
+	puts_(o, "</style>\n");
+	if (!so->javascript)
+		return;
+	/* Settings first, then the script itself (formats/flame.js). */
+	puts_(o, "<script type=\"text/ecmascript\"><![CDATA[\nvar fg_conf = {");
+	fmt(o, "fontsize: %.10g, fontwidth: %.10g, xpad: %.10g, width: %.10g, "
+	       "inverted: %d, ",
+	    fo->fontsize, fo->fontwidth, l->xpad, l->width, fo->inverted);
+	puts_(o, "nametype: ");
+	js_string(o, so->nametype);
+	puts_(o, ", countname: ");
+	js_string(o, so->countname);
+	puts_(o, ", searchcolor: ");
+	js_string(o, so->search_color);
+	fmt(o, ", truncleft: %d};\n", so->truncate_left);
+	puts_(o, svg_flame_js);
+	puts_(o, "]]></script>\n");
+}
+
+/* "NAME (N samples, P%[; D%])" */
+static void title_text(struct obuf *o, const struct flame_layout *l,
+		       const struct flame_frame *f, const struct flame_opts *fo,
+		       const struct svg_opts *so, const char *name, size_t nlen,
+		       int raw8)
+{
+	char num[64];
+	double samples, pct;
+	const struct fold_node *n = &l->tree->nodes[f->node];
+
+	samples = f->node == 0 ? l->timemax : n->total[l->col];
+	samples = nearbyint(samples * fo->factor);
+	flame_commas(samples, num);
+	put_text(o, name, nlen, raw8);
+	puts_(o, " (");
+	puts_(o, num);
+	puts_(o, " ");
+	put_text(o, so->countname, strlen(so->countname), raw8);
+	if (f->node == 0) {
+		puts_(o, ", 100%)");
+		return;
+	}
+	pct = 100 * samples / (l->timemax * fo->factor);
+	fmt(o, ", %.2f%%", pct);
+	if (l->diff) {
+		double d = 100 * f->delta / (l->timemax * fo->factor);
+
+		if (fo->negate && d != 0)
+			d = -d;	/* never "-0.00" */
+		fmt(o, "; %s%.2f%%)", d > 0 ? "+" : "", d);
+	} else {
+		puts_(o, ")");
+	}
+}
+
+/* Round as "%.1f" prints, so width = x2 - x1 of the printed values. */
+static double round1(double v)
+{
+	char tmp[64];
+
+	snprintf(tmp, sizeof(tmp), "%.1f", v);
+	return strtod(tmp, NULL);
+}
+
+/*
+ * The script shows self counts as the count minus the drawn children's;
+ * where pruned children make that wrong, the frame carries data-self.
+ */
+static int self_needed(const struct flame_layout *l, const struct flame_frame *f,
+		       const struct flame_opts *fo, double *self)
+{
+	const struct fold_tree *t = l->tree;
+	const struct fold_node *n = &t->nodes[f->node];
+	double shown = 0, minw;
+	uint32_t c;
+
+	if (f->node == 0)
+		return 0;
+	minw = l->minw;
+	for (c = n->first_child; c; c = t->nodes[c].next_sibling)
+		if (t->nodes[c].total[l->col] >= minw)
+			shown += nearbyint(t->nodes[c].total[l->col] * fo->factor);
+	*self = nearbyint(n->self[l->col] * fo->factor);
+	return nearbyint(n->total[l->col] * fo->factor) - shown != *self;
+}
+
+int svg_flame_write(int fd, const struct flame_layout *l,
+		    const struct flame_opts *fo, const struct svg_opts *so)
+{
+	struct obuf *o = malloc(sizeof(*o));
+	const struct fold_names *nm = &l->tree->prof->names;
+	int raw8 = so->encoding != NULL && strcasecmp(so->encoding, "utf-8") != 0 &&
+		   strcasecmp(so->encoding, "utf8") != 0;
+	double w = l->width, h = l->height, mid = floor(w / 2);
+	char *label = NULL;
+	size_t labcap = 0, i;
+	int rc;
+
+	if (o == NULL)
+		return -1;
+	o->fd = fd;
+	o->err = 0;
+	o->n = 0;
+	header(o, w, h, so, raw8);
+	style_and_script(o, l, fo, so, raw8);
+	fmt(o, "<rect x=\"0.0\" y=\"0\" width=\"%.1f\" height=\"%.1f\" "
+	       "fill=\"url(#background)\"  />\n", w, h);
+	fmt(o, "<text id=\"title\" x=\"%.2f\" y=\"%.10g\" >", mid, fo->fontsize * 2);
+	put_text(o, so->title, strlen(so->title), raw8);
+	puts_(o, "</text>\n");
+	if (so->subtitle != NULL) {
+		fmt(o, "<text id=\"subtitle\" x=\"%.2f\" y=\"%.10g\" >", mid,
+		    fo->fontsize * 4);
+		put_text(o, so->subtitle, strlen(so->subtitle), raw8);
+		puts_(o, "</text>\n");
+	}
+	fmt(o, "<text id=\"details\" x=\"%.2f\" y=\"%.10g\" > </text>\n",
+	    l->xpad, h - l->ypad2 / 2);
+	fmt(o, "<text id=\"unzoom\" x=\"%.2f\" y=\"%.10g\" class=\"hide\">"
+	       "Reset Zoom</text>\n", l->xpad, fo->fontsize * 2);
+	fmt(o, "<text id=\"search\" x=\"%.2f\" y=\"%.10g\" >Search</text>\n",
+	    w - l->xpad - 100, fo->fontsize * 2);
+	fmt(o, "<text id=\"ignorecase\" x=\"%.2f\" y=\"%.10g\" >ic</text>\n",
+	    w - l->xpad - 16, fo->fontsize * 2);
+	fmt(o, "<text id=\"matched\" x=\"%.2f\" y=\"%.10g\" > </text>\n",
+	    w - l->xpad - 100, h - l->ypad2 / 2);
+	puts_(o, "<g id=\"frames\">\n");
+	for (i = 0; i < l->n && !o->err; i++) {
+		const struct flame_frame *f = &l->f[i];
+		const struct fold_node *n = &l->tree->nodes[f->node];
+		const char *name = f->node ? fold_name(nm, n->name) : "";
+		size_t nlen = f->node ? fold_name_len(nm, n->name) : 0, tlen, lab;
+		const char *attrs = f->node ? frame_attrs(so, name, nlen) : NULL;
+		const char *tattr;
+		double x1 = round1(f->x1), x2 = round1(f->x2), self;
+
+		if (attrs != NULL) {
+			open_frame(o, attrs, raw8);
+		} else {
+			puts_(o, "<g>\n");
+		}
+		if (self_needed(l, f, fo, &self)) {
+			/* Attribute on the title, so the <g> stays as it was. */
+			fmt(o, "<title data-self=\"%.0f\">", self);
+		} else {
+			puts_(o, "<title>");
+		}
+		if (attrs != NULL && (tattr = attr_get(attrs, "title", &tlen)) != NULL)
+			put_text(o, tattr, tlen, raw8);
+		else if (f->node == 0)
+			title_text(o, l, f, fo, so, "all", 3, raw8);
+		else
+			title_text(o, l, f, fo, so, name,
+				   flame_strip_annotation(name, nlen), raw8);
+		fmt(o, "</title><rect x=\"%.1f\" y=\"%.10g\" width=\"%.1f\" "
+		       "height=\"%.1f\" fill=\"rgb(%u,%u,%u)\" rx=\"2\" ry=\"2\" />\n",
+		    x1, f->y1, x2 - x1, f->y2 - f->y1, f->rgb[0], f->rgb[1],
+		    f->rgb[2]);
+		if (labcap < 4 * nlen + 3) {
+			char *v;
+
+			labcap = 4 * nlen + 64;
+			v = realloc(label, labcap);
+			if (v == NULL) {
+				o->err = ENOMEM;
+				break;
+			}
+			label = v;
+		}
+		lab = svg_label(name, nlen, f->x2 - f->x1, fo->fontsize,
+				fo->fontwidth, so->truncate_left, label);
+		if (lab > 0) {
+			fmt(o, "<text x=\"%.2f\" y=\"%.10g\" >", f->x1 + 3,
+			    3 + (f->y1 + f->y2) / 2);
+			put_text(o, label, lab, raw8);
+			puts_(o, "</text>\n");
+		}
+		puts_(o, attrs != NULL && attr_get(attrs, "href", &tlen) ? "</a>\n" :
+									    "</g>\n");
+	}
+	puts_(o, "</g>\n</svg>\n");
+	flush(o);
+	free(label);
+	rc = o->err ? -1 : 0;
+	if (o->err)
+		errno = o->err;
+	free(o);
+	return rc;
+}
+
+int svg_flame_write_empty(int fd, const struct flame_opts *fo,
+			  const struct svg_opts *so)
+{
+	struct obuf *o = malloc(sizeof(*o));
+	struct svg_opts plain = *so;
+	double w = fo->width, h = fo->fontsize * 5;
+	int rc;
+
+	if (o == NULL)
+		return -1;
+	o->fd = fd;
+	o->err = 0;
+	o->n = 0;
+	plain.javascript = 0;
+	header(o, w, h, &plain, 0);
+	fmt(o, "<text  x=\"%.2f\" y=\"%.10g\" >ERROR: No valid input provided."
+	       "</text>\n</svg>\n", floor(w / 2), fo->fontsize * 2);
+	flush(o);
+	rc = o->err ? -1 : 0;
+	if (o->err)
+		errno = o->err;
+	free(o);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * svg_flame.h - write a flame graph layout as an interactive SVG document,
+ * frame for frame what flamegraph.pl writes (same structure, titles,
+ * geometry and colours), with fgkit's own script for zoom and search.
+ */
+#ifndef SVG_FLAME_H
+#define SVG_FLAME_H
+
+#include "flame.h"
+
+/* --nameattr: extra attributes per function name. */
+struct svg_nameattr {
+	struct fold_names names;	/* function names */
+	struct fold_arena arena;
+	char **attrs;			/* by name id: "k=v\tk=v", NUL-terminated */
+	size_t cap;
+};
+
+int svg_nameattr_init(struct svg_nameattr *na);
+void svg_nameattr_free(struct svg_nameattr *na);
+/* Read "FUNC<TAB>key=value<TAB>key=value..." lines. */
+int svg_nameattr_load(struct svg_nameattr *na, const char *path,
+		      struct fold_diag *d);
+
+struct svg_opts {
+	const char *title, *subtitle;
+	const char *countname;		/* "samples" */
+	const char *nametype;		/* "Function:" */
+	const char *fonttype;		/* "Verdana" */
+	const char *notes;		/* XML comment, no '<' or '>' */
+	const char *encoding;		/* XML declaration, or NULL */
+	const char *bgtop, *bgbottom;	/* gradient colours */
+	const char *search_color;	/* fill of matched frames */
+	const char *stroke_color;	/* frame outline, or NULL for none */
+	int javascript;			/* embed the interactive script */
+	int truncate_left;		/* labels keep the end of the name */
+	const struct svg_nameattr *nameattr;	/* or NULL */
+};
+
+/*
+ * Write the document for layout l (made with flame options fo) to fd.
+ * Returns -1 with errno set on a write error.
+ */
+int svg_flame_write(int fd, const struct flame_layout *l,
+		    const struct flame_opts *fo, const struct svg_opts *so);
+
+/* flamegraph.pl's document for empty input: "ERROR: No valid input ...". */
+int svg_flame_write_empty(int fd, const struct flame_opts *fo,
+			  const struct svg_opts *so);
+
+/*
+ * The label drawn in a frame w pixels wide: at most w / (fontsize *
+ * fontwidth) characters of the name without its annotation, the last two
+ * replaced by ".." when cut (the first two with truncate_left).  Writes
+ * into buf (4 * n + 3 bytes) and returns the length; 0 when too narrow.
+ * Characters are UTF-8 sequences, never split.
+ */
+size_t svg_label(const char *s, size_t n, double w, double fontsize,
+		 double fontwidth, int truncate_left, char *buf);
+
+#endif

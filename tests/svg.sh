@@ -1,0 +1,284 @@
+# svg.sh - tests of fg-svg and fg-icicle, sourced by run.sh (which defines
+# ok, bad, same, expect_error, $T, $TD, and $SVG, $ICICLE for the variant).
+
+SVGF=build/tests/svgframes
+PNGPX=build/tests/pngpixel
+
+# compare NAME REF OUT: frames equal (depth, name, samples, delta, fill;
+# x and width within 0.5 px)
+compare() {
+	if $SVGF --compare --fill "$2" "$3" > "$T/cmp" 2>&1; then
+		ok "$1"
+	else
+		bad "$1" "$(head -4 "$T/cmp")"
+	fi
+}
+
+# Every flame graph of the corpus, and the FORMATS.md examples.
+test_svg_corpus() {
+	local case input opts exp o
+	while IFS=$'\t' read -r case input opts exp; do
+		[ "$case" = case ] && continue
+		o=
+		[ "$opts" != - ] && o=$opts
+		"$SVG" $o "$TD/svg/$input" > "$T/out.svg" 2> "$T/err"
+		compare "svg/corpus/$case" "$TD/svg/$exp" "$T/out.svg"
+	done < "$TD/svg/svg.tsv"
+	local e=$TD/svg/examples
+	"$SVG" "$e/small.folded" > "$T/out.svg" 2> "$T/err"
+	compare "svg/small" "$e/small.svg" "$T/out.svg"
+	"$SVG" --inverted "$e/small.folded" > "$T/out.svg" 2> "$T/err"
+	compare "svg/small-inverted" "$e/small-icicle.svg" "$T/out.svg"
+	"$ICICLE" "$e/small.folded" > "$T/out.svg" 2> "$T/err"
+	compare "svg/fg-icicle" "$e/small-icicle.svg" "$T/out.svg"
+	"$SVG" --hash "$e/small.folded" > "$T/out.svg" 2> "$T/err"
+	compare "svg/small-hash" "$e/small-hash.svg" "$T/out.svg"
+	"$SVG" "$e/diff.folded" > "$T/out.svg" 2> "$T/err"
+	compare "svg/diff" "$e/diff.svg" "$T/out.svg"
+	"$SVG" --negate "$e/diff.folded" > "$T/out.svg" 2> "$T/err"
+	compare "svg/diff-negate" "$e/diff-negate.svg" "$T/out.svg"
+	# The exact bytes flamegraph.pl writes for a frame (FORMATS.md c.4).
+	"$SVG" "$e/small.folded" > "$T/out.svg"
+	if grep -qxF '<title>b (60 samples, 60.00%)</title><rect x="10.0" y="37" width="708.0" height="15.0" fill="rgb(230,117,28)" rx="2" ry="2" />' "$T/out.svg"; then
+		ok "svg/frame-markup"
+	else
+		bad "svg/frame-markup" "$(grep -A1 '<title>b ' "$T/out.svg")"
+	fi
+}
+
+# The same input gives the same bytes; inputs merge; gzip is read.
+test_svg_io() {
+	local in=$TD/svg/systemwide-all-hash.folded
+	"$SVG" "$in" > "$T/a.svg" 2> "$T/err"
+	"$SVG" < "$in" > "$T/b.svg" 2> "$T/err"
+	same "svg/deterministic" "$T/a.svg" "$T/b.svg"
+	gzip -c "$in" > "$T/in.gz"
+	"$SVG" "$T/in.gz" > "$T/b.svg" 2> "$T/err"
+	same "svg/gzip-input" "$T/a.svg" "$T/b.svg"
+	head -n 100 "$in" > "$T/p1"
+	tail -n +101 "$in" > "$T/p2"
+	"$SVG" "$T/p2" "$T/p1" > "$T/b.svg" 2> "$T/err"
+	same "svg/files-merged" "$T/a.svg" "$T/b.svg"
+	"$SVG" -o "$T/o.svg" "$in" 2> "$T/err"
+	same "svg/output-file" "$T/a.svg" "$T/o.svg"
+	if "$SVG" -o "$T/o.svg" "$T/missing" 2> /dev/null || ! cmp -s "$T/a.svg" "$T/o.svg"; then
+		bad "svg/output-kept-on-error" "a failed run changed the -o file"
+	else
+		ok "svg/output-kept-on-error"
+	fi
+}
+
+# Empty and malformed input.
+test_svg_errors() {
+	: > "$T/empty"
+	expect_error "svg/empty" 2 'no valid input' -- "$SVG" "$T/empty"
+	if grep -q 'ERROR: No valid input provided' "$T/out" && $SVGF "$T/out" > /dev/null; then
+		ok "svg/empty-document"
+	else
+		bad "svg/empty-document" "$(head -c 300 "$T/out")"
+	fi
+	printf 'a;b 3\nno count here\na;c 2\n' > "$T/bad"
+	"$SVG" "$T/bad" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && grep -q 'bad:2: malformed line' "$T/err" &&
+	   [ "$($SVGF "$T/out" | wc -l)" -eq 4 ]; then
+		ok "svg/malformed-line-skipped"
+	else
+		bad "svg/malformed-line-skipped" "$(cat "$T/err")"
+	fi
+	expect_error "svg/strict" 1 'bad:2: malformed line' -- "$SVG" --strict "$T/bad"
+	expect_error "svg/bad-width" 2 'width' -- "$SVG" --width=abc "$T/bad"
+	expect_error "svg/bad-colors" 2 'palette' -- "$SVG" --colors=nope "$T/bad"
+	expect_error "svg/bad-notes" 2 'notes' -- "$SVG" --notes='a<b' "$T/bad"
+	expect_error "svg/bad-format" 2 'format' -- "$SVG" -f gif "$T/bad"
+	expect_error "svg/bad-option" 2 'unrecognized' -- "$SVG" --frobnicate "$T/bad"
+	expect_error "svg/missing-file" 1 'nonexistent' -- "$SVG" "$T/nonexistent"
+}
+
+# Names are arbitrary bytes: the document stays well-formed and no name
+# becomes markup.
+test_svg_escaping() {
+	printf '%s\n' \
+		'main;</script><script>alert(1)</script> 10' \
+		'main;a<b>&"q'"'"' 5' \
+		'main;]]><x/> 4' \
+		"main;$(printf 'bad\377utf8\001ctl') 3" \
+		'main;caf\xc3\xa9 2' > "$T/evil"
+	"$SVG" --title='<T&>' --subtitle='"s"' "$T/evil" > "$T/out.svg" 2> "$T/err"
+	if ! $SVGF "$T/out.svg" > "$T/frames" 2> "$T/err"; then
+		bad "svg/escaping-well-formed" "$(cat "$T/err")"
+		return
+	fi
+	ok "svg/escaping-well-formed"
+	if [ "$($SVGF --scripts "$T/out.svg")" = 1 ] &&
+	   grep -qF '</script><script>alert(1)</script>' "$T/frames" &&
+	   grep -qF 'a<b>&"q'"'" "$T/frames" && grep -qF ']]><x/>' "$T/frames"; then
+		ok "svg/escaping-names-kept"
+	else
+		bad "svg/escaping-names-kept" "$(cut -f2 "$T/frames")"
+	fi
+	if grep -q "$(printf 'bad\357\277\275utf8\357\277\275ctl')" "$T/frames"; then
+		ok "svg/escaping-invalid-utf8"
+	else
+		bad "svg/escaping-invalid-utf8" "$(cut -f2 "$T/frames" | od -c | head -5)"
+	fi
+	"$SVG" --no-javascript "$T/evil" > "$T/nojs.svg" 2> "$T/err"
+	if [ "$($SVGF --scripts "$T/nojs.svg")" = 0 ] && ! grep -q 'onload' "$T/nojs.svg"; then
+		ok "svg/no-javascript"
+	else
+		bad "svg/no-javascript" "a script is still there"
+	fi
+}
+
+# frames FILE: "name samples" of each frame, sorted
+frame_list() { $SVGF "$1" | awk -F'\t' '{ print $1, $2, $3 }' | sort; }
+
+test_svg_options() {
+	local e=$TD/svg/examples/small.folded h
+	"$SVG" --subtitle=sub "$e" > "$T/out.svg"
+	h=$(sed -n 's/.*<svg [^>]* height="\([0-9.]*\)".*/\1/p' "$T/out.svg")
+	if [ "$h" = 158 ] && grep -q '<text id="subtitle" x="600.00" y="48" >sub</text>' "$T/out.svg"; then
+		ok "svg/subtitle"
+	else
+		bad "svg/subtitle" "height $h"
+	fi
+	"$SVG" --title='My <title>' --width=600 --height=20 --fontsize=10 "$e" > "$T/out.svg"
+	if grep -q 'id="title" x="300.00" y="20" >My &lt;title&gt;<' "$T/out.svg" &&
+	   grep -q '<title>all (100 samples, 100%)</title><rect x="10.0" y="[0-9]*" width="580.0" height="19.0"' "$T/out.svg"; then
+		ok "svg/title-width-height"
+	else
+		bad "svg/title-width-height" "$(grep -m1 '<title>all' "$T/out.svg")"
+	fi
+	"$SVG" --minwidth=5% "$e" > "$T/out.svg"
+	if [ "$(frame_list "$T/out.svg" | grep -c ' e ')" = 0 ] &&
+	   [ "$(frame_list "$T/out.svg" | grep -c ' d ')" = 1 ]; then
+		ok "svg/minwidth-percent"
+	else
+		bad "svg/minwidth-percent" "$(frame_list "$T/out.svg")"
+	fi
+	"$SVG" --total=200 --factor=3 --countname=bytes "$e" > "$T/out.svg"
+	if grep -q '<title>a (270 bytes, 45.00%)</title><rect x="10.0" y="53" width="531.0"' "$T/out.svg"; then
+		ok "svg/total-factor-countname"
+	else
+		bad "svg/total-factor-countname" "$(grep -m1 '<title>a ' "$T/out.svg")"
+	fi
+	"$SVG" --sort=weight "$e" > "$T/out.svg"
+	if grep -q '<title>d (9 samples, 9.00%)</title><rect x="1072.0"' "$T/out.svg"; then
+		printf 'm;a 1\nm;z 5\n' > "$T/w"
+		"$SVG" --sort=weight "$T/w" > "$T/out.svg"
+		if grep -q '<title>z (5 samples, 83.33%)</title><rect x="10.0"' "$T/out.svg"; then
+			ok "svg/sort-weight"
+		else
+			bad "svg/sort-weight" "$(grep '<title>z' "$T/out.svg")"
+		fi
+	else
+		bad "svg/sort-weight" "$(grep '<title>d' "$T/out.svg")"
+	fi
+	"$SVG" --base='^a$' "$e" > "$T/out.svg"
+	if [ "$(frame_list "$T/out.svg" | tr '\n' '|')" = "0 all 90|1 a 90|2 b 60|2 c 30|" ]; then
+		ok "svg/base"
+	else
+		bad "svg/base" "$(frame_list "$T/out.svg" | tr '\n' '|')"
+	fi
+	"$SVG" --reverse "$e" > "$T/out.svg"
+	if [ "$(frame_list "$T/out.svg" | grep -c '^1 ')" = 4 ]; then
+		ok "svg/reverse"
+	else
+		bad "svg/reverse" "$(frame_list "$T/out.svg" | tr '\n' '|')"
+	fi
+	printf 'j;java/lang/Thread.run 3\nj;Interpreter 2\nj;do_syscall_64_[k] 1\n' > "$T/java"
+	"$SVG" --colors=java --bgcolors=blue "$T/java" > "$T/out.svg"
+	if grep -q 'Thread.run (3 samples.*fill="rgb(\(5[0-9]\|[6-9][0-9]\|10[0-9]\),2[0-5][0-9],' "$T/out.svg" &&
+	   grep -q 'do_syscall_64 (1 samples.*fill="rgb(\(19[0-9]\|2[0-5][0-9]\),\(9[0-9]\|1[0-5][0-9]\),0)' "$T/out.svg" &&
+	   grep -q 'stop-color="#e0e0ff"' "$T/out.svg"; then
+		ok "svg/colors-java-bgcolors"
+	else
+		bad "svg/colors-java-bgcolors" "$(grep '<title>' "$T/out.svg" | head -4)"
+	fi
+	(cd "$T" && rm -f palette.map && "$OLDPWD/$SVG" --cp "$OLDPWD/$e" > cp1.svg &&
+	 sed 's/^main->.*/main->rgb(1,2,3)/' palette.map > p && mv p palette.map &&
+	 "$OLDPWD/$SVG" --cp "$OLDPWD/$e" > cp2.svg)
+	if grep -q '^b->rgb(230,117,28)$' "$T/palette.map" &&
+	   grep -q '<title>main (100 samples, 100.00%)</title>.*fill="rgb(1,2,3)"' "$T/cp2.svg"; then
+		ok "svg/cp-palette-map"
+	else
+		bad "svg/cp-palette-map" "$(head -3 "$T/palette.map" 2>&1)"
+	fi
+	printf 'b\thref=https://example.com/?a=1&b=2\tclass=hot\n' > "$T/attrs"
+	"$SVG" --nameattr="$T/attrs" --notes='hello' --encoding=iso-8859-1 \
+		--search-color='rgb(1,2,3)' --stroke-color=black "$e" > "$T/out.svg"
+	if grep -q '^<a xlink:href="https://example.com/?a=1&amp;b=2" class="hot" target="_top">$' "$T/out.svg" &&
+	   grep -q '<!-- NOTES: hello -->' "$T/out.svg" &&
+	   grep -q '<?xml version="1.0" encoding="iso-8859-1" standalone="no"?>' "$T/out.svg" &&
+	   grep -q 'searchcolor: "rgb\\u00281\\u002c2\\u002c3\\u0029"' "$T/out.svg" &&
+	   grep -q '#frames rect { stroke:black' "$T/out.svg" && $SVGF "$T/out.svg" > /dev/null; then
+		ok "svg/nameattr-notes-encoding-colours"
+	else
+		bad "svg/nameattr-notes-encoding-colours" "$(grep -m2 '<a\|NOTES' "$T/out.svg")"
+	fi
+	printf 'm;abcdefghijklmnopqrstuvwxyz_[k] 1\n' > "$T/long"
+	"$SVG" --width=120 --truncate-text-left "$T/long" > "$T/out.svg"
+	"$SVG" --width=120 "$T/long" > "$T/right.svg"
+	if grep -q '>..opqrstuvwxyz</text>' "$T/out.svg" &&
+	   grep -q '>abcdefghijkl..</text>' "$T/right.svg"; then
+		ok "svg/truncate-text"
+	else
+		bad "svg/truncate-text" "$(grep '</text>' "$T/out.svg" | tail -2)"
+	fi
+	# A flame chart keeps input order: a stack seen twice is two boxes.
+	printf 'm;a 1\nm;b 1\nm;a 1\n' > "$T/chart"
+	"$SVG" --flamechart "$T/chart" > "$T/out.svg"
+	if [ "$(grep -c '<title>a (1 samples' "$T/out.svg")" = 2 ] &&
+	   grep -q 'id="title" [^>]*>Flame Chart<' "$T/out.svg"; then
+		ok "svg/flamechart-order"
+	else
+		bad "svg/flamechart-order" "$(grep '<title>' "$T/out.svg")"
+	fi
+	# --diff-color=total colours a parent by everything under it.
+	printf 'm;a;x 10 30\nm;b 5 5\n' > "$T/d"
+	"$SVG" --diff-color=total "$T/d" > "$T/out.svg"
+	if grep -q '<title>a (30 samples, 85.71%; +57.14%)</title>.*fill="rgb(255,0,0)"' "$T/out.svg" &&
+	   grep -q '<title>b (5 samples, 14.29%; 0.00%)</title>.*fill="rgb(255,255,255)"' "$T/out.svg"; then
+		ok "svg/diff-color-total"
+	else
+		bad "svg/diff-color-total" "$(grep '<title>a' "$T/out.svg")"
+	fi
+}
+
+# PNG and PDF: the same layout, drawn with cairo, decoded here.
+test_svg_images() {
+	local e=$TD/svg/examples/small.folded px
+	"$SVG" -o "$T/s.png" "$e" 2> "$T/err"
+	px=$($PNGPX "$T/s.png" 20 92 600 60 1100 62 1182 62 | tr '\n' '|')
+	# all, a, d and e of small.svg: rgb(213,39,9) (236,146,35) (217,57,13) (211,28,6)
+	if [ "$px" = "1200 134|213 39 9|236 146 35|217 57 13|211 28 6|" ]; then
+		ok "svg/png"
+	else
+		bad "svg/png" "$px"
+	fi
+	"$SVG" -f pdf "$e" > "$T/s.pdf" 2> "$T/err"
+	if ! command -v pdftoppm > /dev/null; then
+		bad "svg/pdf" "pdftoppm (poppler-utils) is missing"
+		return
+	fi
+	pdftoppm -png -r 72 -singlefile "$T/s.pdf" "$T/pdf" 2> "$T/err"
+	px=$($PNGPX "$T/pdf.png" 20 92 600 60 1100 62 | tr '\n' '|')
+	if [ "$(head -c 5 "$T/s.pdf")" = "%PDF-" ] && [ "$px" = "1200 134|213 39 9|236 146 35|217 57 13|" ]; then
+		ok "svg/pdf"
+	else
+		bad "svg/pdf" "$px"
+	fi
+	"$ICICLE" -o "$T/i.png" "$e" 2> "$T/err"
+	px=$($PNGPX "$T/i.png" 20 40 20 92 | tr '\n' '|')
+	if [ "$px" = "1200 134|213 39 9|230 117 28|" ]; then
+		ok "svg/icicle-png"
+	else
+		bad "svg/icicle-png" "$px"
+	fi
+	: > "$T/empty"
+	"$SVG" -o "$T/e.png" "$T/empty" 2> /dev/null
+	if [ $? -eq 2 ] && [ "$($PNGPX "$T/e.png")" = "1200 60" ]; then
+		ok "svg/png-empty"
+	else
+		bad "svg/png-empty" "no error image"
+	fi
+}

@@ -98,7 +98,8 @@ asan:
 deps:
 	@tests/deps.sh build test
 
-test: deps
+test:
+	@tests/deps.sh build test browser
 	$(MAKE) all $(TOOLS)
 	$(MAKE) asan
 	tests/run.sh

@@ -59,6 +59,9 @@ static void usage(FILE *f, int icicle)
 "      --nameattr=FILE    extra SVG attributes: FUNC<TAB>key=value...\n"
 "      --encoding=ENC     XML encoding declaration\n"
 "      --no-javascript    static SVG, no script\n"
+"      --dom-frames=N     with the script, at most N frames as SVG elements\n"
+"                         (the widest; 5000); the rest are drawn on zoom.\n"
+"                         0: all\n"
 "      --search-color=C   fill of search matches (rgb(230,0,230))\n"
 "      --stroke-color=C   outline frames in colour C\n"
 "      --truncate-text-right  cut long labels at the end (default)\n"
@@ -79,7 +82,7 @@ enum {
 	OPT_INVERTED, OPT_FLAMEDOWN, OPT_FLAMECHART, OPT_SORT, OPT_BASE,
 	OPT_NEGATE, OPT_DIFFCOLOR, OPT_TOTAL, OPT_FACTOR, OPT_NOTES,
 	OPT_NAMEATTR, OPT_ENCODING, OPT_NOJS, OPT_SEARCHCOLOR, OPT_STROKECOLOR,
-	OPT_TRUNCRIGHT, OPT_TRUNCLEFT, OPT_STRICT,
+	OPT_TRUNCRIGHT, OPT_TRUNCLEFT, OPT_STRICT, OPT_DOMFRAMES,
 };
 
 static const struct option options[] = {
@@ -114,6 +117,7 @@ static const struct option options[] = {
 	{ "nameattr", required_argument, NULL, OPT_NAMEATTR },
 	{ "encoding", required_argument, NULL, OPT_ENCODING },
 	{ "no-javascript", no_argument, NULL, OPT_NOJS },
+	{ "dom-frames", required_argument, NULL, OPT_DOMFRAMES },
 	{ "search-color", required_argument, NULL, OPT_SEARCHCOLOR },
 	{ "stroke-color", required_argument, NULL, OPT_STROKECOLOR },
 	{ "truncate-text-right", no_argument, NULL, OPT_TRUNCRIGHT },
@@ -226,6 +230,7 @@ int fg_flame_main(int argc, char **argv, int icicle)
 	so.fonttype = "Verdana";
 	so.search_color = "rgb(230,0,230)";
 	so.javascript = 1;
+	so.dom_frames = SVG_DOM_FRAMES;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:f:qhV", options, NULL)) != -1) {
 		switch (c) {
@@ -304,6 +309,7 @@ int fg_flame_main(int argc, char **argv, int icicle)
 			so.encoding = optarg;
 			break;
 		case OPT_NOJS: so.javascript = 0; break;
+		case OPT_DOMFRAMES: so.dom_frames = (size_t)number("dom-frames", optarg, 1); break;
 		case OPT_SEARCHCOLOR: so.search_color = css_colour("search-color", optarg); break;
 		case OPT_STROKECOLOR: so.stroke_color = css_colour("stroke-color", optarg); break;
 		case OPT_TRUNCRIGHT: so.truncate_left = 0; break;

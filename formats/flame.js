@@ -29,50 +29,34 @@ function fg_parse_title(t) {
 }
 
 function init(evt) {
-	var frames = fg_el("frames"), kids = frames.children, n = kids.length;
-	var i, top = [], root_y;
+	var frames = fg_el("frames"), data = fg_el("fg-data"), i, n, top = [];
 	fg = {
-		frames: frames, n: n, el: kids,
+		frames: frames,
 		details: fg_el("details"), matched: fg_el("matched"),
 		unzoombtn: fg_el("unzoom"), searchbtn: fg_el("search"),
 		icbtn: fg_el("ignorecase"),
-		x: new Float64Array(n), w: new Float64Array(n), y: new Float64Array(n),
-		h: new Float64Array(n), samples: new Float64Array(n),
-		self: new Float64Array(n), depth: new Int32Array(n),
-		parent: new Int32Array(n), end: new Int32Array(n),
-		names: new Array(n), titles: new Array(n), fills: null,
-		zoomed: -1, shown: [], term: null, ic: false, matches: null
+		zoomed: -1, shown: [], created: [], term: null, ic: false,
+		matches: null, hit: null, fills: null
 	};
-	for (i = 0; i < n; i++) {
-		var g = kids[i], r = g.querySelector("rect"), t = g.querySelector("title");
-		var p = fg_parse_title(t.textContent);
-		g.fgi = i;
-		fg.x[i] = parseFloat(r.getAttribute("x"));
-		fg.w[i] = parseFloat(r.getAttribute("width"));
-		fg.y[i] = parseFloat(r.getAttribute("y"));
-		fg.h[i] = parseFloat(r.getAttribute("height")) + 1;
-		fg.names[i] = p.name;
-		fg.titles[i] = t.textContent;
-		fg.samples[i] = p.samples;
-		fg.self[i] = t.hasAttribute("data-self") ?
-			parseFloat(t.getAttribute("data-self")) : NaN;
-	}
+	if (data) fg_from_data(JSON.parse(data.textContent));
+	else fg_from_elements(frames.children);
+	n = fg.n;
 	/* Frames come depth first, left to right: rebuild the tree. */
-	root_y = n ? fg.y[0] : 0;
 	for (i = 0; i < n; i++) {
-		var d = Math.round(Math.abs(fg.y[i] - root_y) / fg.h[i]);
-		fg.depth[i] = d;
+		var d = fg.depth[i];
 		while (top.length > d) fg.end[top.pop()] = i - 1;
 		fg.parent[i] = top.length ? top[top.length - 1] : -1;
 		top.push(i);
 	}
 	while (top.length) fg.end[top.pop()] = n - 1;
-	/* Self: the count minus the drawn children's, unless the title says
-	   (data-self, where narrow children were left out). */
-	var kidsum = new Float64Array(n);
-	for (i = 1; i < n; i++) kidsum[fg.parent[i]] += fg.samples[i];
-	for (i = 0; i < n; i++)
-		if (isNaN(fg.self[i])) fg.self[i] = fg.samples[i] - kidsum[i];
+	if (!data) {
+		/* Self: the count minus the drawn children's, unless the title
+		   says (data-self, where narrow children were left out). */
+		var kidsum = new Float64Array(n);
+		for (i = 1; i < n; i++) kidsum[fg.parent[i]] += fg.samples[i];
+		for (i = 0; i < n; i++)
+			if (isNaN(fg.self[i])) fg.self[i] = fg.samples[i] - kidsum[i];
+	}
 
 	frames.addEventListener("mouseover", fg_over);
 	frames.addEventListener("mouseout", fg_out);
@@ -84,6 +68,101 @@ function init(evt) {
 	fg.icbtn.addEventListener("click", fg_toggle_ic);
 	window.addEventListener("keydown", fg_key);
 	fg_restore_url();
+}
+
+function fg_alloc(n) {
+	fg.n = n;
+	fg.el = new Array(n);
+	fg.x = new Float64Array(n); fg.w = new Float64Array(n);
+	fg.y = new Float64Array(n); fg.h = new Float64Array(n);
+	fg.samples = new Float64Array(n); fg.self = new Float64Array(n);
+	fg.depth = new Int32Array(n); fg.parent = new Int32Array(n);
+	fg.end = new Int32Array(n);
+	fg.names = new Array(n); fg.titles = new Array(n);
+}
+
+/* Every frame is an element: read them. */
+function fg_from_elements(kids) {
+	var i, n = kids.length, root_y;
+	fg_alloc(n);
+	for (i = 0; i < n; i++) {
+		var g = kids[i], r = g.querySelector("rect"), t = g.querySelector("title");
+		var p = fg_parse_title(t.textContent);
+		g.fgi = i;
+		fg.el[i] = g;
+		fg.x[i] = parseFloat(r.getAttribute("x"));
+		fg.w[i] = parseFloat(r.getAttribute("width"));
+		fg.y[i] = parseFloat(r.getAttribute("y"));
+		fg.h[i] = parseFloat(r.getAttribute("height")) + 1;
+		fg.names[i] = p.name;
+		fg.titles[i] = t.textContent;
+		fg.samples[i] = p.samples;
+		fg.self[i] = t.hasAttribute("data-self") ?
+			parseFloat(t.getAttribute("data-self")) : NaN;
+	}
+	root_y = n ? fg.y[0] : 0;
+	for (i = 0; i < n; i++)
+		fg.depth[i] = Math.round(Math.abs(fg.y[i] - root_y) / fg.h[i]);
+}
+
+/* A large graph: all frames in the data block, the widest as elements. */
+function fg_from_data(d) {
+	var k = d.k, f = d.frames, n = f.length / k, i, j = 0, kids = fg.frames.children;
+	var fh = fg_conf.frameheight;
+	fg_alloc(n);
+	fg.fill = new Int32Array(n);
+	fg.delta = k > 8 ? new Float64Array(n) : null;
+	for (i = 0; i < n; i++) {
+		var o = i * k, depth = f[o];
+		fg.depth[i] = depth;
+		fg.x[i] = f[o + 1];
+		fg.w[i] = f[o + 2];
+		fg.samples[i] = f[o + 3];
+		fg.self[i] = f[o + 4];
+		fg.names[i] = d.names[f[o + 5]];
+		fg.fill[i] = f[o + 6];
+		fg.y[i] = fg_conf.rooty + (fg_conf.inverted ? depth * fh : -depth * fh);
+		fg.h[i] = fh;
+		if (fg.delta) fg.delta[i] = f[o + 8];
+		if (f[o + 7] && j < kids.length) {
+			fg.el[i] = kids[j];
+			kids[j++].fgi = i;
+		} else {
+			fg.el[i] = null;
+		}
+	}
+}
+
+function fg_title(i) {
+	var t = fg.titles[i], pct;
+	if (t !== undefined) return t;
+	pct = i === 0 ? "100" : (100 * fg.samples[i] / fg.samples[0]).toFixed(2);
+	t = fg.names[i] + " (" + fg_fmt(fg.samples[i]) + " " + fg_conf.countname +
+		", " + pct + "%";
+	if (fg.delta && i > 0)
+		t += "; " + (fg.delta[i] > 0 ? "+" : "") + fg.delta[i].toFixed(2) + "%";
+	return fg.titles[i] = t + ")";
+}
+
+/* An element for a frame drawn only from the data block. */
+function fg_create(i) {
+	var ns = "http://www.w3.org/2000/svg", g = document.createElementNS(ns, "g");
+	var t = document.createElementNS(ns, "title"), r = document.createElementNS(ns, "rect");
+	var c = fg.fill[i];
+	t.textContent = fg_title(i);
+	r.setAttribute("y", String(fg.y[i]));
+	r.setAttribute("height", (fg.h[i] - 1).toFixed(1));
+	r.setAttribute("fill", fg.hit && fg.hit[i] ? fg_conf.searchcolor :
+		"rgb(" + (c >> 16) + "," + ((c >> 8) & 255) + "," + (c & 255) + ")");
+	r.setAttribute("rx", "2");
+	r.setAttribute("ry", "2");
+	g.appendChild(t);
+	g.appendChild(r);
+	g.fgi = i;
+	fg.frames.appendChild(g);
+	fg.el[i] = g;
+	fg.created.push(i);
+	return g;
 }
 
 function fg_index(e) {
@@ -99,7 +178,7 @@ function fg_fmt(v) {
 function fg_over(e) {
 	var i = fg_index(e), s;
 	if (i === undefined) return;
-	s = fg_conf.nametype + " " + fg.titles[i] + "; self " + fg_fmt(fg.self[i]) +
+	s = fg_conf.nametype + " " + fg_title(i) + "; self " + fg_fmt(fg.self[i]) +
 		" " + fg_conf.countname;
 	if (fg.zoomed > 0 && fg.samples[fg.zoomed] > 0 && fg.depth[i] >= fg.depth[fg.zoomed])
 		s += "; " + (100 * fg.samples[i] / fg.samples[fg.zoomed]).toFixed(2) +
@@ -116,6 +195,7 @@ function fg_click(e) {
 	if (i === undefined) return;
 	if (i === 0 || i === fg.zoomed) { if (i === 0) fg_unzoom(true); return; }
 	fg_zoom(i, true);
+	fg_over(e);	/* the details now have the zoomed share */
 }
 
 /* The label for a name in w pixels, as fg-svg draws it. */
@@ -130,18 +210,25 @@ function fg_label(name, w) {
 
 /* Draw frame i at x, width w (pixels). */
 function fg_place(i, x, w) {
-	var g = fg.el[i], r = g.querySelector("rect"), t = g.querySelector("text");
-	var label = i === 0 ? "" : fg_label(fg.names[i], w);
+	var g = fg.el[i], r, t, label;
+	if (!g) {
+		if (w < fg_conf.dommin) return false;
+		g = fg_create(i);
+	}
+	r = g.querySelector("rect");
+	t = g.querySelector("text");
+	label = i === 0 ? "" : fg_label(fg.names[i], w);
 	r.setAttribute("x", x.toFixed(1));
 	r.setAttribute("width", w.toFixed(1));
 	if (!t) {
-		if (label === "") return;
+		if (label === "") return true;
 		t = document.createElementNS("http://www.w3.org/2000/svg", "text");
 		t.setAttribute("y", (fg.y[i] + (fg.h[i] - 1) / 2 + 3).toString());
 		g.appendChild(t);
 	}
 	t.setAttribute("x", (x + 3).toFixed(2));
 	t.textContent = label;
+	return true;
 }
 
 function fg_unzoom(update) {
@@ -151,7 +238,13 @@ function fg_unzoom(update) {
 		fg.el[i].classList.remove("z", "parent");
 		fg_place(i, fg.x[i], fg.w[i]);
 	}
+	for (k = 0; k < fg.created.length; k++) {
+		i = fg.created[k];
+		fg.el[i].remove();
+		fg.el[i] = null;
+	}
 	fg.shown = [];
+	fg.created = [];
 	fg.zoomed = -1;
 	fg.frames.classList.remove("zoomed");
 	fg.unzoombtn.classList.add("hide");
@@ -164,13 +257,14 @@ function fg_zoom(i, update) {
 	if (!(fg.w[i] > 0)) return;
 	scale = full / fg.w[i];
 	for (j = fg.parent[i]; j >= 0; j = fg.parent[j]) {
+		if (!fg_place(j, fg_conf.xpad, full)) continue;
 		fg.el[j].classList.add("z", "parent");
-		fg_place(j, fg_conf.xpad, full);
 		fg.shown.push(j);
 	}
 	for (j = i; j <= fg.end[i]; j++) {
+		if (!fg_place(j, fg_conf.xpad + (fg.x[j] - x0) * scale, fg.w[j] * scale))
+			continue;
 		fg.el[j].classList.add("z");
-		fg_place(j, fg_conf.xpad + (fg.x[j] - x0) * scale, fg.w[j] * scale);
 		fg.shown.push(j);
 	}
 	fg.zoomed = i;
@@ -206,11 +300,17 @@ function fg_reset_search(update) {
 	var i;
 	if (fg.matches) {
 		for (i = 0; i < fg.matches.length; i++) {
-			var j = fg.matches[i];
-			fg.el[j].querySelector("rect").setAttribute("fill", fg.fills[i]);
+			var j = fg.matches[i], c = fg.fills[i];
+			if (!fg.el[j]) continue;
+			if (c === null) {	/* drawn since the search */
+				c = fg.fill[j];
+				c = "rgb(" + (c >> 16) + "," + ((c >> 8) & 255) + "," + (c & 255) + ")";
+			}
+			fg.el[j].querySelector("rect").setAttribute("fill", c);
 		}
 	}
 	fg.matches = null;
+	fg.hit = null;
 	fg.fills = null;
 	fg.term = null;
 	fg.searchbtn.classList.remove("show");
@@ -231,14 +331,17 @@ function fg_search(term, update) {
 	fg.term = term;
 	fg.matches = [];
 	fg.fills = [];
+	fg.hit = new Uint8Array(fg.n);
 	for (i = 0; i < fg.n; i++) {
 		if (!re.test(fg.names[i])) continue;
-		var r = fg.el[i].querySelector("rect");
+		fg.hit[i] = 1;
 		fg.matches.push(i);
-		fg.fills.push(r.getAttribute("fill"));
-		r.setAttribute("fill", fg_conf.searchcolor);
 		/* Count a match inside an earlier one only once. */
 		if (i > last) { sum += fg.samples[i]; last = fg.end[i]; }
+		if (!fg.el[i]) { fg.fills.push(null); continue; }
+		var r = fg.el[i].querySelector("rect");
+		fg.fills.push(r.getAttribute("fill"));
+		r.setAttribute("fill", fg_conf.searchcolor);
 	}
 	fg.searchbtn.classList.add("show");
 	fg.searchbtn.textContent = "Reset Search";

@@ -384,7 +384,7 @@ static void js_string(struct obuf *o, const char *s)
 
 static void style_and_script(struct obuf *o, const struct flame_layout *l,
 			     const struct flame_opts *fo,
-			     const struct svg_opts *so, int raw8)
+			     const struct svg_opts *so, int raw8, double tdom)
 {
 	puts_(o, "<defs>\n\t<linearGradient id=\"background\" y1=\"0\" y2=\"1\" "
 		 "x1=\"0\" x2=\"0\" >\n\t\t<stop stop-color=\"");
@@ -426,7 +426,8 @@ static void style_and_script(struct obuf *o, const struct flame_layout *l,
 	js_string(o, so->countname);
 	puts_(o, ", searchcolor: ");
 	js_string(o, so->search_color);
-	fmt(o, ", truncleft: %d};\n", so->truncate_left);
+	fmt(o, ", truncleft: %d, frameheight: %.10g, rooty: %.10g, dommin: %.17g};\n",
+	    so->truncate_left, fo->frameheight, l->n ? l->f[0].y1 : 0, tdom);
 	puts_(o, svg_flame_js);
 	puts_(o, "]]></script>\n");
 }
@@ -497,6 +498,120 @@ static int self_needed(const struct flame_layout *l, const struct flame_frame *f
 	return nearbyint(n->total[l->col] * fo->factor) - shown != *self;
 }
 
+static int wider(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y) - (x > y);
+}
+
+/*
+ * The narrowest width (px) a frame needs to be an element, so that about
+ * so->dom_frames frames are; 0 when all of them fit.  Children are never
+ * wider than their parent, so the elements always include their parents.
+ */
+static double dom_threshold(const struct flame_layout *l,
+			    const struct svg_opts *so)
+{
+	double *w, t;
+	size_t i;
+
+	if (!so->javascript || so->dom_frames == 0 || l->n <= so->dom_frames)
+		return 0;
+	w = malloc(l->n * sizeof(*w));
+	if (w == NULL)
+		return 0;	/* no budget: every frame an element */
+	for (i = 0; i < l->n; i++)
+		w[i] = l->f[i].x2 - l->f[i].x1;
+	qsort(w, l->n, sizeof(*w), wider);
+	t = w[so->dom_frames - 1];
+	free(w);
+	/* Ties at the threshold would overshoot: take the next width up. */
+	return nextafter(t, INFINITY);
+}
+
+/* A JSON string, safe inside XML text: no '<', '>' or '&' appear raw. */
+static void json_string(struct obuf *o, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k;
+
+	puts_(o, "\"");
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c >= 0x80) {
+			k = xml_char(s + i, n - i);
+			if (k == 0) {
+				puts_(o, "\\ufffd");
+				i++;
+			} else {
+				put(o, str + i, k);
+				i += k;
+			}
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			fmt(o, "\\%c", c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			fmt(o, "\\u%04x", c);
+		else
+			put(o, str + i, 1);
+		i++;
+	}
+	puts_(o, "\"");
+}
+
+/*
+ * Every frame, for the script: names once each, then per frame
+ * depth, x, width (px), samples, self, name index, fill (0xRRGGBB),
+ * element (1 if drawn as one) [, delta %].
+ */
+static void data_block(struct obuf *o, const struct flame_layout *l,
+		       const struct flame_opts *fo, double tdom)
+{
+	const struct fold_tree *t = l->tree;
+	const struct fold_names *nm = &t->prof->names;
+	uint32_t *idx = malloc((nm->n ? nm->n : 1) * sizeof(*idx)), next = 0;
+	size_t i;
+
+	if (idx == NULL) {
+		o->err = ENOMEM;
+		return;
+	}
+	for (i = 0; i < nm->n; i++)
+		idx[i] = UINT32_MAX;
+	fmt(o, "<metadata id=\"fg-data\">{\"k\":%d,\"names\":[\"all\"", l->diff ? 9 : 8);
+	for (i = 1; i < l->n; i++) {
+		fold_id id = t->nodes[l->f[i].node].name;
+		const char *s = fold_name(nm, id);
+
+		if (idx[id] != UINT32_MAX)
+			continue;
+		idx[id] = ++next;
+		puts_(o, ",");
+		json_string(o, s, flame_strip_annotation(s, fold_name_len(nm, id)));
+	}
+	puts_(o, "],\n\"frames\":[");
+	for (i = 0; i < l->n; i++) {
+		const struct flame_frame *f = &l->f[i];
+		const struct fold_node *n = &t->nodes[f->node];
+		double total = f->node ? n->total[l->col] : l->timemax;
+
+		fmt(o, "%s%u,%.3f,%.3f,%.0f,%.0f,%u,%u,%d", i ? ",\n" : "", f->depth,
+		    f->x1, f->x2 - f->x1, nearbyint(total * fo->factor),
+		    nearbyint(n->self[l->col] * fo->factor),
+		    f->node ? idx[n->name] : 0,
+		    (unsigned)f->rgb[0] << 16 | (unsigned)f->rgb[1] << 8 | f->rgb[2],
+		    f->x2 - f->x1 >= tdom || i == 0);
+		if (l->diff)
+			fmt(o, ",%.2f", (fo->negate ? -1 : 1) * 100 * f->delta /
+					 (l->timemax * fo->factor) + 0.0);
+	}
+	puts_(o, "]}</metadata>\n");
+	free(idx);
+}
+
 int svg_flame_write(int fd, const struct flame_layout *l,
 		    const struct flame_opts *fo, const struct svg_opts *so)
 {
@@ -507,6 +622,7 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 	double w = l->width, h = l->height, mid = floor(w / 2);
 	char *label = NULL;
 	size_t labcap = 0, i;
+	double tdom = dom_threshold(l, so);
 	int rc;
 
 	if (o == NULL)
@@ -515,7 +631,7 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 	o->err = 0;
 	o->n = 0;
 	header(o, w, h, so, raw8);
-	style_and_script(o, l, fo, so, raw8);
+	style_and_script(o, l, fo, so, raw8, tdom);
 	fmt(o, "<rect x=\"0.0\" y=\"0\" width=\"%.1f\" height=\"%.1f\" "
 	       "fill=\"url(#background)\"  />\n", w, h);
 	fmt(o, "<text id=\"title\" x=\"%.2f\" y=\"%.10g\" >", mid, fo->fontsize * 2);
@@ -547,6 +663,8 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		const char *tattr;
 		double x1 = round1(f->x1), x2 = round1(f->x2), self;
 
+		if (i > 0 && f->x2 - f->x1 < tdom)
+			continue;	/* in the data block only */
 		if (attrs != NULL) {
 			open_frame(o, attrs, raw8);
 		} else {
@@ -591,7 +709,10 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		puts_(o, attrs != NULL && attr_get(attrs, "href", &tlen) ? "</a>\n" :
 									    "</g>\n");
 	}
-	puts_(o, "</g>\n</svg>\n");
+	puts_(o, "</g>\n");
+	if (tdom > 0)
+		data_block(o, l, fo, tdom);
+	puts_(o, "</svg>\n");
 	flush(o);
 	free(label);
 	rc = o->err ? -1 : 0;

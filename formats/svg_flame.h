@@ -34,6 +34,15 @@ struct svg_opts {
 	const char *stroke_color;	/* frame outline, or NULL for none */
 	int javascript;			/* embed the interactive script */
 	int truncate_left;		/* labels keep the end of the name */
+	/*
+	 * Browsers slow down with the number of elements (100,000 frames
+	 * take seconds to load), so with the script on, at most dom_frames
+	 * of the widest frames become elements; all frames also go to a
+	 * compact data block (<metadata id="fg-data">) from which the
+	 * script searches them and draws the others when a zoom makes them
+	 * wide enough.  0: every frame is an element.
+	 */
+	size_t dom_frames;
 	const struct svg_nameattr *nameattr;	/* or NULL */
 };
 
@@ -43,6 +52,8 @@ struct svg_opts {
  */
 int svg_flame_write(int fd, const struct flame_layout *l,
 		    const struct flame_opts *fo, const struct svg_opts *so);
+
+#define SVG_DOM_FRAMES 5000
 
 /* flamegraph.pl's document for empty input: "ERROR: No valid input ...". */
 int svg_flame_write_empty(int fd, const struct flame_opts *fo,

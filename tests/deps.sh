@@ -2,16 +2,19 @@
 # deps.sh PURPOSE... - install the Debian packages fgkit needs, if missing.
 #
 # PURPOSE: build (compile the tools), test (run the tests and benchmarks;
-# clang builds the sanitizer variant), fuzz (clang and libFuzzer).
+# clang builds the sanitizer variant), browser (headless Chromium and
+# playwright-core from npm for the SVG tests), fuzz (clang and libFuzzer).
 # Installs with apt-get when run as root; otherwise prints the command to run.
 set -eu
 
 pkgs=
+browser=
 for purpose in "$@"; do
 	case $purpose in
 	build) pkgs="$pkgs gcc make libc6-dev pkg-config zlib1g-dev libdw-dev libelf-dev libcairo2-dev" ;;
 	test) pkgs="$pkgs binutils gzip xz-utils clang libclang-rt-dev libxml2-dev poppler-utils fonts-dejavu-core" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
+	browser) pkgs="$pkgs chromium nodejs"; browser=1 ;;
 	*) echo "deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac
 done
@@ -29,15 +32,26 @@ for p in $pkgs; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-	echo "deps.sh: missing Debian packages:$missing" >&2
-	echo "deps.sh: install them with: sudo apt-get install$missing" >&2
-	exit 1
+# npm may come from elsewhere than Debian (a newer one); use whichever runs.
+if [ -n "$browser" ] && ! command -v npm >/dev/null 2>&1; then
+	missing="$missing npm"
 fi
-echo "deps.sh: installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+		echo "deps.sh: missing Debian packages:$missing" >&2
+		echo "deps.sh: install them with: sudo apt-get install$missing" >&2
+		exit 1
+	fi
+	echo "deps.sh: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# playwright-core drives Debian's chromium; it never downloads a browser.
+if [ -n "$browser" ] && [ ! -d "$(dirname "$0")/browser/node_modules/playwright-core" ]; then
+	echo "deps.sh: installing playwright-core (npm) in tests/browser"
+	(cd "$(dirname "$0")/browser" && npm ci --no-audit --no-fund --loglevel=error)
+fi

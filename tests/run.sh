@@ -398,6 +398,8 @@ for v in $VARIANTS; do
 	test_svg_escaping
 	test_svg_options
 	test_svg_images
+	test_svg_dom_budget
+	[ "$v" = bin ] && test_svg_browser
 done
 
 echo "$pass passed, $fail failed"

@@ -282,3 +282,52 @@ test_svg_images() {
 		bad "svg/png-empty" "no error image"
 	fi
 }
+
+# The interactive SVG in headless Chromium (tests/browser/flame.mjs).
+test_svg_browser() {
+	local d=$T/browser in=$TD/svg/systemwide-all-hash.folded line
+	if [ ! -d tests/browser/node_modules/playwright-core ] || ! command -v node > /dev/null; then
+		bad "browser" "playwright-core or node missing (make test installs them: tests/deps.sh browser)"
+		return
+	fi
+	mkdir -p "$d"
+	"$SVG" "$in" > "$d/real.svg"
+	# The share of samples whose stack has a frame starting "do_sys"
+	# (annotations like _[k] are not part of the names searched).
+	awk -v re='^do_sys' '{ n = $NF; s = $0; sub(/ [0-9.]+$/, "", s);
+		k = split(s, f, ";"); hit = 0
+		for (i = 1; i <= k; i++) { sub(/_\[[kjiw]\]$/, "", f[i]); if (f[i] ~ re) hit = 1 }
+		all += n; if (hit) m += n }
+		END { printf "^do_sys %.2f\n", 100 * m / all }' "$in" > "$d/real.expect"
+	# 100,551 frames of many widths: 5,000 become elements, the rest data.
+	awk 'BEGIN { for (i = 0; i < 50000; i++)
+		printf "r;a%d;b%d;c%d;d%d %d\n", i % 50, i % 500, i, i, i % 13 + 1 }' |
+		"$SVG" --minwidth=0 > "$d/big.svg"
+	printf '%s\n' 'main;</script><script>alert(1)</script> 10' \
+		'main;<img src=x onerror=alert(2)> 5' 'main;a&amp;"'"'"' 5' > "$T/evil"
+	"$SVG" "$T/evil" > "$d/evil.svg"
+	node tests/browser/flame.mjs "$d" > "$T/browser.out" 2>&1
+	while read -r line; do
+		case $line in
+		PASS\ *) ok "${line#PASS }" ;;
+		FAIL\ *) bad "${line#FAIL }" ;;
+		\#*) echo "$line" ;;
+		*) bad "browser output" "$line" ;;
+		esac
+	done < "$T/browser.out"
+}
+
+# Large graphs: the widest frames are elements, all of them are data.
+test_svg_dom_budget() {
+	local in=$TD/svg/systemwide-all-hash.folded n all
+	"$SVG" --dom-frames=100 "$in" > "$T/d.svg" 2> "$T/err"
+	n=$($SVGF "$T/d.svg" | wc -l)
+	all=$("$SVG" "$in" | $SVGF /dev/stdin | wc -l)
+	if [ "$n" -gt 10 ] && [ "$n" -le 100 ] && grep -q '<metadata id="fg-data">{"k":8,' "$T/d.svg" &&
+	   [ "$(awk '/^"frames":\[/ { f = 1 } f && /^("frames"|[0-9])/ { c++ }
+		     /<\/metadata>/ { f = 0 } END { print c }' "$T/d.svg")" -eq "$all" ]; then
+		ok "svg/dom-budget"
+	else
+		bad "svg/dom-budget" "$n elements of $all frames"
+	fi
+}

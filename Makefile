@@ -39,7 +39,7 @@ HDRS = $(wildcard libfold/*.h formats/*.h cmd/*.h)
 
 LIBFOLD = $(B)/libfold.a
 LIBFORMATS = $(B)/libformats.a
-CMD_UTIL = $(CMD_UTIL_SRC:%.c=$(B)/%.o)
+CMD_UTIL = $(B)/libcmd.a
 BINS = $(CMDS:%=$(BIN)/%)
 UNIT = $(B)/tests/unit_fold
 TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel
@@ -77,6 +77,12 @@ $(LIBFOLD): $(LIBFOLD_SRC:%.c=$(B)/%.o)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# An archive, so each command links only the helpers it uses.
+$(CMD_UTIL): $(CMD_UTIL_SRC:%.c=$(B)/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 $(LIBFORMATS): $(FORMATS_SRC:%.c=$(B)/%.o)
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -84,7 +90,7 @@ $(LIBFORMATS): $(FORMATS_SRC:%.c=$(B)/%.o)
 
 $(BIN)/%: $(B)/cmd/%.o $(CMD_UTIL) $(LIBFORMATS) $(LIBFOLD)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS)
 
 $(B)/tests/%: $(B)/tests/%.o $(LIBFORMATS) $(LIBFOLD)
 	@mkdir -p $(dir $@)

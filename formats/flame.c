@@ -473,24 +473,26 @@ size_t flame_strip_annotation(const char *s, size_t n)
 
 size_t flame_commas(double v, char *buf)
 {
-	char tmp[64];
-	int n = snprintf(tmp, sizeof(tmp), "%.0f", v);
-	int lead, i, k = 0, start = tmp[0] == '-';
+	char tmp[32], *p = tmp + sizeof(tmp);
+	uint64_t u;
+	int k = 0, neg;
 
-	if (n < 0 || n >= (int)sizeof(tmp) - 1 || strchr(tmp, 'n') || strchr(tmp, 'i'))
-		return (size_t)snprintf(buf, 64, "%s", n < 0 ? "?" : tmp);
-	if (start)
-		buf[k++] = '-';
-	lead = (n - start) % 3;
-	if (lead == 0)
-		lead = 3;
-	for (i = start; i < n; i++) {
-		if (i > start && (i - start - lead) % 3 == 0)
-			buf[k++] = ',';
-		buf[k++] = tmp[i];
-	}
-	buf[k] = '\0';
-	return (size_t)k;
+	v = nearbyint(v);
+	if (!(fabs(v) < 1e18))
+		return (size_t)snprintf(buf, 64, "%.0f", v);
+	neg = v < 0;
+	u = (uint64_t)(neg ? -v : v);
+	do {
+		if (k++ % 3 == 0 && k > 1)
+			*--p = ',';
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (neg)
+		*--p = '-';
+	memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p));
+	buf[tmp + sizeof(tmp) - p] = '\0';
+	return (size_t)(tmp + sizeof(tmp) - p);
 }
 
 void flame_layout_free(struct flame_layout *l)

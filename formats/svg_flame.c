@@ -77,6 +77,59 @@ fmt(struct obuf *o, const char *f, ...)
 }
 
 /*
+ * Fixed-point numbers without printf: glibc formats doubles exactly, with
+ * multi-precision arithmetic, and that was half of fg-svg's time.  Values
+ * are rounded to dec decimals (half to even on the scaled double, as
+ * printf does for all but a few exact halves); dec < 0 prints like "%g"
+ * for the integers and halves of y coordinates.  Anything large or odd
+ * goes to printf.
+ */
+static const double pow10_[] = { 1, 10, 100, 1000 };
+
+static double rounded(double v, int dec)
+{
+	return nearbyint(v * pow10_[dec]) / pow10_[dec];
+}
+
+static void num(struct obuf *o, double v, int dec)
+{
+	char tmp[32], *e = tmp + sizeof(tmp), *p = e;
+	uint64_t u;
+	int neg, d;
+
+	if (dec < 0) {
+		if (v == nearbyint(v))
+			dec = 0;
+		else if (v * 2 == nearbyint(v * 2))
+			dec = 1;
+		else {
+			fmt(o, "%.10g", v);
+			return;
+		}
+	}
+	if (!(fabs(v) < 1e15)) {
+		fmt(o, "%.*f", dec, v);
+		return;
+	}
+	v = nearbyint(v * pow10_[dec]);
+	neg = v < 0;
+	u = (uint64_t)(neg ? -v : v);
+	for (d = 0; d < dec; d++) {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	}
+	if (dec > 0)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (neg && (p[0] != '0' || strspn(p, "0.") != (size_t)(e - p)))
+		*--p = '-';
+	put(o, p, (size_t)(e - p));
+}
+
+/*
  * Length of the valid UTF-8 character XML allows at s[0..n), or 0.  XML 1.0
  * forbids C0 controls but TAB, LF and CR, surrogates, U+FFFE and U+FFFF.
  */
@@ -438,16 +491,16 @@ static void title_text(struct obuf *o, const struct flame_layout *l,
 		       const struct svg_opts *so, const char *name, size_t nlen,
 		       int raw8)
 {
-	char num[64];
+	char count[64];
 	double samples, pct;
 	const struct fold_node *n = &l->tree->nodes[f->node];
 
 	samples = f->node == 0 ? l->timemax : n->total[l->col];
 	samples = nearbyint(samples * fo->factor);
-	flame_commas(samples, num);
+	flame_commas(samples, count);
 	put_text(o, name, nlen, raw8);
 	puts_(o, " (");
-	puts_(o, num);
+	puts_(o, count);
 	puts_(o, " ");
 	put_text(o, so->countname, strlen(so->countname), raw8);
 	if (f->node == 0) {
@@ -455,25 +508,20 @@ static void title_text(struct obuf *o, const struct flame_layout *l,
 		return;
 	}
 	pct = 100 * samples / (l->timemax * fo->factor);
-	fmt(o, ", %.2f%%", pct);
+	puts_(o, ", ");
+	num(o, pct, 2);
+	puts_(o, "%");
 	if (l->diff) {
 		double d = 100 * f->delta / (l->timemax * fo->factor);
 
 		if (fo->negate && d != 0)
 			d = -d;	/* never "-0.00" */
-		fmt(o, "; %s%.2f%%)", d > 0 ? "+" : "", d);
+		puts_(o, d > 0 ? "; +" : "; ");
+		num(o, d, 2);
+		puts_(o, "%)");
 	} else {
 		puts_(o, ")");
 	}
-}
-
-/* Round as "%.1f" prints, so width = x2 - x1 of the printed values. */
-static double round1(double v)
-{
-	char tmp[64];
-
-	snprintf(tmp, sizeof(tmp), "%.1f", v);
-	return strtod(tmp, NULL);
 }
 
 /*
@@ -598,15 +646,20 @@ static void data_block(struct obuf *o, const struct flame_layout *l,
 		const struct fold_node *n = &t->nodes[f->node];
 		double total = f->node ? n->total[l->col] : l->timemax;
 
-		fmt(o, "%s%u,%.3f,%.3f,%.0f,%.0f,%u,%u,%d", i ? ",\n" : "", f->depth,
-		    f->x1, f->x2 - f->x1, nearbyint(total * fo->factor),
-		    nearbyint(n->self[l->col] * fo->factor),
-		    f->node ? idx[n->name] : 0,
+		fmt(o, "%s%u,", i ? ",\n" : "", f->depth);
+		num(o, f->x1, 3);
+		puts_(o, ",");
+		num(o, f->x2 - f->x1, 3);
+		puts_(o, ",");
+		num(o, total * fo->factor, 0);
+		puts_(o, ",");
+		num(o, n->self[l->col] * fo->factor, 0);
+		fmt(o, ",%u,%u,%d", f->node ? idx[n->name] : 0,
 		    (unsigned)f->rgb[0] << 16 | (unsigned)f->rgb[1] << 8 | f->rgb[2],
 		    f->x2 - f->x1 >= tdom || i == 0);
 		if (l->diff)
-			fmt(o, ",%.2f", (fo->negate ? -1 : 1) * 100 * f->delta /
-					 (l->timemax * fo->factor) + 0.0);
+			puts_(o, ","), num(o, (fo->negate ? -1 : 1) * 100 * f->delta /
+					     (l->timemax * fo->factor), 2);
 	}
 	puts_(o, "]}</metadata>\n");
 	free(idx);
@@ -661,7 +714,7 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		size_t nlen = f->node ? fold_name_len(nm, n->name) : 0, tlen, lab;
 		const char *attrs = f->node ? frame_attrs(so, name, nlen) : NULL;
 		const char *tattr;
-		double x1 = round1(f->x1), x2 = round1(f->x2), self;
+		double x1 = rounded(f->x1, 1), x2 = rounded(f->x2, 1), self;
 
 		if (i > 0 && f->x2 - f->x1 < tdom)
 			continue;	/* in the data block only */
@@ -683,10 +736,21 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		else
 			title_text(o, l, f, fo, so, name,
 				   flame_strip_annotation(name, nlen), raw8);
-		fmt(o, "</title><rect x=\"%.1f\" y=\"%.10g\" width=\"%.1f\" "
-		       "height=\"%.1f\" fill=\"rgb(%u,%u,%u)\" rx=\"2\" ry=\"2\" />\n",
-		    x1, f->y1, x2 - x1, f->y2 - f->y1, f->rgb[0], f->rgb[1],
-		    f->rgb[2]);
+		puts_(o, "</title><rect x=\"");
+		num(o, x1, 1);
+		puts_(o, "\" y=\"");
+		num(o, f->y1, -1);
+		puts_(o, "\" width=\"");
+		num(o, x2 - x1, 1);
+		puts_(o, "\" height=\"");
+		num(o, f->y2 - f->y1, 1);
+		puts_(o, "\" fill=\"rgb(");
+		num(o, f->rgb[0], 0);
+		puts_(o, ",");
+		num(o, f->rgb[1], 0);
+		puts_(o, ",");
+		num(o, f->rgb[2], 0);
+		puts_(o, ")\" rx=\"2\" ry=\"2\" />\n");
 		if (labcap < 4 * nlen + 3) {
 			char *v;
 
@@ -701,8 +765,11 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		lab = svg_label(name, nlen, f->x2 - f->x1, fo->fontsize,
 				fo->fontwidth, so->truncate_left, label);
 		if (lab > 0) {
-			fmt(o, "<text x=\"%.2f\" y=\"%.10g\" >", f->x1 + 3,
-			    3 + (f->y1 + f->y2) / 2);
+			puts_(o, "<text x=\"");
+			num(o, f->x1 + 3, 2);
+			puts_(o, "\" y=\"");
+			num(o, 3 + (f->y1 + f->y2) / 2, -1);
+			puts_(o, "\" >");
 			put_text(o, label, lab, raw8);
 			puts_(o, "</text>\n");
 		}

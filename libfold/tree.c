@@ -99,12 +99,19 @@ static void stack_counts(const struct fold_profile *p, size_t i, double *v)
 		v[c] = fold_count_double(p, fold_stack_count(p, i, c));
 }
 
-/* Name order: insert the stacks sorted, merging by (parent, name). */
+/*
+ * Name order: insert the stacks sorted, merging by (parent, name).  A
+ * stack mostly repeats the previous one's first frames, so those nodes
+ * come from the previous path; only the rest is looked up.  Totals are
+ * summed bottom-up at the end (children are created after their parent,
+ * so a reverse walk sees every child before its parent).
+ */
 static int build_sorted(struct builder *b, const struct fold_profile *p)
 {
 	struct fold_tree *t = b->t;
-	uint32_t *order = fold_sorted(p);
-	size_t k, j, depth;
+	uint32_t *order = fold_sorted(p), *path = NULL;
+	const fold_id *prev = NULL;
+	size_t k, j, depth, pdepth = 0, cap = 0, i;
 	int c, rc = -1;
 
 	if (order == NULL || fold_index_init(&b->ix, p->nstacks) != 0)
@@ -112,24 +119,46 @@ static int build_sorted(struct builder *b, const struct fold_profile *p)
 	for (k = 0; k < p->nstacks; k++) {
 		const fold_id *f = fold_stack_frames(p, order[k], &depth);
 		double v[FOLD_MAXCOLS];
-		uint32_t cur = 0;
+		uint32_t cur;
 
-		stack_counts(p, order[k], v);
-		add_counts(&t->nodes[0], v, p->ncols);
-		for (j = 0; j < depth; j++) {
+		if (depth > cap) {
+			uint32_t *q;
+
+			cap = depth * 2;
+			q = realloc(path, cap * sizeof(*q));
+			if (q == NULL)
+				goto out;
+			path = q;
+		}
+		for (j = 0; j < depth && j < pdepth && f[j] == prev[j]; j++)
+			;
+		cur = j ? path[j - 1] : 0;
+		for (; j < depth; j++) {
 			long n = child(b, cur, f[j]);
 
 			if (n < 0)
 				goto out;
-			cur = (uint32_t)n;
-			add_counts(&t->nodes[cur], v, p->ncols);
+			cur = path[j] = (uint32_t)n;
 		}
+		stack_counts(p, order[k], v);
 		for (c = 0; c < p->ncols; c++)
 			t->nodes[cur].self[c] += v[c];
+		prev = f;
+		pdepth = depth;
+	}
+	for (i = t->n; i-- > 0;) {
+		struct fold_node *n = &t->nodes[i];
+
+		for (c = 0; c < p->ncols; c++) {
+			n->total[c] += n->self[c];
+			if (i > 0)
+				t->nodes[n->parent].total[c] += n->total[c];
+		}
 	}
 	rc = 0;
 out:
 	free(order);
+	free(path);
 	return rc;
 }
 

@@ -52,6 +52,22 @@ row "fg-collapse perf (1/4 of the input)" $B/base.perf bin/fg-collapse perf
 gzip -1 -c $B/base.perf > $B/base.perf.gz
 BYTES=$(wc -c < $B/base.perf) row "fg-collapse perf, gzip input (1/4)" $B/base.perf.gz bin/fg-collapse perf
 row "fg-collapse folded (read+write)" $B/big.folded bin/fg-collapse folded
+
+# fg-svg: the folded profile of the real recording (~22,000 stacks), and
+# a million distinct stacks.
+bin/fg-collapse perf -o $B/base.folded $B/base.perf
+if [ ! -s $B/million.folded ]; then
+	awk 'BEGIN { srand(7); for (i = 0; i < 1000000; i++)
+		printf "app;main;mod%d;func%d;leaf%d %d\n", i % 97, i % 9973, i, 1 + int(rand() * 100) }' \
+		> $B/million.folded
+fi
+echo
+echo "fg-svg: $(mib $B/base.folded) MiB folded, $(wc -l < $B/base.folded) stacks;" \
+     "$(mib $B/million.folded) MiB, $(wc -l < $B/million.folded) stacks"
+echo "(for scale: flamegraph.pl does about 8 MiB/s on the first, inferno publishes ~38 MiB/s)"
+row "fg-svg (real profile)" $B/base.folded bin/fg-svg
+row "fg-svg -f png (real profile)" $B/base.folded bin/fg-svg -f png
+row "fg-svg (1,000,000 stacks)" $B/million.folded bin/fg-svg
 echo
 awk -v a="$rss_fg_collapse_perf" -v b="$rss_fg_collapse_perf__1_4_of_the_input_" 'BEGIN {
 	printf "peak RSS, 4x input against 1x: %+.1f%% (distinct stacks are the same)\n",

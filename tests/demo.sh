@@ -1,7 +1,7 @@
 #!/bin/sh
 # demo.sh - what `make run` does: profile a small bundled workload with
 # perf if it is installed and permitted, else use a bundled recording,
-# and fold the result into out.folded.
+# fold the result into out.folded and draw it as out.svg and out.png.
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p build/demo
@@ -21,3 +21,6 @@ fi
 bin/fg-collapse perf -o "$out" "$input"
 echo "wrote $out: $(wc -l < "$out") stacks; the heaviest:"
 awk '{ print $NF "\t" $0 }' "$out" | sort -rn | cut -f2- | awk '{ print "  " $0 }' | head -5
+bin/fg-svg -o out.svg --title="fgkit demo" "$out"
+bin/fg-svg -o out.png --title="fgkit demo" "$out"
+echo "wrote out.svg (open it in a browser: hover, click to zoom, Ctrl-F to search) and out.png"

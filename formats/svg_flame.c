@@ -456,6 +456,7 @@ static void style_and_script(struct obuf *o, const struct flame_layout *l,
 	    fo->fontsize + 5);
 	puts_(o, "\t#unzoom { cursor:pointer; }\n"
 		 "\t#frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }\n"
+		 "\t#frames text { pointer-events:none; }\n"
 		 "\t.hide { display:none; }\n"
 		 "\t.parent { opacity:0.5; }\n"
 		 "\t#frames.zoomed > * { display:none; }\n"

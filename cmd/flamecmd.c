@@ -154,22 +154,25 @@ static const char *css_colour(const char *opt, const char *s)
 	return s;
 }
 
-static enum flame_format format_of(const char *s, int by_suffix)
+/* The format named s; -1 if none. */
+static int format_named(const char *s)
 {
-	const char *dot = by_suffix ? strrchr(s, '.') : s - 1;
-
-	if (dot == NULL)
+	if (strcasecmp(s, "svg") == 0)
 		return FLAME_SVG;
-	dot++;
-	if (strcasecmp(dot, "svg") == 0)
-		return FLAME_SVG;
-	if (strcasecmp(dot, "png") == 0)
+	if (strcasecmp(s, "png") == 0)
 		return FLAME_PNG;
-	if (strcasecmp(dot, "pdf") == 0)
+	if (strcasecmp(s, "pdf") == 0)
 		return FLAME_PDF;
-	if (by_suffix)
-		return FLAME_SVG;
-	fg_usage_error("--format: '%s' is not svg, png or pdf", s);
+	return -1;
+}
+
+/* The format an output file's suffix asks for; SVG for any other. */
+static enum flame_format format_of_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	int f = dot ? format_named(dot + 1) : -1;
+
+	return f < 0 ? FLAME_SVG : (enum flame_format)f;
 }
 
 /* Replace *p by the result of a libfold transform of it. */
@@ -235,7 +238,12 @@ int fg_flame_main(int argc, char **argv, int icicle)
 	while ((c = getopt_long(argc, argv, ":o:f:qhV", options, NULL)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
-		case 'f': format = format_of(optarg, 0); have_format = 1; break;
+		case 'f':
+			if (format_named(optarg) < 0)
+				fg_usage_error("--format: '%s' is not svg, png or pdf", optarg);
+			format = (enum flame_format)format_named(optarg);
+			have_format = 1;
+			break;
 		case OPT_TITLE: title = optarg; break;
 		case OPT_SUBTITLE: so.subtitle = optarg; break;
 		case OPT_WIDTH: fo.width = number("width", optarg, 0); break;
@@ -322,7 +330,7 @@ int fg_flame_main(int argc, char **argv, int icicle)
 		}
 	}
 	if (!have_format && output != NULL)
-		format = format_of(output, 1);
+		format = format_of_path(output);
 	if (title == NULL)
 		title = flamechart ? "Flame Chart" :
 			fo.inverted ? "Icicle Graph" : "Flame Graph";

@@ -462,6 +462,34 @@ out:
 
 /* -------------------------------------------------------------- layout */
 
+size_t flame_utf8_char(const unsigned char *s, size_t n)
+{
+	uint32_t c;
+	size_t k, i;
+
+	if (s[0] < 0x80)
+		return (s[0] >= 0x20 || s[0] == '\t') ? 1 : 0;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
+		return 0;
+	return k;
+}
+
 size_t flame_strip_annotation(const char *s, size_t n)
 {
 	if (n >= 4 && s[n - 4] == '_' && s[n - 3] == '[' && s[n - 1] == ']' &&
@@ -514,7 +542,7 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 	const struct fold_names *nm = &p->names;
 	double wpt, minw, fh = o->frameheight;
 	uint32_t *stack = NULL, *waker = NULL;
-	size_t sp = 0, cap = 0, i;
+	size_t sp = 0, cap = 0, fcap = 64, i;
 	unsigned int rs = o->seed;
 
 	memset(l, 0, sizeof(*l));
@@ -556,95 +584,91 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 	cap = 64;
 	stack = malloc(cap * sizeof(*stack));
 	waker = malloc(cap * sizeof(*waker));
-	l->f = malloc(64 * sizeof(*l->f));
+	l->f = malloc(fcap * sizeof(*l->f));
 	if (stack == NULL || waker == NULL || l->f == NULL)
 		goto oom;
-	{
-		size_t fcap = 64;
+	stack[sp] = 0;
+	waker[sp++] = 0;
+	while (sp > 0) {
+		uint32_t id = stack[--sp], c, k, nkids = 0;
+		int own = (int)waker[sp], wk = own;
+		const struct fold_node *n = &t->nodes[id];
+		struct flame_frame *f;
+		double end;
 
-		stack[sp] = 0;
-		waker[sp++] = 0;
-		while (sp > 0) {
-			uint32_t id = stack[--sp], c, k, nkids = 0;
-			int own = (int)waker[sp], wk = own;
-			const struct fold_node *n = &t->nodes[id];
-			struct flame_frame *f;
-			double end;
+		if (id != 0 && n->total[col] < minw)
+			continue;
+		if (l->n == fcap) {
+			struct flame_frame *v;
 
-			if (id != 0 && n->total[col] < minw)
-				continue;
-			if (l->n == fcap) {
-				struct flame_frame *v;
+			fcap *= 2;
+			v = realloc(l->f, fcap * sizeof(*v));
+			if (v == NULL)
+				goto oom;
+			l->f = v;
+		}
+		f = &l->f[l->n++];
+		f->node = id;
+		f->depth = n->depth;
+		end = id == 0 ? l->timemax : n->start + n->total[col];
+		f->x1 = l->xpad + n->start * wpt;
+		f->x2 = l->xpad + end * wpt;
+		f->delta = l->diff ? node_delta(n, o->diffcolor) : 0;
+		if (n->depth > l->depthmax)
+			l->depthmax = n->depth;
+		if (id != 0 && fold_name_len(nm, n->name) == 2 &&
+		    memcmp(fold_name(nm, n->name), "--", 2) == 0)
+			wk = 1;	/* chain: frames past "--" are wakers */
+		/* Push the children right to left, to pop them in order. */
+		for (c = n->first_child; c; c = t->nodes[c].next_sibling)
+			nkids++;
+		if (sp + nkids > cap) {
+			uint32_t *v, *w;
 
-				fcap *= 2;
-				v = realloc(l->f, fcap * sizeof(*v));
-				if (v == NULL)
+			cap = (sp + nkids) * 2;
+			v = realloc(stack, cap * sizeof(*v));
+			if (v == NULL)
+				goto oom;
+			stack = v;
+			w = realloc(waker, cap * sizeof(*w));
+			if (w == NULL)
+				goto oom;
+			waker = w;
+		}
+		k = nkids;
+		for (c = n->first_child; c; c = t->nodes[c].next_sibling) {
+			k--;
+			stack[sp + k] = c;
+			waker[sp + k] = (uint32_t)wk;
+		}
+		sp += nkids;
+		/* colour */
+		if (id == 0) {
+			if (l->diff)
+				diff_colour(f->delta, l->maxdelta, o->negate, f->rgb);
+			else
+				name_colour(o, "", 0, 0, &rs, f->rgb);
+			continue;
+		}
+		{
+			const char *s = fold_name(nm, n->name);
+			size_t len = fold_name_len(nm, n->name);
+			fold_id cm;
+
+			if (len == 2 && memcmp(s, "--", 2) == 0)
+				memset(f->rgb, 160, 3);
+			else if (len == 1 && s[0] == '-')
+				memset(f->rgb, 200, 3);
+			else if (l->diff)
+				diff_colour(f->delta, l->maxdelta, o->negate, f->rgb);
+			else if (o->cmap != NULL &&
+				 (cm = fold_names_find(&o->cmap->names, s, len)) != FOLD_NOID)
+				memcpy(f->rgb, o->cmap->rgb[cm], 3);
+			else {
+				name_colour(o, s, len, own, &rs, f->rgb);
+				if (o->cmap != NULL &&
+				    cmap_set(o->cmap, s, len, f->rgb) != 0)
 					goto oom;
-				l->f = v;
-			}
-			f = &l->f[l->n++];
-			f->node = id;
-			f->depth = n->depth;
-			end = id == 0 ? l->timemax : n->start + n->total[col];
-			f->x1 = l->xpad + n->start * wpt;
-			f->x2 = l->xpad + end * wpt;
-			f->delta = l->diff ? node_delta(n, o->diffcolor) : 0;
-			if (n->depth > l->depthmax)
-				l->depthmax = n->depth;
-			if (id != 0 && fold_name_len(nm, n->name) == 2 &&
-			    memcmp(fold_name(nm, n->name), "--", 2) == 0)
-				wk = 1;	/* chain: frames past "--" are wakers */
-			/* Push the children right to left, to pop them in order. */
-			for (c = n->first_child; c; c = t->nodes[c].next_sibling)
-				nkids++;
-			if (sp + nkids > cap) {
-				uint32_t *v, *w;
-
-				cap = (sp + nkids) * 2;
-				v = realloc(stack, cap * sizeof(*v));
-				if (v == NULL)
-					goto oom;
-				stack = v;
-				w = realloc(waker, cap * sizeof(*w));
-				if (w == NULL)
-					goto oom;
-				waker = w;
-			}
-			k = nkids;
-			for (c = n->first_child; c; c = t->nodes[c].next_sibling) {
-				k--;
-				stack[sp + k] = c;
-				waker[sp + k] = (uint32_t)wk;
-			}
-			sp += nkids;
-			/* colour */
-			if (id == 0) {
-				if (l->diff)
-					diff_colour(f->delta, l->maxdelta, o->negate, f->rgb);
-				else
-					name_colour(o, "", 0, 0, &rs, f->rgb);
-				continue;
-			}
-			{
-				const char *s = fold_name(nm, n->name);
-				size_t len = fold_name_len(nm, n->name);
-				fold_id cm;
-
-				if (len == 2 && memcmp(s, "--", 2) == 0)
-					memset(f->rgb, 160, 3);
-				else if (len == 1 && s[0] == '-')
-					memset(f->rgb, 200, 3);
-				else if (l->diff)
-					diff_colour(f->delta, l->maxdelta, o->negate, f->rgb);
-				else if (o->cmap != NULL &&
-					 (cm = fold_names_find(&o->cmap->names, s, len)) != FOLD_NOID)
-					memcpy(f->rgb, o->cmap->rgb[cm], 3);
-				else {
-					name_colour(o, s, len, own, &rs, f->rgb);
-					if (o->cmap != NULL &&
-					    cmap_set(o->cmap, s, len, f->rgb) != 0)
-						goto oom;
-				}
 			}
 		}
 	}

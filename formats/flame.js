@@ -148,12 +148,10 @@ function fg_title(i) {
 function fg_create(i) {
 	var ns = "http://www.w3.org/2000/svg", g = document.createElementNS(ns, "g");
 	var t = document.createElementNS(ns, "title"), r = document.createElementNS(ns, "rect");
-	var c = fg.fill[i];
 	t.textContent = fg_title(i);
 	r.setAttribute("y", String(fg.y[i]));
 	r.setAttribute("height", (fg.h[i] - 1).toFixed(1));
-	r.setAttribute("fill", fg.hit && fg.hit[i] ? fg_conf.searchcolor :
-		"rgb(" + (c >> 16) + "," + ((c >> 8) & 255) + "," + (c & 255) + ")");
+	r.setAttribute("fill", fg.hit && fg.hit[i] ? fg_conf.searchcolor : fg_rgb(fg.fill[i]));
 	r.setAttribute("rx", "2");
 	r.setAttribute("ry", "2");
 	g.appendChild(t);
@@ -169,6 +167,10 @@ function fg_index(e) {
 	var t = e.target;
 	while (t && t.parentNode !== fg.frames) t = t.parentNode;
 	return t ? t.fgi : undefined;
+}
+
+function fg_rgb(c) {
+	return "rgb(" + (c >> 16) + "," + ((c >> 8) & 255) + "," + (c & 255) + ")";
 }
 
 function fg_fmt(v) {
@@ -302,11 +304,8 @@ function fg_reset_search(update) {
 		for (i = 0; i < fg.matches.length; i++) {
 			var j = fg.matches[i], c = fg.fills[i];
 			if (!fg.el[j]) continue;
-			if (c === null) {	/* drawn since the search */
-				c = fg.fill[j];
-				c = "rgb(" + (c >> 16) + "," + ((c >> 8) & 255) + "," + (c & 255) + ")";
-			}
-			fg.el[j].querySelector("rect").setAttribute("fill", c);
+			/* null: drawn since the search, from the data block */
+			fg.el[j].querySelector("rect").setAttribute("fill", c !== null ? c : fg_rgb(fg.fill[j]));
 		}
 	}
 	fg.matches = null;

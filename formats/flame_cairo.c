@@ -52,15 +52,9 @@ static void utf8_clean(const char *s, size_t n, char *out)
 	size_t i = 0, k = 0;
 
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		size_t len = c < 0x80 ? 1 : (c >= 0xc2 && c <= 0xdf) ? 2 :
-			     (c >= 0xe0 && c <= 0xef) ? 3 : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
-		size_t j;
+		size_t len = flame_utf8_char((const unsigned char *)s + i, n - i);
 
-		for (j = 1; len && j < len; j++)
-			if (i + j >= n || ((unsigned char)s[i + j] & 0xc0) != 0x80)
-				len = 0;
-		if (len == 0 || (len == 1 && c < 0x20)) {
+		if (len == 0) {
 			out[k++] = '?';
 			i++;
 			continue;

@@ -57,6 +57,34 @@ static void put(struct obuf *o, const char *s, size_t n)
 	}
 }
 
+/* A buffer writing to fd; NULL when out of memory. */
+static struct obuf *obuf_open(int fd)
+{
+	struct obuf *o = malloc(sizeof(*o));
+
+	if (o != NULL) {
+		o->fd = fd;
+		o->err = 0;
+		o->n = 0;
+	}
+	return o;
+}
+
+/* Flush and free o: 0, or -1 with errno from the first failed write. */
+static int obuf_close(struct obuf *o)
+{
+	int err;
+
+	flush(o);
+	err = o->err;
+	free(o);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 static void puts_(struct obuf *o, const char *s)
 {
 	put(o, s, strlen(s));
@@ -130,38 +158,6 @@ static void num(struct obuf *o, double v, int dec)
 }
 
 /*
- * Length of the valid UTF-8 character XML allows at s[0..n), or 0.  XML 1.0
- * forbids C0 controls but TAB, LF and CR, surrogates, U+FFFE and U+FFFF.
- */
-static size_t xml_char(const unsigned char *s, size_t n)
-{
-	uint32_t c;
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return (s[0] >= 0x20 || s[0] == '\t') ? 1 : 0;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
-		return 0;
-	return k;
-}
-
-/*
  * Names are arbitrary bytes: escape markup and replace anything that is
  * not a character XML allows with U+FFFD, so the document stays
  * well-formed whatever the input.  raw8 (an --encoding other than UTF-8)
@@ -189,7 +185,7 @@ static void put_text(struct obuf *o, const char *str, size_t n, int raw8)
 				i++;
 				continue;
 			}
-			k = xml_char(s + i, n - i);
+			k = flame_utf8_char(s + i, n - i);
 			if (k > 0) {
 				i += k;
 				continue;
@@ -207,7 +203,7 @@ static void put_text(struct obuf *o, const char *str, size_t n, int raw8)
 /* Start of the next character (a valid UTF-8 sequence, else one byte). */
 static size_t next_char(const char *s, size_t n, size_t i)
 {
-	size_t k = xml_char((const unsigned char *)s + i, n - i);
+	size_t k = flame_utf8_char((const unsigned char *)s + i, n - i);
 
 	return i + (k ? k : 1);
 }
@@ -345,8 +341,11 @@ static const char *attr_get(const char *attrs, const char *key, size_t *len)
 	return NULL;
 }
 
-/* Open a frame: <g> or <a>, with the extra attributes escaped. */
-static void open_frame(struct obuf *o, const char *attrs, int raw8)
+/*
+ * Open a frame: <g> or, with an href, <a>; the extra attributes escaped.
+ * Returns 1 for <a>.
+ */
+static int open_frame(struct obuf *o, const char *attrs, int raw8)
 {
 	const char *p = attrs;
 	int link = 0;
@@ -385,6 +384,7 @@ static void open_frame(struct obuf *o, const char *attrs, int raw8)
 	if (link && (attrs == NULL || attr_get(attrs, "target", &n) == NULL))
 		puts_(o, " target=\"_top\"");
 	puts_(o, ">\n");
+	return link;
 }
 
 /* ------------------------------------------------------------ document */
@@ -590,7 +590,7 @@ static void json_string(struct obuf *o, const char *str, size_t n)
 		unsigned char c = s[i];
 
 		if (c >= 0x80) {
-			k = xml_char(s + i, n - i);
+			k = flame_utf8_char(s + i, n - i);
 			if (k == 0) {
 				puts_(o, "\\ufffd");
 				i++;
@@ -669,7 +669,7 @@ static void data_block(struct obuf *o, const struct flame_layout *l,
 int svg_flame_write(int fd, const struct flame_layout *l,
 		    const struct flame_opts *fo, const struct svg_opts *so)
 {
-	struct obuf *o = malloc(sizeof(*o));
+	struct obuf *o = obuf_open(fd);
 	const struct fold_names *nm = &l->tree->prof->names;
 	int raw8 = so->encoding != NULL && strcasecmp(so->encoding, "utf-8") != 0 &&
 		   strcasecmp(so->encoding, "utf8") != 0;
@@ -677,13 +677,9 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 	char *label = NULL;
 	size_t labcap = 0, i;
 	double tdom = dom_threshold(l, so);
-	int rc;
 
 	if (o == NULL)
 		return -1;
-	o->fd = fd;
-	o->err = 0;
-	o->n = 0;
 	header(o, w, h, so, raw8);
 	style_and_script(o, l, fo, so, raw8, tdom);
 	fmt(o, "<rect x=\"0.0\" y=\"0\" width=\"%.1f\" height=\"%.1f\" "
@@ -713,17 +709,19 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		const struct fold_node *n = &l->tree->nodes[f->node];
 		const char *name = f->node ? fold_name(nm, n->name) : "";
 		size_t nlen = f->node ? fold_name_len(nm, n->name) : 0, tlen, lab;
-		const char *attrs = f->node ? frame_attrs(so, name, nlen) : NULL;
-		const char *tattr;
-		double x1 = rounded(f->x1, 1), x2 = rounded(f->x2, 1), self;
+		const char *attrs, *tattr;
+		double x1, x2, self;
+		int link = 0;
 
 		if (i > 0 && f->x2 - f->x1 < tdom)
 			continue;	/* in the data block only */
-		if (attrs != NULL) {
-			open_frame(o, attrs, raw8);
-		} else {
+		attrs = f->node ? frame_attrs(so, name, nlen) : NULL;
+		x1 = rounded(f->x1, 1);
+		x2 = rounded(f->x2, 1);
+		if (attrs != NULL)
+			link = open_frame(o, attrs, raw8);
+		else
 			puts_(o, "<g>\n");
-		}
 		if (self_needed(l, f, fo, &self)) {
 			/* Attribute on the title, so the <g> stays as it was. */
 			fmt(o, "<title data-self=\"%.0f\">", self);
@@ -774,43 +772,28 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 			put_text(o, label, lab, raw8);
 			puts_(o, "</text>\n");
 		}
-		puts_(o, attrs != NULL && attr_get(attrs, "href", &tlen) ? "</a>\n" :
-									    "</g>\n");
+		puts_(o, link ? "</a>\n" : "</g>\n");
 	}
 	puts_(o, "</g>\n");
 	if (tdom > 0)
 		data_block(o, l, fo, tdom);
 	puts_(o, "</svg>\n");
-	flush(o);
 	free(label);
-	rc = o->err ? -1 : 0;
-	if (o->err)
-		errno = o->err;
-	free(o);
-	return rc;
+	return obuf_close(o);
 }
 
 int svg_flame_write_empty(int fd, const struct flame_opts *fo,
 			  const struct svg_opts *so)
 {
-	struct obuf *o = malloc(sizeof(*o));
+	struct obuf *o = obuf_open(fd);
 	struct svg_opts plain = *so;
 	double w = fo->width, h = fo->fontsize * 5;
-	int rc;
 
 	if (o == NULL)
 		return -1;
-	o->fd = fd;
-	o->err = 0;
-	o->n = 0;
 	plain.javascript = 0;
 	header(o, w, h, &plain, 0);
 	fmt(o, "<text  x=\"%.2f\" y=\"%.10g\" >ERROR: No valid input provided."
 	       "</text>\n</svg>\n", floor(w / 2), fo->fontsize * 2);
-	flush(o);
-	rc = o->err ? -1 : 0;
-	if (o->err)
-		errno = o->err;
-	free(o);
-	return rc;
+	return obuf_close(o);
 }

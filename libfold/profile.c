@@ -140,15 +140,12 @@ void fold_set_fractional(struct fold_profile *p)
 	p->fractional = 1;
 }
 
-int fold_add(struct fold_profile *p, const fold_id *frames, size_t depth,
-	     int col, uint64_t v)
+/* Add the integer v to column col of record r. */
+static int add_u(struct fold_profile *p, struct fold_srec *r, int col,
+		 uint64_t v)
 {
-	struct fold_srec *r = get(p, frames, depth);
-	fold_count *c;
+	fold_count *c = &r->counts[col];
 
-	if (r == NULL)
-		return -1;
-	c = &r->counts[col];
 	if (p->fractional) {
 		c->f += (double)v;
 	} else if (__builtin_add_overflow(c->u, v, &c->u)) {
@@ -156,6 +153,14 @@ int fold_add(struct fold_profile *p, const fold_id *frames, size_t depth,
 		return -1;
 	}
 	return 0;
+}
+
+int fold_add(struct fold_profile *p, const fold_id *frames, size_t depth,
+	     int col, uint64_t v)
+{
+	struct fold_srec *r = get(p, frames, depth);
+
+	return r == NULL ? -1 : add_u(p, r, col, v);
 }
 
 int fold_add_f(struct fold_profile *p, const fold_id *frames, size_t depth,
@@ -421,26 +426,23 @@ static int transform(struct fold_profile *dst, const struct fold_profile *src,
 		fold_set_fractional(dst);
 	for (i = 0; i < src->nstacks; i++) {
 		const fold_id *f = fold_stack_frames(src, i, &n);
-		long k;
+		struct fold_srec *r;
 
 		map[i] = UINT32_MAX;
 		n = xform(f, n, buf, arg);
 		if (n == 0)
 			continue;
-		k = fold_stack_get(dst, buf, n);
-		if (k < 0)
+		r = get(dst, buf, n);
+		if (r == NULL)
 			goto out;
-		map[i] = (uint32_t)k;
+		map[i] = r->index;
 		for (c = 0; c < src->ncols; c++) {
-			fold_count *d = &fold_srec(dst, (size_t)k)->counts[c];
 			fold_count v = fold_stack_count(src, i, c);
 
 			if (src->fractional)
-				d->f += v.f;
-			else if (__builtin_add_overflow(d->u, v.u, &d->u)) {
-				errno = EOVERFLOW;
+				r->counts[c].f += v.f;
+			else if (add_u(dst, r, c, v.u) != 0)
 				goto out;
-			}
 		}
 	}
 	for (j = 0; j < src->nseq; j++)

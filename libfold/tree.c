@@ -83,41 +83,35 @@ static long child(struct builder *b, uint32_t parent, fold_id name)
 	return k;
 }
 
-static void add_counts(struct fold_node *n, const double *v, int ncols)
-{
-	int c;
-
-	for (c = 0; c < ncols; c++)
-		n->total[c] += v[c];
-}
-
-static void stack_counts(const struct fold_profile *p, size_t i, double *v)
-{
-	int c;
-
-	for (c = 0; c < p->ncols; c++)
-		v[c] = fold_count_double(p, fold_stack_count(p, i, c));
-}
-
 /*
- * Name order: insert the stacks sorted, merging by (parent, name).  A
- * stack mostly repeats the previous one's first frames, so those nodes
- * come from the previous path; only the rest is looked up.  Totals are
- * summed bottom-up at the end (children are created after their parent,
- * so a reverse walk sees every child before its parent).
+ * Insert the stacks in drawing order, each sharing the nodes of the
+ * previous stack's common first frames (a stack mostly repeats them, so
+ * this saves most lookups).  The rest of a stack gets nodes:
+ *   name order:  sorted stacks, merged by (parent, name) through the index;
+ *   input order: the profile's sequence (or its stacks), always new nodes
+ *                starting at the clock, so only consecutive stacks merge
+ *                (flamegraph.pl --flamechart).
+ * Only self counts are added here; totals are summed bottom-up at the end
+ * (children are created after their parent, so a reverse walk sees every
+ * child before its parent).
  */
-static int build_sorted(struct builder *b, const struct fold_profile *p)
+static int build(struct builder *b, const struct fold_profile *p, int ordered,
+		 int col)
 {
 	struct fold_tree *t = b->t;
-	uint32_t *order = fold_sorted(p), *path = NULL;
+	int seq = ordered && p->seq != NULL;
+	size_t n = seq ? p->nseq : p->nstacks, k, j, depth, pdepth = 0, cap = 0, i;
+	uint32_t *order = NULL, *path = NULL;
 	const fold_id *prev = NULL;
-	size_t k, j, depth, pdepth = 0, cap = 0, i;
+	double clock = 0;
 	int c, rc = -1;
 
-	if (order == NULL || fold_index_init(&b->ix, p->nstacks) != 0)
+	if (!ordered && ((order = fold_sorted(p)) == NULL ||
+			 fold_index_init(&b->ix, p->nstacks) != 0))
 		goto out;
-	for (k = 0; k < p->nstacks; k++) {
-		const fold_id *f = fold_stack_frames(p, order[k], &depth);
+	for (k = 0; k < n; k++) {
+		size_t s = seq ? p->seq[k].stack : order ? order[k] : k;
+		const fold_id *f = fold_stack_frames(p, s, &depth);
 		double v[FOLD_MAXCOLS];
 		uint32_t cur;
 
@@ -134,93 +128,35 @@ static int build_sorted(struct builder *b, const struct fold_profile *p)
 			;
 		cur = j ? path[j - 1] : 0;
 		for (; j < depth; j++) {
-			long n = child(b, cur, f[j]);
+			long m = ordered ? add_node(b, cur, f[j]) : child(b, cur, f[j]);
 
-			if (n < 0)
+			if (m < 0)
 				goto out;
-			cur = path[j] = (uint32_t)n;
+			cur = path[j] = (uint32_t)m;
+			if (ordered)
+				t->nodes[cur].start = clock;
 		}
-		stack_counts(p, order[k], v);
-		for (c = 0; c < p->ncols; c++)
+		for (c = 0; c < p->ncols; c++) {
+			v[c] = seq ? p->seq[k].v[c] :
+				     fold_count_double(p, fold_stack_count(p, s, c));
 			t->nodes[cur].self[c] += v[c];
+		}
+		clock += v[col];
 		prev = f;
 		pdepth = depth;
 	}
 	for (i = t->n; i-- > 0;) {
-		struct fold_node *n = &t->nodes[i];
+		struct fold_node *nd = &t->nodes[i];
 
 		for (c = 0; c < p->ncols; c++) {
-			n->total[c] += n->self[c];
+			nd->total[c] += nd->self[c];
 			if (i > 0)
-				t->nodes[n->parent].total[c] += n->total[c];
+				t->nodes[nd->parent].total[c] += nd->total[c];
 		}
 	}
 	rc = 0;
 out:
 	free(order);
-	free(path);
-	return rc;
-}
-
-/*
- * Input order (flamegraph.pl --flamechart): keep the path of open nodes;
- * the next stack keeps the part of it that matches its own frames and
- * opens new nodes for the rest, starting at the current clock.
- */
-static int build_ordered(struct builder *b, const struct fold_profile *p,
-			 int col)
-{
-	struct fold_tree *t = b->t;
-	size_t nent = p->seq ? p->nseq : p->nstacks, k, j, depth, open = 0;
-	size_t cap = 64;
-	uint32_t *path = malloc(cap * sizeof(*path));
-	double clock = 0;
-	int c, rc = -1;
-
-	if (path == NULL)
-		return -1;
-	for (k = 0; k < nent; k++) {
-		size_t s = p->seq ? p->seq[k].stack : k;
-		const fold_id *f = fold_stack_frames(p, s, &depth);
-		double v[FOLD_MAXCOLS];
-		uint32_t cur = 0;
-
-		if (p->seq)
-			memcpy(v, p->seq[k].v, sizeof(v));
-		else
-			stack_counts(p, s, v);
-		if (depth > cap) {
-			uint32_t *q;
-
-			cap = depth * 2;
-			q = realloc(path, cap * sizeof(*q));
-			if (q == NULL)
-				goto out;
-			path = q;
-		}
-		add_counts(&t->nodes[0], v, p->ncols);
-		for (j = 0; j < depth; j++) {
-			if (j < open && t->nodes[path[j]].name == f[j]) {
-				cur = path[j];
-			} else {
-				long n = add_node(b, cur, f[j]);
-
-				if (n < 0)
-					goto out;
-				cur = (uint32_t)n;
-				t->nodes[cur].start = clock;
-				path[j] = cur;
-				open = j + 1;
-			}
-			add_counts(&t->nodes[cur], v, p->ncols);
-		}
-		open = depth;
-		for (c = 0; c < p->ncols; c++)
-			t->nodes[cur].self[c] += v[c];
-		clock += v[col];
-	}
-	rc = 0;
-out:
 	free(path);
 	return rc;
 }
@@ -312,12 +248,9 @@ int fold_tree_build_opts(struct fold_tree *t, const struct fold_profile *p,
 		goto out;
 	t->nodes[0].name = FOLD_NOID;
 	t->n = 1;
-	if (opts->order == FOLD_ORDER_INPUT) {
-		if (build_ordered(&b, p, col) != 0)
-			goto out;
-	} else {
-		if (build_sorted(&b, p) != 0)
-			goto out;
+	if (build(&b, p, opts->order == FOLD_ORDER_INPUT, col) != 0)
+		goto out;
+	if (opts->order != FOLD_ORDER_INPUT) {
 		if (opts->order == FOLD_ORDER_WEIGHT && sort_by_weight(t, col) != 0)
 			goto out;
 		place(t, col);

@@ -45,7 +45,7 @@ void *fold_arena_alloc(struct fold_arena *a, size_t n)
 		size = ARENA_MAX_CHUNK;
 	if (size < want)
 		size = want;
-	c = malloc(sizeof(*c) + size);
+	c = malloc(sizeof(*c) + size + FOLD_ARENA_SLACK);
 	if (c == NULL)
 		return NULL;
 	c->size = size;

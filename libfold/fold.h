@@ -36,7 +36,12 @@ struct fold_arena {
 };
 
 void fold_arena_init(struct fold_arena *a);
-/* n bytes, 8-byte aligned; NULL when out of memory. */
+/*
+ * n bytes, 8-byte aligned; NULL when out of memory.  FOLD_ARENA_SLACK
+ * readable bytes follow every allocation, so copies may move whole 16-byte
+ * blocks past a string's end.
+ */
+#define FOLD_ARENA_SLACK 16
 void *fold_arena_alloc(struct fold_arena *a, size_t n);
 /* A NUL-terminated copy of s[0..n). */
 char *fold_arena_strndup(struct fold_arena *a, const char *s, size_t n);
@@ -265,6 +270,19 @@ uint32_t *fold_sorted(const struct fold_profile *p);
 int fold_merge(struct fold_profile *dst, int dcol,
 	       const struct fold_profile *src, int scol);
 
+/*
+ * Maps a name of the source profile to an id in the destination's table
+ * (normally through fold_intern); FOLD_NOID on failure.  Called once per
+ * distinct source name.
+ */
+typedef fold_id (*fold_rename_fn)(void *arg, struct fold_names *dst,
+				  const char *s, size_t len);
+
+/* fold_merge with every frame name passed through rename(arg, ...). */
+int fold_merge_renamed(struct fold_profile *dst, int dcol,
+		       const struct fold_profile *src, int scol,
+		       fold_rename_fn rename, void *arg);
+
 /* Append (stack, v[0..ncols)) to p's input-order sequence. */
 int fold_seq_add(struct fold_profile *p, size_t stack, const double *v);
 
@@ -279,6 +297,46 @@ int fold_reverse(struct fold_profile *dst, const struct fold_profile *src);
 int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
 		const unsigned char *is_base);
 
+/* ----------------------------------------------------------------- diff */
+
+/*
+ * Differential profiles: two columns, "before" (0) and "after" (1), as
+ * difffolded.pl writes them.
+ */
+
+/*
+ * A fold_rename_fn that writes every "0x" followed by hex digits as "0x..."
+ * (difffolded.pl -s), so stacks differing only in raw addresses merge.
+ */
+fold_id fold_strip_hex(void *arg, struct fold_names *dst, const char *s,
+		       size_t len);
+
+/* The sum of each column (as doubles) into total[0..p->ncols). */
+void fold_totals(const struct fold_profile *p, double *total);
+
+/*
+ * difffolded.pl -n: when the column totals T0 and T1 differ, scale column
+ * 0 to column 1's total, each count becoming trunc(c0 * T1 / T0) as Perl's
+ * int() computes it.  Needs two columns.
+ */
+int fold_normalize(struct fold_profile *p);
+
+/*
+ * Per function (frame name): self counts the stacks whose leaf it is,
+ * total the stacks it appears in (once per stack, however deep the
+ * recursion), for each column.
+ */
+struct fold_func {
+	double self[FOLD_MAXCOLS];
+	double total[FOLD_MAXCOLS];
+};
+
+/*
+ * A calloc'd array of p->names.n entries indexed by name id, which the
+ * caller frees; NULL when out of memory.
+ */
+struct fold_func *fold_funcs(const struct fold_profile *p);
+
 /* ----------------------------------------------------------------- tree */
 
 /*
@@ -290,7 +348,13 @@ int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
  * root's left edge: a node spans [start, start + total[col]).  In name and
  * weight order a node's self count comes first, then its children left to
  * right, as flamegraph.pl draws them.
+ *
+ * For a differential profile opts.col may also be FOLD_COL_MAX: widths from
+ * each stack's larger count, so a frame is as wide as it was at its
+ * biggest, before or after; total and self then have that third column.
  */
+#define FOLD_COL_MAX 2
+#define FOLD_TREE_COLS 3
 enum fold_order {
 	FOLD_ORDER_NAME,	/* siblings by folded string (flamegraph.pl) */
 	FOLD_ORDER_WEIGHT,	/* siblings by total, heaviest first; ties by name */
@@ -310,8 +374,8 @@ struct fold_node {
 	uint32_t first_child, next_sibling;	/* 0 = none (root is never a child) */
 	uint32_t depth;				/* root 0 */
 	double start;
-	double total[FOLD_MAXCOLS];
-	double self[FOLD_MAXCOLS];
+	double total[FOLD_TREE_COLS];
+	double self[FOLD_TREE_COLS];
 };
 
 struct fold_tree {
@@ -490,6 +554,8 @@ struct fold_read_opts {
 	int strict;		/* a malformed line is an error, not a warning */
 	int ncols;		/* 1, 2, or 0: decided by the first valid line */
 	int keep_order;		/* also record each line in p->seq */
+	int col;		/* ncols 1 into a two-column p: the column
+				   the counts go to */
 };
 
 /*
@@ -497,7 +563,9 @@ struct fold_read_opts {
  * order) into p, summing duplicates.  Blank lines and lines starting with
  * '#' are skipped.  A line whose column count differs from p->ncols is
  * malformed.  When opts->ncols is 0 and p is still empty, the first valid
- * line may switch p to two columns.
+ * line may switch p to two columns.  One-count input (opts->ncols 1) read
+ * into a two-column p fills column opts->col, so the two sides of a
+ * differential profile can be read straight from two files.
  */
 int fold_read(struct fold_profile *p, struct fold_input *in,
 	      const struct fold_read_opts *opts, struct fold_diag *d);

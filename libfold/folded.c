@@ -21,7 +21,7 @@ static int is_blank(char c)
  * blank-separated word, DIGITS[.DIGITS], and exactly one blank before it is
  * dropped (flamegraph.pl's rule, so "a;b  5" keeps a frame "b ").
  */
-static int split_count(const char *s, size_t *len, struct count *c)
+static int split_count_slow(const char *s, size_t *len, struct count *c)
 {
 	size_t j = *len, k;
 	int ndots = 0;
@@ -63,6 +63,26 @@ static int split_count(const char *s, size_t *len, struct count *c)
 	return 0;
 }
 
+/* The common case first: a whole number of at most 19 digits. */
+static int split_count(const char *s, size_t *len, struct count *c)
+{
+	size_t j = *len, stop = j > 19 ? j - 19 : 0;
+	uint64_t v = 0, scale = 1;	/* 19 digits cannot overflow */
+
+	while (j > stop && (unsigned char)(s[j - 1] - '0') <= 9) {
+		v += (uint64_t)(s[j - 1] - '0') * scale;
+		scale *= 10;
+		j--;
+	}
+	if (j < *len && j > 0 && is_blank(s[j - 1])) {
+		c->u = v;
+		c->frac = 0;
+		*len = j - 1;
+		return 0;
+	}
+	return split_count_slow(s, len, c);
+}
+
 static int set_ncols(struct fold_profile *p, int ncols)
 {
 	return p->ncols == ncols ? 0 : fold_profile_set_ncols(p, ncols);
@@ -97,6 +117,16 @@ static size_t prefix_len(const char *a, const char *b, size_t n)
 	size_t i = 0;
 	uint64_t x, y;
 
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+			_mm_loadu_si128((const __m128i *)(const void *)(b + i))));
+
+		if (m != 0xffff)
+			return i + (size_t)__builtin_ctz(~m);
+	}
+#endif
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&x, a + i, 8);
 		memcpy(&y, b + i, 8);
@@ -106,6 +136,32 @@ static size_t prefix_len(const char *a, const char *b, size_t n)
 	while (i < n && a[i] == b[i])
 		i++;
 	return i;
+}
+
+/*
+ * The first ';' in s[i..len), or len.  The input line is followed by
+ * FOLD_INPUT_SLACK readable bytes, so whole 16-byte blocks may be loaded.
+ */
+static size_t next_semicolon(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i semi = _mm_set1_epi8(';');
+
+	for (; i < len; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(s + i)), semi));
+
+		if (m != 0) {
+			i += (size_t)__builtin_ctz(m);
+			return i < len ? i : len;
+		}
+	}
+	return len;
+#else
+	const char *e = memchr(s + i, ';', len - i);
+
+	return e ? (size_t)(e - s) : len;
+#endif
 }
 
 /*
@@ -146,8 +202,7 @@ static int split_frames(struct fold_profile *p, struct frames *fr,
 	fr->len = len;
 	fr->n = k;
 	for (;;) {
-		const char *e = memchr(s + start, ';', len - start);
-		size_t stop = e ? (size_t)(e - s) : len;
+		size_t stop = next_semicolon(s, start, len);
 
 		if (fr->n == fr->cap) {
 			size_t cap = fr->cap ? fr->cap * 2 : 64;
@@ -167,24 +222,33 @@ static int split_frames(struct fold_profile *p, struct frames *fr,
 		if (fr->ids[fr->n] == FOLD_NOID)
 			return -1;
 		fr->end[fr->n++] = stop;
-		if (e == NULL)
+		if (stop == len)
 			return 0;
 		start = stop + 1;
 	}
 }
 
-/* Record the line just added in p's input-order sequence. */
-static int keep(struct fold_profile *p, const struct frames *fr, int ncols,
-		const struct count *c1, const struct count *c2)
+/* Value of a parsed count as a double. */
+static double count_double(const struct count *c)
+{
+	return c->frac ? c->f : (double)c->u;
+}
+
+/*
+ * Record the line just added in p's input-order sequence: c1 (NULL for
+ * one-count lines) to column 0, c2 to column col.
+ */
+static int keep(struct fold_profile *p, const struct frames *fr,
+		const struct count *c1, const struct count *c2, int col)
 {
 	long k = fold_stack_get(p, fr->ids, fr->n);
-	double v[FOLD_MAXCOLS];
+	double v[FOLD_MAXCOLS] = { 0 };
 
 	if (k < 0)
 		return -1;
-	if (ncols == 2)
-		v[0] = c1->frac ? c1->f : (double)c1->u;
-	v[ncols - 1] = c2->frac ? c2->f : (double)c2->u;
+	if (c1 != NULL)
+		v[0] = count_double(c1);
+	v[col] = count_double(c2);
 	return fold_seq_add(p, (size_t)k, v);
 }
 
@@ -192,11 +256,18 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 	      const struct fold_read_opts *opts, struct fold_diag *d)
 {
 	int ncols = opts->ncols ? opts->ncols : (p->nstacks ? p->ncols : 0);
+	/* one-count lines into one column of a differential profile */
+	int into = opts->ncols == 1 && p->ncols == 2;
 	struct frames fr = { 0 };
 	struct fold_line ln;
 	int r, rc = -1;
 
-	if (opts->ncols && set_ncols(p, opts->ncols) != 0) {
+	if (into && (opts->col < 0 || opts->col > 1)) {
+		errno = EINVAL;
+		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
+		return -1;
+	}
+	if (opts->ncols && !into && set_ncols(p, opts->ncols) != 0) {
 		fold_diag_error(d, "%s: cannot mix one- and two-column folded "
 				"input", in->name);
 		return -1;
@@ -241,9 +312,11 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 			goto oom;
 		if (ncols == 2 && add(p, fr.ids, fr.n, 0, &c1) != 0)
 			goto oom;
-		if (add(p, fr.ids, fr.n, ncols - 1, &c2) != 0)
+		if (add(p, fr.ids, fr.n, into ? opts->col : ncols - 1, &c2) != 0)
 			goto oom;
-		if (opts->keep_order && keep(p, &fr, ncols, &c1, &c2) != 0)
+		if (opts->keep_order &&
+		    keep(p, &fr, ncols == 2 ? &c1 : NULL, &c2,
+			 into ? opts->col : ncols - 1) != 0)
 			goto oom;
 		continue;
 bad:
@@ -283,15 +356,66 @@ static int write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
+/*
+ * Copy a name in 16-byte blocks: the arena's slack makes reading past its
+ * end safe, and the output buffer keeps room for the overshoot.
+ */
+static inline void copy_name(char *dst, const char *src, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < len; k += 16)
+		memcpy(dst + k, src + k, 16);
+}
+
+/*
+ * The output buffer of fold_write.  Sorted stacks share their first frames
+ * with the stack before, so a line starts as one copy of the previous
+ * line's shared prefix and only the other frames are looked up and copied.
+ * A flush therefore keeps the previous line.
+ */
+struct wbuf {
+	char *buf;
+	size_t cap, n;
+	size_t line;		/* where the previous line starts */
+};
+
+/* Room for need more bytes (plus copy overshoot); -1 with errno. */
+static int wbuf_room(struct wbuf *w, int fd, size_t need)
+{
+	char *b;
+
+	need += 16;
+	if (w->cap - w->n >= need)
+		return 0;
+	if (write_all(fd, w->buf, w->line) != 0)
+		return -1;
+	memmove(w->buf, w->buf + w->line, w->n - w->line);
+	w->n -= w->line;
+	w->line = 0;
+	if (w->cap - w->n >= need)
+		return 0;
+	/* A line longer than the buffer. */
+	b = realloc(w->buf, w->n + need);
+	if (b == NULL)
+		return -1;
+	w->buf = b;
+	w->cap = w->n + need;
+	return 0;
+}
+
 int fold_write(const struct fold_profile *p, int fd)
 {
-	enum { BUFSZ = 1 << 20 };
+	/* Small enough to stay in cache, which also spares page faults. */
+	struct wbuf w = { .cap = 128 << 10 };
 	uint32_t *order = fold_sorted(p);
-	char *buf = malloc(BUFSZ);
-	size_t k, j, n = 0, depth;
+	size_t *end = NULL;	/* end[j]: frame j's ';' + 1, from line start */
+	size_t endcap = 0, k, j, m, depth, pdepth = 0, need, start;
+	const fold_id *prev = NULL;
 	int c, rc = -1;
 
-	if (order == NULL || buf == NULL)
+	w.buf = malloc(w.cap);
+	if (order == NULL || w.buf == NULL)
 		goto out;
 	for (k = 0; k < p->nstacks; k++) {
 		const fold_id *f = fold_stack_frames(p, order[k], &depth);
@@ -302,38 +426,49 @@ int fold_write(const struct fold_profile *p, int fd)
 				zero = 0;
 		if (zero)
 			continue;
-		for (j = 0; j < depth; j++) {
+		if (depth > endcap) {
+			size_t *e = realloc(end, depth * 2 * sizeof(*e));
+
+			if (e == NULL)
+				goto out;
+			end = e;
+			endcap = depth * 2;
+		}
+		/* Frames shared with the previous line, each followed by ';'. */
+		for (m = 0; m + 1 < pdepth && m < depth && f[m] == prev[m]; m++)
+			;
+		need = (m ? end[m - 1] : 0) + (size_t)p->ncols * FOLD_COUNT_BUFSZ;
+		for (j = m; j < depth; j++)
+			need += fold_name_len(&p->names, f[j]) + 1;
+		if (wbuf_room(&w, fd, need) != 0)
+			goto out;
+		start = w.n;
+		if (m > 0) {
+			memcpy(w.buf + w.n, w.buf + w.line, end[m - 1]);
+			w.n += end[m - 1];
+		}
+		for (j = m; j < depth; j++) {
 			size_t len = fold_name_len(&p->names, f[j]);
 
-			if (BUFSZ - n < len + 1) {
-				if (write_all(fd, buf, n) != 0)
-					goto out;
-				n = 0;
-			}
-			if (len + 1 > BUFSZ) {
-				/* A name bigger than the buffer: write it alone. */
-				if (write_all(fd, fold_name(&p->names, f[j]), len) != 0)
-					goto out;
-			} else {
-				memcpy(buf + n, fold_name(&p->names, f[j]), len);
-				n += len;
-			}
-			buf[n++] = j + 1 < depth ? ';' : ' ';
+			copy_name(w.buf + w.n, fold_name(&p->names, f[j]), len);
+			w.n += len;
+			w.buf[w.n++] = ';';
+			end[j] = w.n - start;
 		}
+		w.buf[w.n - 1] = ' ';
 		for (c = 0; c < p->ncols; c++) {
-			if (BUFSZ - n < FOLD_COUNT_BUFSZ + 1) {
-				if (write_all(fd, buf, n) != 0)
-					goto out;
-				n = 0;
-			}
-			n += fold_count_format(p, fold_stack_count(p, order[k], c),
-					       buf + n);
-			buf[n++] = c + 1 < p->ncols ? ' ' : '\n';
+			w.n += fold_count_format(p, fold_stack_count(p, order[k], c),
+						 w.buf + w.n);
+			w.buf[w.n++] = c + 1 < p->ncols ? ' ' : '\n';
 		}
+		w.line = start;
+		prev = f;
+		pdepth = depth;
 	}
-	rc = write_all(fd, buf, n);
+	rc = write_all(fd, w.buf, w.n);
 out:
 	free(order);
-	free(buf);
+	free(w.buf);
+	free(end);
 	return rc;
 }

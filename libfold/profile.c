@@ -187,16 +187,25 @@ int fold_count_is_zero(const struct fold_profile *p, fold_count c)
 
 static size_t format_u64(uint64_t v, char *buf)
 {
-	char tmp[24];
-	size_t n = 0, i;
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	size_t n = 1, i;
+	uint64_t t;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
+	for (t = v; t >= 10; t /= 10)
+		n++;
 	buf[n] = '\0';
+	/* Two digits at a time from the end. */
+	for (i = n; v >= 100; v /= 100) {
+		i -= 2;
+		memcpy(buf + i, pairs + 2 * (v % 100), 2);
+	}
+	if (v >= 10)
+		memcpy(buf + i - 2, pairs + 2 * v, 2);
+	else
+		buf[i - 1] = (char)('0' + v);
 	return n;
 }
 
@@ -277,39 +286,41 @@ int fold_stack_cmp(const struct fold_profile *p, size_t a, size_t b)
 	}
 }
 
-/* Bottom-up merge sort of stack indexes (stable, n log n, no recursion). */
+/*
+ * Natural merge sort of stack indexes (stable, n log n, no recursion): the
+ * ascending runs already there are merged pairwise.  Stacks read from
+ * sorted folded files come in a few long runs (one per file), so this is
+ * nearly linear on them.
+ */
 uint32_t *fold_sorted(const struct fold_profile *p)
 {
-	size_t n = p->nstacks, width, i;
+	size_t n = p->nstacks, nruns = 0, i, r;
 	uint32_t *a = malloc((n ? n : 1) * sizeof(*a));
 	uint32_t *b = malloc((n ? n : 1) * sizeof(*b));
+	size_t *run = malloc((n + 1) * sizeof(*run));	/* run starts, then n */
 	uint32_t *t;
 
-	if (a == NULL || b == NULL) {
+	if (a == NULL || b == NULL || run == NULL) {
 		free(a);
 		free(b);
+		free(run);
 		return NULL;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		a[i] = (uint32_t)i;
-	/* Stacks read from a sorted folded file are already in order. */
-	for (i = 1; i < n && fold_stack_cmp(p, i - 1, i) < 0; i++)
-		;
-	if (i >= n) {
-		free(b);
-		return a;
+		if (i == 0 || fold_stack_cmp(p, i - 1, i) > 0)
+			run[nruns++] = i;
 	}
-	for (width = 1; width < n; width *= 2) {
-		for (i = 0; i < n; i += 2 * width) {
-			size_t lo = i, mid = i + width, hi = i + 2 * width;
-			size_t x, y, k = lo;
+	run[nruns] = n;
+	while (nruns > 1) {
+		size_t m = 0;
 
-			if (mid > n)
-				mid = n;
-			if (hi > n)
-				hi = n;
-			x = lo;
-			y = mid;
+		for (r = 0; r < nruns; r += 2) {
+			/* an odd last run is copied: run[nruns] is n */
+			size_t lo = run[r], mid = run[r + 1];
+			size_t hi = r + 2 <= nruns ? run[r + 2] : n;
+			size_t x = lo, y = mid, k = lo;
+
 			while (x < mid && y < hi)
 				b[k++] = fold_stack_cmp(p, a[y], a[x]) < 0 ?
 						 a[y++] : a[x++];
@@ -317,17 +328,28 @@ uint32_t *fold_sorted(const struct fold_profile *p)
 				b[k++] = a[x++];
 			while (y < hi)
 				b[k++] = a[y++];
+			run[m++] = lo;
 		}
+		run[m] = n;
+		nruns = m;
 		t = a;
 		a = b;
 		b = t;
 	}
 	free(b);
+	free(run);
 	return a;
 }
 
 int fold_merge(struct fold_profile *dst, int dcol,
 	       const struct fold_profile *src, int scol)
+{
+	return fold_merge_renamed(dst, dcol, src, scol, NULL, NULL);
+}
+
+int fold_merge_renamed(struct fold_profile *dst, int dcol,
+		       const struct fold_profile *src, int scol,
+		       fold_rename_fn rename, void *arg)
 {
 	size_t nn = src->names.n, i, j, depth, maxdepth = 0;
 	fold_id *map = malloc((nn ? nn : 1) * sizeof(*map));
@@ -350,9 +372,11 @@ int fold_merge(struct fold_profile *dst, int dcol,
 
 		for (j = 0; j < depth; j++) {
 			if (map[f[j]] == FOLD_NOID) {
-				map[f[j]] = fold_intern(&dst->names,
-							fold_name(&src->names, f[j]),
-							fold_name_len(&src->names, f[j]));
+				const char *s = fold_name(&src->names, f[j]);
+				size_t len = fold_name_len(&src->names, f[j]);
+
+				map[f[j]] = rename ? rename(arg, &dst->names, s, len) :
+						     fold_intern(&dst->names, s, len);
 				if (map[f[j]] == FOLD_NOID)
 					goto out;
 			}

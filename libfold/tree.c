@@ -104,6 +104,8 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 	uint32_t *order = NULL, *path = NULL;
 	const fold_id *prev = NULL;
 	double clock = 0;
+	/* the profile's columns, and the larger of the two if asked for */
+	int ncols = col == FOLD_COL_MAX ? FOLD_TREE_COLS : p->ncols;
 	int c, rc = -1;
 
 	if (!ordered && ((order = fold_sorted(p)) == NULL ||
@@ -112,7 +114,7 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 	for (k = 0; k < n; k++) {
 		size_t s = seq ? p->seq[k].stack : order ? order[k] : k;
 		const fold_id *f = fold_stack_frames(p, s, &depth);
-		double v[FOLD_MAXCOLS];
+		double v[FOLD_TREE_COLS];
 		uint32_t cur;
 
 		if (depth > cap) {
@@ -136,11 +138,13 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 			if (ordered)
 				t->nodes[cur].start = clock;
 		}
-		for (c = 0; c < p->ncols; c++) {
+		for (c = 0; c < p->ncols; c++)
 			v[c] = seq ? p->seq[k].v[c] :
 				     fold_count_double(p, fold_stack_count(p, s, c));
+		if (ncols == FOLD_TREE_COLS)
+			v[FOLD_COL_MAX] = v[0] > v[1] ? v[0] : v[1];
+		for (c = 0; c < ncols; c++)
 			t->nodes[cur].self[c] += v[c];
-		}
 		clock += v[col];
 		prev = f;
 		pdepth = depth;
@@ -148,7 +152,7 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 	for (i = t->n; i-- > 0;) {
 		struct fold_node *nd = &t->nodes[i];
 
-		for (c = 0; c < p->ncols; c++) {
+		for (c = 0; c < ncols; c++) {
 			nd->total[c] += nd->self[c];
 			if (i > 0)
 				t->nodes[nd->parent].total[c] += nd->total[c];
@@ -236,7 +240,7 @@ int fold_tree_build_opts(struct fold_tree *t, const struct fold_profile *p,
 	int col = opts->col, rc = -1;
 
 	memset(t, 0, sizeof(*t));
-	if (col < 0 || col >= p->ncols) {
+	if (col < 0 || (col >= p->ncols && !(col == FOLD_COL_MAX && p->ncols == 2))) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -615,6 +615,129 @@ static void test_input_lines_and_pin(void)
 	free(text);
 }
 
+
+/* Two one-count files into the columns of one profile (fg-diff). */
+static void test_read_into_columns(void)
+{
+	struct fold_profile p;
+	struct fold_read_opts o = { .ncols = 1, .col = 0 };
+	struct fold_diag d = { 0 };
+
+	CHECK(fold_profile_init(&p, 2) == 0);
+	CHECK(read_folded(&p, "m;a 10\nm;b 20\nm;c 5\n", &o, &d) == 0);
+	o.col = 1;
+	CHECK(read_folded(&p, "m;a 30\nm;d 8\nm;b 10\n", &o, &d) == 0);
+	CHECK(p.ncols == 2);
+	CHECK(strcmp(write_folded(&p), "m;a 10 30\nm;b 20 10\nm;c 5 0\nm;d 0 8\n") == 0);
+	o.col = 2;
+	CHECK(read_folded(&p, "m 1\n", &o, &d) == -1);
+	fold_profile_free(&p);
+}
+
+static void test_strip_hex(void)
+{
+	struct fold_profile a, q;
+	struct fold_read_opts o = { 0 };
+	struct fold_diag d = { 0 };
+
+	CHECK(fold_profile_init(&a, 1) == 0 && fold_profile_init(&q, 1) == 0);
+	CHECK(read_folded(&a, "0x7f12;main 3\n0x7FAB;main 1\nf00x1g;0x;0xg 2\n", &o, &d) == 0);
+	CHECK(fold_merge_renamed(&q, 0, &a, 0, fold_strip_hex, NULL) == 0);
+	CHECK(strcmp(write_folded(&q), "0x...;main 4\nf00x...g;0x;0xg 2\n") == 0);
+	fold_profile_free(&a);
+	fold_profile_free(&q);
+}
+
+static void test_normalize(void)
+{
+	struct fold_profile p;
+	struct fold_read_opts o = { 0 };
+	struct fold_diag d = { 0 };
+
+	/* FORMATS.md d: T1 = 40, T2 = 51, int(10 * 51 / 40) = 12 */
+	CHECK(fold_profile_init(&p, 2) == 0);
+	CHECK(read_folded(&p, "m;a 10 30\nm;b 20 10\nm;c 5 0\nm 2 2\nz 3 9\n", &o, &d) == 0);
+	CHECK(fold_normalize(&p) == 0);
+	CHECK(strcmp(write_folded(&p), "m 2 2\nm;a 12 30\nm;b 25 10\nm;c 6 0\nz 3 9\n") == 0);
+	fold_profile_free(&p);
+	/* a product past 64 bits is computed in doubles, as Perl does */
+	CHECK(fold_profile_init(&p, 2) == 0);
+	CHECK(read_folded(&p, "a 9007199254740993 0\nb 9007199254740993 36028797018963972\n",
+			  &o, &d) == 0);
+	CHECK(fold_normalize(&p) == 0);
+	CHECK(fold_stack_count(&p, 0, 0).u == 18014398509481984ull);
+	fold_profile_free(&p);
+	/* fractional counts are truncated too */
+	CHECK(fold_profile_init(&p, 2) == 0);
+	CHECK(read_folded(&p, "a 1.5 3\nb 0.5 0\n", &o, &d) == 0);
+	CHECK(fold_normalize(&p) == 0);
+	CHECK(strcmp(write_folded(&p), "a 2 3\n") == 0);
+	fold_profile_free(&p);
+	CHECK(fold_profile_init(&p, 1) == 0);
+	CHECK(fold_normalize(&p) == -1);
+	fold_profile_free(&p);
+}
+
+static void test_funcs(void)
+{
+	struct fold_profile p;
+	struct fold_read_opts o = { 0 };
+	struct fold_diag d = { 0 };
+	struct fold_func *fn;
+	fold_id f, m;
+
+	CHECK(fold_profile_init(&p, 2) == 0);
+	CHECK(read_folded(&p, "m;f;g;f 4 1\nm;f 2 6\nm;g 1 0\n", &o, &d) == 0);
+	CHECK((fn = fold_funcs(&p)) != NULL);
+	f = fold_names_find(&p.names, "f", 1);
+	m = fold_names_find(&p.names, "m", 1);
+	/* recursion counts a stack once */
+	CHECK(fn[f].total[0] == 6 && fn[f].total[1] == 7);
+	CHECK(fn[f].self[0] == 6 && fn[f].self[1] == 7);
+	CHECK(fn[m].total[0] == 7 && fn[m].self[0] == 0);
+	free(fn);
+	fold_profile_free(&p);
+}
+
+/* Sorting merges the runs that are there; writing reuses shared prefixes. */
+static void test_sort_runs_and_write(void)
+{
+	struct fold_profile p;
+	struct fold_read_opts o = { 0 };
+	struct fold_diag d = { 0 };
+
+	CHECK(fold_profile_init(&p, 1) == 0);
+	CHECK(read_folded(&p, "a;b;c 1\na;b;d 2\nz 3\na;b 4\na;b;c;e 5\nab 6\na;b;c 0\n"
+			  "a;bb 7\ny 0\na 8\n", &o, &d) == 0);
+	CHECK(strcmp(write_folded(&p),
+		     "a 8\na;b 4\na;b;c 1\na;b;c;e 5\na;b;d 2\na;bb 7\nab 6\nz 3\n") == 0);
+	fold_profile_free(&p);
+}
+
+/* Widths from the larger column keep a stack that vanished. */
+static void test_tree_max_width(void)
+{
+	struct fold_profile p;
+	struct fold_read_opts o = { 0 };
+	struct fold_diag d = { 0 };
+	struct fold_tree_opts to = { FOLD_ORDER_NAME, FOLD_COL_MAX };
+	struct fold_tree t;
+
+	CHECK(fold_profile_init(&p, 2) == 0);
+	CHECK(read_folded(&p, "m;a 10 30\nm;b 20 10\nm;c 5 0\n", &o, &d) == 0);
+	CHECK(fold_tree_build_opts(&t, &p, &to) == 0);
+	CHECK(t.nodes[0].total[FOLD_COL_MAX] == 55);
+	CHECK(t.nodes[0].total[0] == 35 && t.nodes[0].total[1] == 40);
+	/* m, then a, b, c placed side by side in max widths */
+	CHECK(t.n == 5 && t.nodes[4].start == 50 && t.nodes[4].total[FOLD_COL_MAX] == 5);
+	fold_tree_free(&t);
+	fold_profile_free(&p);
+	CHECK(fold_profile_init(&p, 1) == 0);
+	CHECK(read_folded(&p, "m 1\n", &o, &d) == 0);
+	CHECK(fold_tree_build_opts(&t, &p, &to) == -1);
+	fold_profile_free(&p);
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const struct {
@@ -637,6 +760,12 @@ static const struct {
 	{ "read-fractional-roundtrip", test_read_fractional_roundtrip },
 	{ "read-two-columns", test_read_two_columns },
 	{ "merge", test_merge },
+	{ "read-into-columns", test_read_into_columns },
+	{ "strip-hex", test_strip_hex },
+	{ "normalize", test_normalize },
+	{ "funcs", test_funcs },
+	{ "sort-runs-and-write", test_sort_runs_and_write },
+	{ "tree-max-width", test_tree_max_width },
 	{ "input-gzip", test_input_gzip },
 	{ "input-errors", test_input_errors },
 	{ "input-lines-and-pin", test_input_lines_and_pin },

@@ -53,6 +53,9 @@ static void usage(FILE *f, int icicle)
 "      --negate           swap red and blue in differentials\n"
 "      --diff-color=self|total  colour by a frame's own change (default) or\n"
 "                         by the change of everything under it\n"
+"      --diff-width=before|after|max  widths of a differential from the\n"
+"                         before or after counts (default after), or the\n"
+"                         larger of the two, so vanished stacks show too\n"
 "      --total=N          width reference when larger than the sum\n"
 "      --factor=F         multiply displayed counts by F\n"
 "      --notes=TEXT       put TEXT in an XML comment\n"
@@ -80,7 +83,7 @@ enum {
 	OPT_FONTTYPE, OPT_FONTSIZE, OPT_FONTWIDTH, OPT_COUNTNAME, OPT_NAMETYPE,
 	OPT_COLORS, OPT_BGCOLORS, OPT_HASH, OPT_RANDOM, OPT_CP, OPT_REVERSE,
 	OPT_INVERTED, OPT_FLAMEDOWN, OPT_FLAMECHART, OPT_SORT, OPT_BASE,
-	OPT_NEGATE, OPT_DIFFCOLOR, OPT_TOTAL, OPT_FACTOR, OPT_NOTES,
+	OPT_NEGATE, OPT_DIFFCOLOR, OPT_DIFFWIDTH, OPT_TOTAL, OPT_FACTOR, OPT_NOTES,
 	OPT_NAMEATTR, OPT_ENCODING, OPT_NOJS, OPT_SEARCHCOLOR, OPT_STROKECOLOR,
 	OPT_TRUNCRIGHT, OPT_TRUNCLEFT, OPT_STRICT, OPT_DOMFRAMES,
 };
@@ -111,6 +114,7 @@ static const struct option options[] = {
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "negate", no_argument, NULL, OPT_NEGATE },
 	{ "diff-color", required_argument, NULL, OPT_DIFFCOLOR },
+	{ "diff-width", required_argument, NULL, OPT_DIFFWIDTH },
 	{ "total", required_argument, NULL, OPT_TOTAL },
 	{ "factor", required_argument, NULL, OPT_FACTOR },
 	{ "notes", required_argument, NULL, OPT_NOTES },
@@ -222,7 +226,7 @@ int fg_flame_main(int argc, char **argv, int icicle)
 	const char *errpath;
 	enum flame_format format = FLAME_SVG;
 	int c, quiet = 0, reverse = 0, flamechart = 0, cp = 0, have_format = 0;
-	int have_base = 0, rc;
+	int have_base = 0, diffwidth = -1, rc;
 	regex_t base;
 
 	fg_setprog(argv[0]);
@@ -301,6 +305,17 @@ int fg_flame_main(int argc, char **argv, int icicle)
 			else
 				fg_usage_error("--diff-color: '%s' is not self or total", optarg);
 			break;
+		case OPT_DIFFWIDTH:
+			if (strcmp(optarg, "before") == 0)
+				diffwidth = 0;
+			else if (strcmp(optarg, "after") == 0)
+				diffwidth = 1;
+			else if (strcmp(optarg, "max") == 0)
+				diffwidth = FOLD_COL_MAX;
+			else
+				fg_usage_error("--diff-width: '%s' is not before, after or max",
+					       optarg);
+			break;
 		case OPT_TOTAL: fo.total = number("total", optarg, 0); break;
 		case OPT_FACTOR: fo.factor = number("factor", optarg, 0); break;
 		case OPT_NOTES:
@@ -373,6 +388,10 @@ int fg_flame_main(int argc, char **argv, int icicle)
 		regfree(&base);
 	}
 	to.col = prof.ncols - 1;
+	if (diffwidth >= 0 && prof.ncols == 2)
+		to.col = diffwidth;
+	else if (diffwidth >= 0 && !quiet && prof.nstacks > 0)
+		fg_warn("--diff-width: the input has one count per stack; ignored");
 	if (flamechart)
 		to.order = FOLD_ORDER_INPUT;
 	if (fold_tree_build_opts(&tree, &prof, &to) != 0 ||

@@ -30,7 +30,7 @@ LIBS = -ldw -lelf -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lca
 B ?= build
 BIN ?= bin
 
-CMDS = fg-collapse fg-svg fg-icicle
+CMDS = fg-collapse fg-svg fg-icicle fg-diff
 
 LIBFOLD_SRC = $(wildcard libfold/*.c)
 FORMATS_SRC = $(wildcard formats/*.c)
@@ -118,7 +118,7 @@ bench: deps
 	$(MAKE) all $(TOOLS)
 	tests/bench.sh
 
-FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg
+FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 fuzz:
 	@tests/deps.sh fuzz
@@ -127,7 +127,7 @@ fuzz:
 		clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
 			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
 	done
-	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg
+	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff
 	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS); run e.g."
 	@echo "  build/fuzz/fuzz_perf -max_total_time=60 build/fuzz/corpus-perf tests/fuzz/corpus/perf"
 	@echo "(new inputs go to the first folder; tests/fuzz/corpus holds the seeds)"

@@ -573,4 +573,7 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 /* Write p as folded text, sorted by stack string; -1 with errno on error. */
 int fold_write(const struct fold_profile *p, int fd);
 
+/* write(2) all of data[0..n), retrying short writes and EINTR. */
+int fold_write_all(int fd, const void *data, size_t n);
+
 #endif

@@ -340,8 +340,10 @@ out:
 	return rc;
 }
 
-static int write_all(int fd, const char *buf, size_t n)
+int fold_write_all(int fd, const void *data, size_t n)
 {
+	const char *buf = data;
+
 	while (n > 0) {
 		ssize_t w = write(fd, buf, n);
 
@@ -388,7 +390,7 @@ static int wbuf_room(struct wbuf *w, int fd, size_t need)
 	need += 16;
 	if (w->cap - w->n >= need)
 		return 0;
-	if (write_all(fd, w->buf, w->line) != 0)
+	if (fold_write_all(fd, w->buf, w->line) != 0)
 		return -1;
 	memmove(w->buf, w->buf + w->line, w->n - w->line);
 	w->n -= w->line;
@@ -465,7 +467,7 @@ int fold_write(const struct fold_profile *p, int fd)
 		prev = f;
 		pdepth = depth;
 	}
-	rc = write_all(fd, w.buf, w.n);
+	rc = fold_write_all(fd, w.buf, w.n);
 out:
 	free(order);
 	free(w.buf);

@@ -68,6 +68,24 @@ echo "(for scale: flamegraph.pl does about 8 MiB/s on the first, inferno publish
 row "fg-svg (real profile)" $B/base.folded bin/fg-svg
 row "fg-svg -f png (real profile)" $B/base.folded bin/fg-svg -f png
 row "fg-svg (1,000,000 stacks)" $B/million.folded bin/fg-svg
+
+# fg-diff: a real before/after pair, the folded profiles of two recordings
+# of changed workloads; MiB/s are of both inputs together.
+if [ ! -s $B/b.perf ]; then
+	echo "unpacking testdata/bench/b.perf.xz (a second, changed recording)"
+	xz -dc testdata/bench/b.perf.xz > $B/b.perf.tmp
+	mv $B/b.perf.tmp $B/b.perf
+fi
+bin/fg-collapse perf -o $B/b.folded $B/b.perf
+cat $B/base.folded $B/b.folded > $B/pair.folded
+echo
+echo "fg-diff: $(mib $B/base.folded) + $(mib $B/b.folded) MiB folded," \
+     "$(wc -l < $B/base.folded) + $(wc -l < $B/b.folded) stacks"
+echo "(for scale: difffolded.pl does about 44 MiB/s on this pair)"
+row "fg-diff (difffolded.pl output)" $B/pair.folded bin/fg-diff $B/base.folded $B/b.folded
+row "fg-diff -n -s" $B/pair.folded bin/fg-diff -n -s $B/base.folded $B/b.folded
+row "fg-diff --report" $B/pair.folded bin/fg-diff --report $B/base.folded $B/b.folded
+row "fg-diff --fail-above=20 (gate)" $B/pair.folded bin/fg-diff -q --fail-above=20 $B/base.folded $B/b.folded
 echo
 awk -v a="$rss_fg_collapse_perf" -v b="$rss_fg_collapse_perf__1_4_of_the_input_" 'BEGIN {
 	printf "peak RSS, 4x input against 1x: %+.1f%% (distinct stacks are the same)\n",

@@ -370,11 +370,13 @@ test_folded() {
 }
 
 . tests/svg.sh
+. tests/diff.sh
 
 for v in $VARIANTS; do
 	FG=$v/fg-collapse
 	SVG=$v/fg-svg
 	ICICLE=$v/fg-icicle
+	DIFF=$v/fg-diff
 	if [ ! -x "$FG" ]; then
 		[ "$v" = bin ] && bad "build" "$FG is missing; run make"
 		continue
@@ -399,6 +401,11 @@ for v in $VARIANTS; do
 	test_svg_options
 	test_svg_images
 	test_svg_dom_budget
+	test_diff_corpus
+	test_diff_report
+	test_diff_gate
+	test_diff_svg
+	test_diff_errors
 	[ "$v" = bin ] && test_svg_browser
 done
 

@@ -1,0 +1,302 @@
+/*
+ * fg-diff - compare two folded profiles.
+ *
+ *   fg-diff [-n] [-s] BEFORE AFTER          "stack before after" lines
+ *   fg-diff --report [...] BEFORE AFTER     the functions that changed most
+ *   fg-diff --fail-above=PCT [...] ...      exit 3 if one grew by more
+ *
+ * Report and gate also take one two-column file (fg-diff's own output).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "diff_report.h"
+#include "util.h"
+
+/* The gate found a function that grew too much. */
+#define EXIT_GATE 3
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: fg-diff [-n] [-s] [-o FILE] BEFORE AFTER\n"
+"       fg-diff --report [--top=N] [--by=self|total] [--format=FMT] BEFORE AFTER\n"
+"       fg-diff --fail-above=PCT [--match=REGEX] [...] BEFORE AFTER\n"
+"\n"
+"Compare two folded profiles (gzip is detected; '-' is stdin).  By default\n"
+"write \"stack before after\" for every stack of either, as difffolded.pl\n"
+"does; pipe it to fg-svg for a differential flame graph.  The report and the\n"
+"gate rank functions by the change of their share of all samples, in\n"
+"percentage points; they also read one two-column file (or stdin).\n"
+"\n"
+"  -n, --normalize       scale BEFORE's counts to AFTER's total\n"
+"  -s, --strip-hex       write hex addresses (0x1f...) as 0x... so stacks\n"
+"                        differing only in addresses merge\n"
+"  -o, --output=FILE     write to FILE (replaced only when complete)\n"
+"      --report          list the functions whose share changed most\n"
+"      --top=N           report N functions (default 20; 0: all)\n"
+"      --by=self|total   a function's own samples (default) or all the\n"
+"                        samples of stacks through it\n"
+"  -f, --format=FMT      report as text (default), markdown, csv or json\n"
+"      --fail-above=PCT  exit 3 if a function's share grew by more than PCT\n"
+"                        points, after listing those functions\n"
+"      --match=REGEX     gate only functions matching REGEX (extended)\n"
+"      --strict          malformed lines are errors, not warnings\n"
+"  -q, --quiet           no warnings and no gate verdict on stderr\n"
+"  -h, --help            this help\n"
+"  -V, --version         print the version\n"
+"\n"
+"Exit status: 0, 1 on bad input, 2 on bad usage, 3 when the gate fails.\n");
+}
+
+enum { OPT_REPORT = 256, OPT_TOP, OPT_BY, OPT_FAIL, OPT_MATCH, OPT_STRICT };
+
+static const struct option options[] = {
+	{ "normalize", no_argument, NULL, 'n' },
+	{ "strip-hex", no_argument, NULL, 's' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "report", no_argument, NULL, OPT_REPORT },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "format", required_argument, NULL, 'f' },
+	{ "fail-above", required_argument, NULL, OPT_FAIL },
+	{ "match", required_argument, NULL, OPT_MATCH },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Read one folded file, its counts going to column col of p. */
+static void read_side(struct fold_profile *p, const char *path, int col,
+		      const struct fold_read_opts *ro0, struct fold_diag *d)
+{
+	struct fold_read_opts ro = *ro0;
+	struct fold_input in;
+	int rc;
+
+	ro.ncols = 1;
+	ro.col = col;
+	if (fold_input_open(&in, path, d) != 0)
+		fg_die(FG_EXIT_ERR, "%s", d->err);
+	rc = fold_read(p, &in, &ro, d);
+	fold_input_close(&in);
+	if (rc != 0)
+		fg_die(FG_EXIT_ERR, "%s", d->err);
+}
+
+/*
+ * BEFORE and AFTER into the two-column p, each straight into its column;
+ * with -s, each side is read alone and merged with its names stripped.
+ */
+static void read_pair(struct fold_profile *p, char **paths, int strip,
+		      const struct fold_read_opts *ro, struct fold_diag *d)
+{
+	struct fold_profile side;
+	int col;
+
+	for (col = 0; col < 2; col++) {
+		if (!strip) {
+			read_side(p, paths[col], col, ro, d);
+			continue;
+		}
+		if (fold_profile_init(&side, 1) != 0)
+			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+		read_side(&side, paths[col], 0, ro, d);
+		if (fold_merge_renamed(p, col, &side, 0, fold_strip_hex, NULL) != 0)
+			fg_die(FG_EXIT_ERR, "%s: %s", paths[col], strerror(errno));
+		fold_profile_free(&side);
+	}
+}
+
+static double number(const char *opt, const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end != s && *end == '%')
+		end++;
+	if (end == s || *end != '\0' || errno != 0 || !(v >= 0) || v > 1e15)
+		fg_usage_error("--%s: '%s' is not a number >= 0", opt, s);
+	return v;
+}
+
+/* The gate: list functions that grew by more than limit points. */
+static int gate(const struct diff_report *r, double limit, const regex_t *match,
+		int show, enum diff_format fmt, const struct fg_out *out,
+		const char *errpath, int quiet)
+{
+	struct diff_row *bad = malloc((r->n ? r->n : 1) * sizeof(*bad));
+	const struct diff_row *top = NULL;
+	char name[256];
+	size_t i, n = 0;
+
+	if (bad == NULL)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	for (i = 0; i < r->n; i++) {
+		const struct diff_row *row = &r->rows[i];
+
+		if (match != NULL &&
+		    regexec(match, fold_name(&r->prof->names, row->name), 0, NULL, 0) != 0)
+			continue;
+		if (row->delta > limit)
+			bad[n++] = *row;
+		else if (row->delta > 0 && (top == NULL || row->delta > top->delta))
+			top = row;
+	}
+	if (n > 0 && show && diff_report_write(out->fd, fmt, r, bad, n, limit) != 0)
+		fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
+	if (!quiet && n > 0) {
+		diff_report_name(r, &bad[0], name, sizeof(name));
+		fprintf(stderr, "%s: FAIL: %zu function%s grew by more than %g "
+			"point%s of all samples (by %s), most: %s %+.2f\n",
+			fg_prog(), n, n == 1 ? "" : "s", limit, limit == 1 ? "" : "s",
+			r->by_total ? "total" : "self", name, bad[0].delta);
+	} else if (!quiet) {
+		if (top != NULL)
+			diff_report_name(r, top, name, sizeof(name));
+		fprintf(stderr, "%s: ok: no function grew by more than %g point%s "
+			"of all samples (by %s)%s%s",
+			fg_prog(), limit, limit == 1 ? "" : "s",
+			r->by_total ? "total" : "self",
+			top ? "; most: " : "", top ? name : "");
+		if (top != NULL)
+			fprintf(stderr, " %+.2f", top->delta);
+		fputc('\n', stderr);
+	}
+	free(bad);
+	return n > 0 ? EXIT_GATE : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct fold_read_opts ro = { 0 };
+	struct fold_profile prof;
+	struct fold_diag d;
+	struct fg_out out;
+	const char *output = NULL, *errpath;
+	enum diff_format fmt = DIFF_TEXT;
+	int c, normalize = 0, strip = 0, report = 0, by_total = 0, quiet = 0;
+	int have_match = 0, status = 0, nargs, rc;
+	long top = 20;
+	double limit = -1;
+	regex_t match;
+	char *end;
+
+	fg_setprog(argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":nso:f:qhV", options, NULL)) != -1) {
+		switch (c) {
+		case 'n': normalize = 1; break;
+		case 's': strip = 1; break;
+		case 'o': output = optarg; break;
+		case OPT_REPORT: report = 1; break;
+		case OPT_TOP:
+			errno = 0;
+			top = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 || top < 0)
+				fg_usage_error("--top: '%s' is not a count", optarg);
+			break;
+		case OPT_BY:
+			if (strcmp(optarg, "self") == 0)
+				by_total = 0;
+			else if (strcmp(optarg, "total") == 0)
+				by_total = 1;
+			else
+				fg_usage_error("--by: '%s' is not self or total", optarg);
+			break;
+		case 'f':
+			if (diff_format_find(optarg) < 0)
+				fg_usage_error("--format: '%s' is not text, markdown, "
+					       "csv or json", optarg);
+			fmt = (enum diff_format)diff_format_find(optarg);
+			break;
+		case OPT_FAIL: limit = number("fail-above", optarg); break;
+		case OPT_MATCH:
+			if (have_match)
+				regfree(&match);
+			if ((rc = regcomp(&match, optarg, REG_EXTENDED | REG_NOSUB)) != 0) {
+				char msg[256];
+
+				regerror(rc, &match, msg, sizeof(msg));
+				fg_usage_error("--match: %s", msg);
+			}
+			have_match = 1;
+			break;
+		case OPT_STRICT: ro.strict = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts(FG_VERSION_TEXT); return 0;
+		default: fg_bad_option(c, argv);
+		}
+	}
+	nargs = argc - optind;
+	if (have_match && limit < 0)
+		fg_usage_error("--match needs --fail-above");
+	if (report || limit >= 0) {
+		if (nargs > 2)
+			fg_usage_error("too many inputs: BEFORE AFTER, or one "
+				       "two-column file");
+	} else if (nargs != 2) {
+		fg_usage_error("needs two inputs, BEFORE and AFTER");
+	}
+	if (nargs == 2 && strcmp(argv[optind], "-") == 0 &&
+	    strcmp(argv[optind + 1], "-") == 0)
+		fg_usage_error("BEFORE and AFTER cannot both be stdin");
+
+	fg_diag_init(&d, quiet ? 0 : 20);
+	if (fold_profile_init(&prof, 2) != 0)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	if (nargs == 2) {
+		read_pair(&prof, argv + optind, strip, &ro, &d);
+	} else {
+		/* one differential profile: fg-diff's own output */
+		ro.ncols = 2;
+		fg_read_folded(&prof, argv + optind, nargs, &ro, &d);
+		if (strip) {
+			struct fold_profile q;
+
+			if (fold_profile_init(&q, 2) != 0 ||
+			    fold_merge_renamed(&q, 0, &prof, 0, fold_strip_hex, NULL) != 0 ||
+			    fold_merge_renamed(&q, 1, &prof, 1, fold_strip_hex, NULL) != 0)
+				fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+			fold_profile_free(&prof);
+			prof = q;
+		}
+	}
+	fg_diag_done(&d);
+	if (normalize && fold_normalize(&prof) != 0)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+
+	errpath = output ? output : "<stdout>";
+	fg_out_open(&out, output);
+	if (report || limit >= 0) {
+		struct diff_report r;
+
+		if (diff_report_build(&r, &prof, by_total) != 0)
+			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+		if (report &&
+		    diff_report_write(out.fd, fmt, &r, r.rows,
+				      top == 0 || (size_t)top > r.n ? r.n : (size_t)top,
+				      -1) != 0)
+			fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
+		if (limit >= 0)
+			status = gate(&r, limit, have_match ? &match : NULL, !report,
+				      fmt, &out, errpath, quiet);
+		diff_report_free(&r);
+	} else if (fold_write(&prof, out.fd) != 0) {
+		fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
+	}
+	fg_out_commit(&out);
+	if (have_match)
+		regfree(&match);
+	fold_profile_free(&prof);
+	return status;
+}

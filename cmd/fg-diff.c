@@ -114,6 +114,35 @@ static void read_pair(struct fold_profile *p, char **paths, int strip,
 	}
 }
 
+/*
+ * A side without samples is most likely a failed recording: the report and
+ * the gate refuse it (a gate must not pass on an empty profile); the plain
+ * diff warns.
+ */
+static void empty_sides(const struct fold_profile *p, char **paths, int nargs,
+			int judging, int quiet)
+{
+	double total[2];
+	int col;
+
+	fold_totals(p, total);
+	if (nargs < 2 && total[0] == 0 && total[1] == 0 && judging)
+		fg_die(FG_EXIT_ERR, "%s: no samples (expected two-count lines "
+		       "\"stack BEFORE AFTER\", or give BEFORE and AFTER)",
+		       nargs ? paths[0] : "<stdin>");
+	for (col = 0; col < 2; col++) {
+		const char *what = nargs == 2 ? (strcmp(paths[col], "-") ? paths[col] : "<stdin>") :
+				   col ? "the AFTER column" : "the BEFORE column";
+
+		if (total[col] != 0)
+			continue;
+		if (judging)
+			fg_die(FG_EXIT_ERR, "%s: no samples", what);
+		if (!quiet)
+			fg_warn("%s: no samples", what);
+	}
+}
+
 static double number(const char *opt, const char *s)
 {
 	char *end;
@@ -272,6 +301,7 @@ int main(int argc, char **argv)
 		}
 	}
 	fg_diag_done(&d);
+	empty_sides(&prof, argv + optind, nargs, report || limit >= 0, quiet);
 	if (normalize && fold_normalize(&prof) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 

@@ -281,6 +281,18 @@ test_diff_errors() {
 	printf 'a;b 1\n' > "$T/one"
 	expect_error "diff/err/report-one-column" 1 "one:1: malformed line .*COUNT1 COUNT2" -- \
 		"$DIFF" --report --strict "$T/one"
+	# A side without samples (a failed recording) must not pass a gate.
+	expect_error "diff/err/report-no-samples" 1 "one: no samples \(expected two-count" -- \
+		"$DIFF" --report -q "$T/one"
+	: > "$T/empty"
+	expect_error "diff/err/gate-empty-after" 1 "^fg-diff: $T/empty: no samples$" -- \
+		"$DIFF" --fail-above=1 "$c.before.folded" "$T/empty"
+	"$DIFF" "$c.before.folded" "$T/empty" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && grep -q 'empty: no samples' "$T/err" && [ "$(wc -l < "$T/out")" -eq 4 ]; then
+		ok "diff/err/empty-side-warns"
+	else
+		bad "diff/err/empty-side-warns" "$(cat "$T/err")"
+	fi
 	printf '\037\213\010\000garbage' > "$T/bad.gz"
 	expect_error "diff/err/gzip" 1 "^fg-diff: $T/bad.gz" -- "$DIFF" "$T/bad.gz" "$c.after.folded"
 	# -o is replaced only when complete.

@@ -72,46 +72,27 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Read one folded file, its counts going to column col of p. */
-static void read_side(struct fold_profile *p, const char *path, int col,
+/* BEFORE and AFTER, each read straight into its column of p. */
+static void read_pair(struct fold_profile *p, char **paths,
 		      const struct fold_read_opts *ro0, struct fold_diag *d)
 {
 	struct fold_read_opts ro = *ro0;
-	struct fold_input in;
-	int rc;
 
 	ro.ncols = 1;
-	ro.col = col;
-	if (fold_input_open(&in, path, d) != 0)
-		fg_die(FG_EXIT_ERR, "%s", d->err);
-	rc = fold_read(p, &in, &ro, d);
-	fold_input_close(&in);
-	if (rc != 0)
-		fg_die(FG_EXIT_ERR, "%s", d->err);
+	for (ro.col = 0; ro.col < 2; ro.col++)
+		fg_read_folded(p, paths + ro.col, 1, &ro, d);
 }
 
-/*
- * BEFORE and AFTER into the two-column p, each straight into its column;
- * with -s, each side is read alone and merged with its names stripped.
- */
-static void read_pair(struct fold_profile *p, char **paths, int strip,
-		      const struct fold_read_opts *ro, struct fold_diag *d)
+/* -s: replace p by its copy with hex addresses stripped from the names. */
+static void strip_hex(struct fold_profile *p)
 {
-	struct fold_profile side;
-	int col;
+	struct fold_profile q;
 
-	for (col = 0; col < 2; col++) {
-		if (!strip) {
-			read_side(p, paths[col], col, ro, d);
-			continue;
-		}
-		if (fold_profile_init(&side, 1) != 0)
-			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-		read_side(&side, paths[col], 0, ro, d);
-		if (fold_merge_renamed(p, col, &side, 0, fold_strip_hex, NULL) != 0)
-			fg_die(FG_EXIT_ERR, "%s: %s", paths[col], strerror(errno));
-		fold_profile_free(&side);
-	}
+	if (fold_profile_init(&q, p->ncols) != 0 ||
+	    fold_rename(&q, p, fold_strip_hex, NULL) != 0)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	fold_profile_free(p);
+	*p = q;
 }
 
 /*
@@ -284,23 +265,15 @@ int main(int argc, char **argv)
 	if (fold_profile_init(&prof, 2) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 	if (nargs == 2) {
-		read_pair(&prof, argv + optind, strip, &ro, &d);
+		read_pair(&prof, argv + optind, &ro, &d);
 	} else {
 		/* one differential profile: fg-diff's own output */
 		ro.ncols = 2;
 		fg_read_folded(&prof, argv + optind, nargs, &ro, &d);
-		if (strip) {
-			struct fold_profile q;
-
-			if (fold_profile_init(&q, 2) != 0 ||
-			    fold_merge_renamed(&q, 0, &prof, 0, fold_strip_hex, NULL) != 0 ||
-			    fold_merge_renamed(&q, 1, &prof, 1, fold_strip_hex, NULL) != 0)
-				fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-			fold_profile_free(&prof);
-			prof = q;
-		}
 	}
 	fg_diag_done(&d);
+	if (strip)
+		strip_hex(&prof);
 	empty_sides(&prof, argv + optind, nargs, report || limit >= 0, quiet);
 	if (normalize && fold_normalize(&prof) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));

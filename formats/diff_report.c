@@ -108,16 +108,25 @@ static size_t next_char(const char *s, size_t len, size_t i, size_t *adv)
 
 #define REPLACEMENT "\xef\xbf\xbd"
 
-/* Text and CSV: the name with control bytes and invalid UTF-8 replaced. */
-static void put_clean(FILE *f, const char *s, size_t len)
+/*
+ * The name with control bytes and invalid UTF-8 replaced, and every ch
+ * written as the string as (what the format escapes; ch 0 for none, names
+ * hold no NUL).
+ */
+static void put_escaped(FILE *f, const char *s, size_t len, char ch,
+			const char *as)
 {
 	size_t i = 0, adv;
 
 	while (i < len) {
-		if (next_char(s, len, i, &adv))
+		if (s[i] == ch && ch != '\0') {
+			fputs(as, f);
+			adv = 1;
+		} else if (next_char(s, len, i, &adv)) {
 			fwrite(s + i, 1, adv, f);
-		else
+		} else {
 			fputs(REPLACEMENT, f);
+		}
 		i += adv;
 	}
 }
@@ -147,7 +156,7 @@ void diff_report_name(const struct diff_report *r, const struct diff_row *row,
 /* Markdown: a code span (shown verbatim), pipes escaped for the table. */
 static void put_markdown(FILE *f, const char *s, size_t len)
 {
-	size_t i, run = 0, longest = 0, adv;
+	size_t i, run = 0, longest = 0;
 
 	for (i = 0; i < len; i++) {
 		run = s[i] == '`' ? run + 1 : 0;
@@ -158,16 +167,7 @@ static void put_markdown(FILE *f, const char *s, size_t len)
 		fputc('`', f);
 	if (len > 0 && (s[0] == '`' || s[len - 1] == '`'))
 		fputc(' ', f);
-	for (i = 0; i < len; i += adv) {
-		if (s[i] == '|') {
-			fputs("\\|", f);
-			adv = 1;
-		} else if (next_char(s, len, i, &adv)) {
-			fwrite(s + i, 1, adv, f);
-		} else {
-			fputs(REPLACEMENT, f);
-		}
-	}
+	put_escaped(f, s, len, '|', "\\|");
 	if (len > 0 && (s[0] == '`' || s[len - 1] == '`'))
 		fputc(' ', f);
 	for (i = 0; i <= longest; i++)
@@ -176,24 +176,13 @@ static void put_markdown(FILE *f, const char *s, size_t len)
 
 static void put_csv(FILE *f, const char *s, size_t len)
 {
-	size_t i;
-
 	if (len > 0 && strcspn(s, ",\"\r\n") == len && s[0] != ' ' &&
 	    s[len - 1] != ' ') {
-		put_clean(f, s, len);
+		put_escaped(f, s, len, '\0', NULL);
 		return;
 	}
 	fputc('"', f);
-	for (i = 0; i < len; i++) {
-		size_t j = i;
-
-		while (j < len && s[j] != '"')
-			j++;
-		put_clean(f, s + i, j - i);
-		if (j < len)
-			fputs("\"\"", f);
-		i = j;
-	}
+	put_escaped(f, s, len, '"', "\"\"");
 	fputc('"', f);
 }
 
@@ -270,7 +259,8 @@ static void write_text(FILE *f, const struct diff_report *r,
 		fprintf(f, "  %*s", w, buf);
 		count_text(rows[i].after, buf, sizeof(buf));
 		fprintf(f, " %*s  ", w, buf);
-		put_clean(f, fold_name(nm, rows[i].name), fold_name_len(nm, rows[i].name));
+		put_escaped(f, fold_name(nm, rows[i].name), fold_name_len(nm, rows[i].name),
+			    '\0', NULL);
 		fputc('\n', f);
 	}
 }

@@ -278,11 +278,6 @@ int fold_merge(struct fold_profile *dst, int dcol,
 typedef fold_id (*fold_rename_fn)(void *arg, struct fold_names *dst,
 				  const char *s, size_t len);
 
-/* fold_merge with every frame name passed through rename(arg, ...). */
-int fold_merge_renamed(struct fold_profile *dst, int dcol,
-		       const struct fold_profile *src, int scol,
-		       fold_rename_fn rename, void *arg);
-
 /* Append (stack, v[0..ncols)) to p's input-order sequence. */
 int fold_seq_add(struct fold_profile *p, size_t stack, const double *v);
 
@@ -296,6 +291,12 @@ int fold_seq_add(struct fold_profile *p, size_t stack, const double *v);
 int fold_reverse(struct fold_profile *dst, const struct fold_profile *src);
 int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
 		const unsigned char *is_base);
+/*
+ * fold_rename: every frame name passed through rename(arg, ...); stacks
+ * whose new names coincide merge.
+ */
+int fold_rename(struct fold_profile *dst, const struct fold_profile *src,
+		fold_rename_fn rename, void *arg);
 
 /* ----------------------------------------------------------------- diff */
 

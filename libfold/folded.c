@@ -258,6 +258,7 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 	int ncols = opts->ncols ? opts->ncols : (p->nstacks ? p->ncols : 0);
 	/* one-count lines into one column of a differential profile */
 	int into = opts->ncols == 1 && p->ncols == 2;
+	int col;		/* where the last count of a line goes */
 	struct frames fr = { 0 };
 	struct fold_line ln;
 	int r, rc = -1;
@@ -312,11 +313,11 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 			goto oom;
 		if (ncols == 2 && add(p, fr.ids, fr.n, 0, &c1) != 0)
 			goto oom;
-		if (add(p, fr.ids, fr.n, into ? opts->col : ncols - 1, &c2) != 0)
+		col = into ? opts->col : ncols - 1;
+		if (add(p, fr.ids, fr.n, col, &c2) != 0)
 			goto oom;
 		if (opts->keep_order &&
-		    keep(p, &fr, ncols == 2 ? &c1 : NULL, &c2,
-			 into ? opts->col : ncols - 1) != 0)
+		    keep(p, &fr, ncols == 2 ? &c1 : NULL, &c2, col) != 0)
 			goto oom;
 		continue;
 bad:

@@ -341,42 +341,38 @@ uint32_t *fold_sorted(const struct fold_profile *p)
 	return a;
 }
 
+/* The deepest stack of p (at least 1, for buffer sizes). */
+static size_t max_depth(const struct fold_profile *p)
+{
+	size_t i, m = 1;
+
+	for (i = 0; i < p->nstacks; i++)
+		if (fold_srec(p, i)->depth > m)
+			m = fold_srec(p, i)->depth;
+	return m;
+}
+
 int fold_merge(struct fold_profile *dst, int dcol,
 	       const struct fold_profile *src, int scol)
 {
-	return fold_merge_renamed(dst, dcol, src, scol, NULL, NULL);
-}
-
-int fold_merge_renamed(struct fold_profile *dst, int dcol,
-		       const struct fold_profile *src, int scol,
-		       fold_rename_fn rename, void *arg)
-{
-	size_t nn = src->names.n, i, j, depth, maxdepth = 0;
+	size_t nn = src->names.n, i, j, depth;
 	fold_id *map = malloc((nn ? nn : 1) * sizeof(*map));
-	fold_id *buf = NULL;
+	fold_id *buf = malloc(max_depth(src) * sizeof(*buf));
 	int rc = -1;
 
-	if (map == NULL)
-		return -1;
+	if (map == NULL || buf == NULL)
+		goto out;
 	for (i = 0; i < nn; i++)
 		map[i] = FOLD_NOID;
-	for (i = 0; i < src->nstacks; i++)
-		if (fold_srec(src, i)->depth > maxdepth)
-			maxdepth = fold_srec(src, i)->depth;
-	buf = malloc((maxdepth ? maxdepth : 1) * sizeof(*buf));
-	if (buf == NULL)
-		goto out;
 	for (i = 0; i < src->nstacks; i++) {
 		const fold_id *f = fold_stack_frames(src, i, &depth);
 		fold_count c = fold_stack_count(src, i, scol);
 
 		for (j = 0; j < depth; j++) {
 			if (map[f[j]] == FOLD_NOID) {
-				const char *s = fold_name(&src->names, f[j]);
-				size_t len = fold_name_len(&src->names, f[j]);
-
-				map[f[j]] = rename ? rename(arg, &dst->names, s, len) :
-						     fold_intern(&dst->names, s, len);
+				map[f[j]] = fold_intern(&dst->names,
+							fold_name(&src->names, f[j]),
+							fold_name_len(&src->names, f[j]));
 				if (map[f[j]] == FOLD_NOID)
 					goto out;
 			}
@@ -419,33 +415,36 @@ int fold_seq_add(struct fold_profile *p, size_t stack, const double *v)
 
 /*
  * Copy src into the empty dst, rewriting each stack: xform() puts the new
- * frames in out and returns their number (0 drops the stack).  Names are
- * interned in id order first, so ids mean the same in both profiles.
+ * frames in out and returns their number (0 drops the stack).  Each name of
+ * src becomes rename()'s id in dst, or the same id when rename is NULL (the
+ * names are then interned in id order), so xform works on src's ids either
+ * way.
  */
 typedef size_t (*xform_fn)(const fold_id *f, size_t n, fold_id *out,
 			   const void *arg);
 
 static int transform(struct fold_profile *dst, const struct fold_profile *src,
-		     xform_fn xform, const void *arg)
+		     xform_fn xform, const void *arg, fold_rename_fn rename,
+		     void *rarg)
 {
-	size_t i, j, n, maxdepth = 1;
-	uint32_t *map = NULL;
-	fold_id *buf = NULL;
+	size_t nn = src->names.n, i, j, n;
+	fold_id *names = malloc((nn ? nn : 1) * sizeof(*names));
+	fold_id *buf = malloc(max_depth(src) * sizeof(*buf));
+	uint32_t *map = malloc((src->nstacks ? src->nstacks : 1) * sizeof(*map));
 	int c, rc = -1;
 
-	if (fold_profile_set_ncols(dst, src->ncols) != 0)
-		return -1;
-	for (i = 0; i < src->names.n; i++)
-		if (fold_intern(&dst->names, fold_name(&src->names, (fold_id)i),
-				fold_name_len(&src->names, (fold_id)i)) != i)
-			return -1;
-	for (i = 0; i < src->nstacks; i++)
-		if (fold_srec(src, i)->depth > maxdepth)
-			maxdepth = fold_srec(src, i)->depth;
-	buf = malloc(maxdepth * sizeof(*buf));
-	map = malloc((src->nstacks ? src->nstacks : 1) * sizeof(*map));
-	if (buf == NULL || map == NULL)
+	if (names == NULL || buf == NULL || map == NULL ||
+	    fold_profile_set_ncols(dst, src->ncols) != 0)
 		goto out;
+	for (i = 0; i < nn; i++) {
+		const char *s = fold_name(&src->names, (fold_id)i);
+		size_t len = fold_name_len(&src->names, (fold_id)i);
+
+		names[i] = rename ? rename(rarg, &dst->names, s, len) :
+				    fold_intern(&dst->names, s, len);
+		if (names[i] == FOLD_NOID)
+			goto out;
+	}
 	if (src->fractional)
 		fold_set_fractional(dst);
 	for (i = 0; i < src->nstacks; i++) {
@@ -456,6 +455,8 @@ static int transform(struct fold_profile *dst, const struct fold_profile *src,
 		n = xform(f, n, buf, arg);
 		if (n == 0)
 			continue;
+		for (j = 0; j < n; j++)
+			buf[j] = names[buf[j]];
 		r = get(dst, buf, n);
 		if (r == NULL)
 			goto out;
@@ -475,9 +476,23 @@ static int transform(struct fold_profile *dst, const struct fold_profile *src,
 			goto out;
 	rc = 0;
 out:
+	free(names);
 	free(buf);
 	free(map);
 	return rc;
+}
+
+static size_t same_xf(const fold_id *f, size_t n, fold_id *out, const void *arg)
+{
+	(void)arg;
+	memcpy(out, f, n * sizeof(*f));
+	return n;
+}
+
+int fold_rename(struct fold_profile *dst, const struct fold_profile *src,
+		fold_rename_fn rename, void *arg)
+{
+	return transform(dst, src, same_xf, NULL, rename, arg);
 }
 
 static size_t reverse_xf(const fold_id *f, size_t n, fold_id *out,
@@ -493,7 +508,7 @@ static size_t reverse_xf(const fold_id *f, size_t n, fold_id *out,
 
 int fold_reverse(struct fold_profile *dst, const struct fold_profile *src)
 {
-	return transform(dst, src, reverse_xf, NULL);
+	return transform(dst, src, reverse_xf, NULL, NULL, NULL);
 }
 
 static size_t reroot_xf(const fold_id *f, size_t n, fold_id *out,
@@ -511,5 +526,5 @@ static size_t reroot_xf(const fold_id *f, size_t n, fold_id *out,
 int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
 		const unsigned char *is_base)
 {
-	return transform(dst, src, reroot_xf, is_base);
+	return transform(dst, src, reroot_xf, is_base, NULL, NULL);
 }

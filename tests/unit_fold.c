@@ -642,7 +642,7 @@ static void test_strip_hex(void)
 
 	CHECK(fold_profile_init(&a, 1) == 0 && fold_profile_init(&q, 1) == 0);
 	CHECK(read_folded(&a, "0x7f12;main 3\n0x7FAB;main 1\nf00x1g;0x;0xg 2\n", &o, &d) == 0);
-	CHECK(fold_merge_renamed(&q, 0, &a, 0, fold_strip_hex, NULL) == 0);
+	CHECK(fold_rename(&q, &a, fold_strip_hex, NULL) == 0);
 	CHECK(strcmp(write_folded(&q), "0x...;main 4\nf00x...g;0x;0xg 2\n") == 0);
 	fold_profile_free(&a);
 	fold_profile_free(&q);

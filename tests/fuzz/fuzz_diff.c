@@ -1,6 +1,6 @@
 /*
  * fuzz_diff - libFuzzer target for fg-diff's path: two folded inputs read
- * into the columns of one profile (or merged with hex addresses stripped),
+ * into the columns of one profile (then hex addresses stripped, if asked),
  * -n normalization, the per-function sums and every report format.
  *
  * The input is BEFORE, a NUL byte, then AFTER; the first byte picks the
@@ -17,34 +17,36 @@
 #include "fold.h"
 #include "fuzz.h"
 
-/* Read data[0..size) into column col of p, directly or through a merge. */
-static int read_col(struct fold_profile *p, int col, int strip,
-		    const uint8_t *data, size_t size)
+/* Read data[0..size) into column col of p. */
+static int read_col(struct fold_profile *p, int col, const uint8_t *data,
+		    size_t size)
 {
 	struct fold_read_opts o = { .ncols = 1, .col = col };
 	struct fold_diag d = { 0 };
-	struct fold_profile side;
 	struct fold_input in;
 	int rc;
 
 	if (fuzz_input(&in, data, size, &d) != 0)
 		return -1;
-	if (!strip) {
-		rc = fold_read(p, &in, &o, &d);
-		fold_input_close(&in);
-		return rc;
-	}
-	o.col = 0;
-	if (fold_profile_init(&side, 1) != 0) {
-		fold_input_close(&in);
-		return -1;
-	}
-	rc = fold_read(&side, &in, &o, &d);
-	if (rc == 0)
-		rc = fold_merge_renamed(p, col, &side, 0, fold_strip_hex, NULL);
-	fold_profile_free(&side);
+	rc = fold_read(p, &in, &o, &d);
 	fold_input_close(&in);
 	return rc;
+}
+
+/* -s: p's copy with hex addresses stripped from the names, in place. */
+static int strip_hex(struct fold_profile *p)
+{
+	struct fold_profile q;
+
+	if (fold_profile_init(&q, p->ncols) != 0)
+		return -1;
+	if (fold_rename(&q, p, fold_strip_hex, NULL) != 0) {
+		fold_profile_free(&q);
+		return -1;
+	}
+	fold_profile_free(p);
+	*p = q;
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -64,8 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (fold_profile_init(&p, 2) != 0)
 		return 0;
-	if (read_col(&p, 0, flags & 1, data, (size_t)(sep - data)) == 0 &&
-	    read_col(&p, 1, flags & 1, sep + 1, size - (size_t)(sep + 1 - data)) == 0) {
+	if (read_col(&p, 0, data, (size_t)(sep - data)) == 0 &&
+	    read_col(&p, 1, sep + 1, size - (size_t)(sep + 1 - data)) == 0 &&
+	    (!(flags & 1) || strip_hex(&p) == 0)) {
 		if (flags & 2)
 			fold_normalize(&p);
 		out = open("/dev/null", O_WRONLY);

@@ -20,22 +20,25 @@ WERROR ?=
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wno-missing-field-initializers
 FG_CFLAGS = -std=c11 $(WARNINGS) $(if $(WERROR),-Werror)
+# Code generated from formats/profile.proto by protoc-c.
+GEN = build/gen
 FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' \
-	      -Ilibfold -Iformats -Icmd
-PKGS = cairo
+	      -Ilibfold -Iformats -Icmd -I$(GEN)
+PKGS = cairo libprotobuf-c
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = -ldw -lelf -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo) -lm
+LIBS = -ldw -lelf -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c) -lm
 
 # Object and binary directories (the sanitizer build uses its own).
 B ?= build
 BIN ?= bin
 
-CMDS = fg-collapse fg-svg fg-icicle fg-diff
+CMDS = fg-collapse fg-svg fg-icicle fg-diff fg-pprof
 
 LIBFOLD_SRC = $(wildcard libfold/*.c)
-FORMATS_SRC = $(wildcard formats/*.c)
+PROTO_SRC = $(GEN)/profile.pb-c.c
+FORMATS_SRC = $(wildcard formats/*.c) $(PROTO_SRC)
 CMD_UTIL_SRC = cmd/util.c cmd/flamecmd.c
-HDRS = $(wildcard libfold/*.h formats/*.h cmd/*.h)
+HDRS = $(wildcard libfold/*.h formats/*.h cmd/*.h) $(GEN)/profile.pb-c.h
 
 LIBFOLD = $(B)/libfold.a
 LIBFORMATS = $(B)/libformats.a
@@ -58,6 +61,15 @@ all: $(BINS) $(LIBFOLD) $(UNIT)
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(FG_CPPFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(FG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(GEN)/profile.pb-c.c $(GEN)/profile.pb-c.h: formats/profile.proto
+	@mkdir -p $(GEN)
+	protoc-c --c_out=$(GEN) -Iformats formats/profile.proto
+
+# Generated code is not held to our warning flags.
+$(B)/$(GEN)/profile.pb-c.o: $(GEN)/profile.pb-c.c $(GEN)/profile.pb-c.h
+	@mkdir -p $(dir $@)
+	$(CC) $(FG_CPPFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) -std=c11 $(CFLAGS) -c -o $@ $<
 
 # The SVG script is assembled in from its own source file.
 $(B)/formats/flame_js.o: formats/flame.js
@@ -118,16 +130,16 @@ bench: deps
 	$(MAKE) all $(TOOLS)
 	tests/bench.sh
 
-FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff
+FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-fuzz:
+fuzz: $(PROTO_SRC)
 	@tests/deps.sh fuzz
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
 		clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
 			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
 	done
-	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff
+	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff build/fuzz/corpus-pprof
 	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS); run e.g."
 	@echo "  build/fuzz/fuzz_perf -max_total_time=60 build/fuzz/corpus-perf tests/fuzz/corpus/perf"
 	@echo "(new inputs go to the first folder; tests/fuzz/corpus holds the seeds)"

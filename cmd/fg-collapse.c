@@ -2,6 +2,7 @@
  * fg-collapse - convert profiler output to folded stacks.
  *
  *   fg-collapse perf [OPTIONS] [FILE...]     perf script text
+ *   fg-collapse pprof [OPTIONS] [FILE...]    pprof profile.proto
  *   fg-collapse folded [OPTIONS] [FILE...]   folded stacks: merge and sort
  *
  * Inputs may be gzip-compressed.
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "perf_fold.h"
+#include "pprof.h"
 #include "perf_script.h"
 #include "util.h"
 
@@ -21,6 +23,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: fg-collapse perf [OPTIONS] [FILE...]\n"
+"       fg-collapse pprof [OPTIONS] [FILE...]\n"
 "       fg-collapse folded [-o FILE] [--strict] [-q] [FILE...]\n"
 "\n"
 "Fold 'perf script' output (files, or stdin; gzip is detected) into one line\n"
@@ -49,6 +52,21 @@ static void usage(FILE *f)
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n"
 "\n"
+"'fg-collapse pprof' reads pprof profiles (profile.proto, gzipped or not;\n"
+"several files are summed) and writes their samples as folded stacks:\n"
+"\n"
+"      --sample-index=N|NAME  the value to use: an index or a type name\n"
+"                        (cpu, samples, alloc_space ...); default as go\n"
+"                        tool pprof: the default type, else the last one\n"
+"      --no-inline       only the outermost function of each location\n"
+"      --lines           func:LINE frames\n"
+"      --files           func:FILE frames (with --lines func:FILE:LINE)\n"
+"      --addresses       [module+0xOFF] or 0xADDR for frames without a\n"
+"                        function, instead of [module] or [unknown]\n"
+"      --labels=KEY,...  root frames with each sample's label values\n"
+"      --focus=RE        keep samples with a frame matching RE\n"
+"      --ignore=RE       drop samples with a frame matching RE\n"
+"\n"
 "'fg-collapse folded' reads folded stacks (one or two count columns, any\n"
 "order, duplicates summed, blank and '#' lines skipped) and writes them\n"
 "merged and sorted.\n");
@@ -57,8 +75,10 @@ static void usage(FILE *f)
 enum {
 	OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS,
 	OPT_INLINE, OPT_CONTEXT, OPT_SRCLINE, OPT_EVENT, OPT_NOCOMM, OPT_SKIP,
-	OPT_IDLE, OPT_NOIDLE, OPT_STRICT,
+	OPT_IDLE, OPT_NOIDLE, OPT_STRICT, OPT_INDEX, OPT_NOINLINE, OPT_LINES,
+	OPT_FILES, OPT_ADDRESSES, OPT_LABELS, OPT_FOCUS, OPT_IGNORE,
 };
+
 
 static const struct option perf_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -115,18 +135,10 @@ static int collapse_perf(int argc, char **argv)
 			fo.event_filter = optarg;
 			break;
 		case OPT_NOCOMM: fo.no_comm = 1; break;
-		case OPT_SKIP: {
-			int rc = regcomp(&skip, optarg, REG_EXTENDED | REG_NOSUB);
-
-			if (rc != 0) {
-				char msg[256];
-
-				regerror(rc, &skip, msg, sizeof(msg));
-				fg_usage_error("--skip-after: %s", msg);
-			}
+		case OPT_SKIP:
+			fg_regcomp(&skip, "--skip-after", optarg);
 			fo.skip_after = &skip;
 			break;
-		}
 		case OPT_IDLE: fo.no_idle = 0; break;
 		case OPT_NOIDLE: fo.no_idle = 1; break;
 		case OPT_STRICT: po.strict = 1; break;
@@ -172,6 +184,117 @@ static int collapse_perf(int argc, char **argv)
 	fold_profile_free(&prof);
 	if (fo.skip_after != NULL)
 		regfree(&skip);
+	return 0;
+}
+
+static const struct option pprof_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "sample-index", required_argument, NULL, OPT_INDEX },
+	{ "no-inline", no_argument, NULL, OPT_NOINLINE },
+	{ "lines", no_argument, NULL, OPT_LINES },
+	{ "files", no_argument, NULL, OPT_FILES },
+	{ "addresses", no_argument, NULL, OPT_ADDRESSES },
+	{ "labels", required_argument, NULL, OPT_LABELS },
+	{ "focus", required_argument, NULL, OPT_FOCUS },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A profile.proto is decoded whole; this bounds the memory that takes. */
+#define PPROF_MAX_BYTES ((size_t)2 << 30)
+
+static int collapse_pprof(int argc, char **argv)
+{
+	struct pprof_read_opts po = { 0 };
+	const char *output = NULL;
+	char *labels = NULL, **keys = NULL;
+	regex_t focus, ignore;
+	int c, quiet = 0, i, nfiles;
+	struct fold_profile prof;
+	struct fold_diag d;
+	struct fg_out out;
+	char first_type[128] = "";
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qhV", pprof_options, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case OPT_INDEX:
+			if (optarg[0] == '\0')
+				fg_usage_error("--sample-index needs an index or a name");
+			po.sample_index = optarg;
+			break;
+		case OPT_NOINLINE: po.no_inline = 1; break;
+		case OPT_LINES: po.lines = 1; break;
+		case OPT_FILES: po.files = 1; break;
+		case OPT_ADDRESSES: po.addresses = 1; break;
+		case OPT_LABELS: labels = optarg; break;
+		case OPT_FOCUS:
+			fg_regcomp(&focus, "--focus", optarg);
+			po.focus = &focus;
+			break;
+		case OPT_IGNORE:
+			fg_regcomp(&ignore, "--ignore", optarg);
+			po.ignore = &ignore;
+			break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': puts(FG_VERSION_TEXT); exit(0);
+		default: fg_bad_option(c, argv);
+		}
+	}
+	if (labels != NULL) {
+		char *k, *save = NULL;
+
+		keys = calloc(strlen(labels) / 2 + 2, sizeof(*keys));
+		if (keys == NULL)
+			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+		for (k = strtok_r(labels, ",", &save); k != NULL;
+		     k = strtok_r(NULL, ",", &save))
+			keys[po.nlabels++] = k;
+		if (po.nlabels == 0)
+			fg_usage_error("--labels needs at least one key");
+		po.labels = keys;
+	}
+	fg_diag_init(&d, quiet ? 0 : 20);
+	if (fold_profile_init(&prof, 1) != 0)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	nfiles = argc - optind;
+	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
+		const char *path = nfiles ? argv[optind + i] : NULL;
+		struct pprof_read_stats st;
+		char *data;
+		size_t len;
+
+		if (fold_slurp(path, PPROF_MAX_BYTES, &data, &len, &d) != 0)
+			fg_die(FG_EXIT_ERR, "%s", d.err);
+		if (pprof_fold(&prof, 0, data, len, path ? path : "<stdin>",
+			       &po, &st, &d) != 0)
+			fg_die(FG_EXIT_ERR, "%s", d.err);
+		free(data);
+		/* Summing cpu time of one file with bytes of another is
+		   meaningless; say so, but go on (the user may mean it). */
+		if (i == 0)
+			snprintf(first_type, sizeof(first_type), "%s", st.type);
+		else if (strcmp(first_type, st.type) != 0 && !quiet)
+			fg_warn("%s: sample type %s differs from %s of the "
+				"first file", path, st.type, first_type);
+	}
+	fg_diag_done(&d);
+	fg_out_open(&out, output);
+	if (fold_write(&prof, out.fd) != 0)
+		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
+		       strerror(errno));
+	fg_out_commit(&out);
+	fold_profile_free(&prof);
+	free(keys);
+	if (po.focus != NULL)
+		regfree(&focus);
+	if (po.ignore != NULL)
+		regfree(&ignore);
 	return 0;
 }
 
@@ -223,6 +346,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } formats[] = {
 	{ "perf", collapse_perf },
+	{ "pprof", collapse_pprof },
 	{ "folded", collapse_folded },
 };
 
@@ -232,7 +356,7 @@ int main(int argc, char **argv)
 
 	fg_setprog(argv[0]);
 	if (argc < 2)
-		fg_usage_error("which input format? (perf, folded)");
+		fg_usage_error("which input format? (perf, pprof, folded)");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;
@@ -244,6 +368,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(argv[1], formats[i].name) == 0)
 			return formats[i].run(argc - 1, argv + 1);
-	fg_usage_error("unknown input format '%s' (known: perf, folded)",
+	fg_usage_error("unknown input format '%s' (known: perf, pprof, folded)",
 		       argv[1]);
 }

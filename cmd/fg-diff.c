@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 	const char *output = NULL, *errpath;
 	enum diff_format fmt = DIFF_TEXT;
 	int c, normalize = 0, strip = 0, report = 0, by_total = 0, quiet = 0;
-	int have_match = 0, status = 0, nargs, rc;
+	int have_match = 0, status = 0, nargs;
 	long top = 20;
 	double limit = -1;
 	regex_t match;
@@ -232,12 +232,7 @@ int main(int argc, char **argv)
 		case OPT_MATCH:
 			if (have_match)
 				regfree(&match);
-			if ((rc = regcomp(&match, optarg, REG_EXTENDED | REG_NOSUB)) != 0) {
-				char msg[256];
-
-				regerror(rc, &match, msg, sizeof(msg));
-				fg_usage_error("--match: %s", msg);
-			}
+			fg_regcomp(&match, "--match", optarg);
 			have_match = 1;
 			break;
 		case OPT_STRICT: ro.strict = 1; break;

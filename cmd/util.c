@@ -86,6 +86,18 @@ noreturn void fg_bad_option(int c, char **argv)
 	fg_usage_error("unrecognized option '%s'", opt);
 }
 
+void fg_regcomp(regex_t *rx, const char *opt, const char *re)
+{
+	int rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
+
+	if (rc != 0) {
+		char msg[256];
+
+		regerror(rc, rx, msg, sizeof(msg));
+		fg_usage_error("%s: %s", opt, msg);
+	}
+}
+
 void fg_read_folded(struct fold_profile *p, char **paths, int n,
 		    const struct fold_read_opts *ro, struct fold_diag *d)
 {

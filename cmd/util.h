@@ -6,6 +6,7 @@
 #ifndef FG_UTIL_H
 #define FG_UTIL_H
 
+#include <regex.h>
 #include <stdnoreturn.h>
 
 #include "fold.h"
@@ -28,6 +29,9 @@ noreturn void fg_usage_error(const char *fmt, ...)
 
 /* Report getopt_long's ':' or '?' for argv's last option, exit 2. */
 noreturn void fg_bad_option(int c, char **argv);
+
+/* Compile option opt's POSIX extended regex re, or a usage error. */
+void fg_regcomp(regex_t *rx, const char *opt, const char *re);
 
 /*
  * Read folded files (all of paths[0..n), or stdin when n is 0) into p;

@@ -448,6 +448,7 @@ struct fold_input {
 	uint64_t offset;	/* bytes (uncompressed) before buf[0] */
 	int eof;
 	int last_nl;		/* 0 once the last line, without LF, is returned */
+	int binary;		/* NUL bytes allowed (fold_slurp) */
 };
 
 struct fold_line {
@@ -465,6 +466,16 @@ int fold_input_open(struct fold_input *in, const char *path,
 int fold_input_fd(struct fold_input *in, int fd, const char *name,
 		  struct fold_diag *d);
 void fold_input_close(struct fold_input *in);
+
+/*
+ * The whole of a binary input (path NULL or "-": stdin), gunzipped when it
+ * starts with the gzip magic, in a malloc'd buffer the caller frees, with
+ * FOLD_INPUT_SLACK zero bytes after it.  For formats that cannot be read
+ * in pieces (a protobuf message is decoded as a whole).  More than max
+ * bytes is an error.  Returns -1 with a message in d.
+ */
+int fold_slurp(const char *path, size_t max, char **data, size_t *len,
+	       struct fold_diag *d);
 
 int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 		    struct fold_diag *d);

@@ -164,6 +164,8 @@ static int start(struct fold_input *in, struct fold_diag *d)
 	}
 	memcpy(in->buf, head, (size_t)n);
 	in->end = (size_t)n;
+	if (in->binary)
+		return 0;
 	nul = memchr(in->buf, 0, in->end);
 	if (nul != NULL) {
 		fold_diag_error(d, "%s:%llu: binary data (NUL byte at offset "
@@ -175,11 +177,12 @@ static int start(struct fold_input *in, struct fold_diag *d)
 	return 0;
 }
 
-int fold_input_fd(struct fold_input *in, int fd, const char *name,
-		  struct fold_diag *d)
+static int input_fd(struct fold_input *in, int fd, const char *name,
+		    int binary, struct fold_diag *d)
 {
 	memset(in, 0, sizeof(*in));
 	in->fd = fd;
+	in->binary = binary;
 	in->name = name;
 	in->pin = SIZE_MAX;
 	in->max_line = FOLD_MAX_LINE;
@@ -191,13 +194,19 @@ int fold_input_fd(struct fold_input *in, int fd, const char *name,
 	return 0;
 }
 
-int fold_input_open(struct fold_input *in, const char *path,
-		    struct fold_diag *d)
+int fold_input_fd(struct fold_input *in, int fd, const char *name,
+		  struct fold_diag *d)
+{
+	return input_fd(in, fd, name, 0, d);
+}
+
+static int input_open(struct fold_input *in, const char *path, int binary,
+		      struct fold_diag *d)
 {
 	int fd;
 
 	if (path == NULL || strcmp(path, "-") == 0)
-		return fold_input_fd(in, STDIN_FILENO, "<stdin>", d);
+		return input_fd(in, STDIN_FILENO, "<stdin>", binary, d);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		memset(in, 0, sizeof(*in));
@@ -205,12 +214,75 @@ int fold_input_open(struct fold_input *in, const char *path,
 		fold_diag_error(d, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fold_input_fd(in, fd, path, d) != 0) {
+	if (input_fd(in, fd, path, binary, d) != 0) {
 		close(fd);
 		return -1;
 	}
 	in->owned = 1;
 	return 0;
+}
+
+int fold_input_open(struct fold_input *in, const char *path,
+		    struct fold_diag *d)
+{
+	return input_open(in, path, 0, d);
+}
+
+int fold_slurp(const char *path, size_t max, char **data, size_t *len,
+	       struct fold_diag *d)
+{
+	struct fold_input in;
+
+	*data = NULL;
+	*len = 0;
+	if (input_open(&in, path, 1, d) != 0)
+		return -1;
+	for (;;) {
+		ssize_t n;
+
+		if (in.end == in.cap) {
+			size_t cap = in.cap * 2;
+			char *b;
+
+			if (in.cap >= max) {
+				fold_diag_error(d, "%s: too large (more than "
+						"%zu MiB)", in.name, max >> 20);
+				goto fail;
+			}
+			if (cap > max)
+				cap = max;
+			b = realloc(in.buf, cap + FOLD_INPUT_SLACK);
+			if (b == NULL) {
+				fold_diag_error(d, "%s: %s", in.name,
+						strerror(errno));
+				goto fail;
+			}
+			in.buf = b;
+			in.cap = cap;
+		}
+		if (in.gz)
+			n = read_gz(&in, in.buf + in.end, in.cap - in.end, d);
+		else
+			n = read_raw(&in, in.buf + in.end, in.cap - in.end);
+		if (n < 0) {
+			if (!in.gz)
+				fold_diag_error(d, "%s: %s", in.name,
+						strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		in.end += (size_t)n;
+	}
+	memset(in.buf + in.end, 0, FOLD_INPUT_SLACK);
+	*data = in.buf;
+	*len = in.end;
+	in.buf = NULL;
+	fold_input_close(&in);
+	return 0;
+fail:
+	fold_input_close(&in);
+	return -1;
 }
 
 void fold_input_close(struct fold_input *in)

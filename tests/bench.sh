@@ -86,6 +86,31 @@ row "fg-diff (difffolded.pl output)" $B/pair.folded bin/fg-diff $B/base.folded $
 row "fg-diff -n -s" $B/pair.folded bin/fg-diff -n -s $B/base.folded $B/b.folded
 row "fg-diff --report" $B/pair.folded bin/fg-diff --report $B/base.folded $B/b.folded
 row "fg-diff --fail-above=20 (gate)" $B/pair.folded bin/fg-diff -q --fail-above=20 $B/base.folded $B/b.folded
+# pprof: the real gzipped profile.proto of testdata/bench (the --tid
+# --kernel folding of a 4x recording), against go tool pprof -traces when go
+# is installed; MiB/s are of the unpacked message.
+P=testdata/bench/big.pprof
+gzip -dc $P > $B/big.pb
+echo
+echo "pprof: $P, $(awk -v b="$(wc -c < $P)" 'BEGIN { printf "%.2f", b / 1048576 }') MiB" \
+     "gzipped, $(mib $B/big.pb) MiB unpacked, $(bin/fg-collapse pprof $P | wc -l) stacks"
+set -- $($M -n "$RUNS" -i $P -b "$(wc -c < $B/big.pb)" -- bin/fg-collapse pprof)
+printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
+	"fg-collapse pprof" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
+	"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
+fg_s=$1
+if command -v go > /dev/null 2>&1; then
+	set -- $(HOME=$B $M -n 3 -i $P -- go tool pprof -traces $P)
+	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
+		"go tool pprof -traces (best of 3)" "-" "-" \
+		"$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
+		"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
+	awk -v a="$1" -v b="$fg_s" 'BEGIN { printf "fg-collapse pprof is %.0fx faster than go tool pprof -traces\n", a / b }'
+else
+	echo "(go is not installed: no go tool pprof row; it took about 1.6 s, 240 MiB here)"
+fi
+row "fg-pprof (real folded profile)" $B/base.folded bin/fg-pprof
+
 echo
 awk -v a="$rss_fg_collapse_perf" -v b="$rss_fg_collapse_perf__1_4_of_the_input_" 'BEGIN {
 	printf "peak RSS, 4x input against 1x: %+.1f%% (distinct stacks are the same)\n",

@@ -11,7 +11,7 @@ pkgs=
 browser=
 for purpose in "$@"; do
 	case $purpose in
-	build) pkgs="$pkgs gcc make libc6-dev pkg-config zlib1g-dev libdw-dev libelf-dev libcairo2-dev" ;;
+	build) pkgs="$pkgs gcc make libc6-dev pkg-config zlib1g-dev libdw-dev libelf-dev libcairo2-dev protobuf-c-compiler libprotobuf-c-dev" ;;
 	test) pkgs="$pkgs binutils gzip xz-utils clang libclang-rt-dev libxml2-dev poppler-utils fonts-dejavu-core" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	browser) pkgs="$pkgs chromium nodejs"; browser=1 ;;
@@ -53,6 +53,25 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing
 fi
+
+# go tool pprof checks fg-pprof's output.  It is large and optional: when
+# it cannot be installed, that one test prints a SKIP line.
+case " $* " in *" test "*)
+	if ! command -v go >/dev/null 2>&1; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+			echo "deps.sh: installing: golang-go (for the go tool pprof check)"
+			export DEBIAN_FRONTEND=noninteractive
+			{ apt-get install -y -qq --no-install-recommends golang-go ||
+			  { apt-get update -qq &&
+			    apt-get install -y -qq --no-install-recommends golang-go; }; } ||
+				echo "deps.sh: golang-go could not be installed;" \
+				     "the go tool pprof check will be skipped" >&2
+		else
+			echo "deps.sh: no go; the go tool pprof check will be" \
+			     "skipped (install golang-go to run it)" >&2
+		fi
+	fi ;;
+esac
 
 # playwright-core drives Debian's chromium; it never downloads a browser.
 if [ -n "$browser" ] && [ ! -d "$(dirname "$0")/browser/node_modules/playwright-core" ]; then

@@ -371,12 +371,14 @@ test_folded() {
 
 . tests/svg.sh
 . tests/diff.sh
+. tests/pprof.sh
 
 for v in $VARIANTS; do
 	FG=$v/fg-collapse
 	SVG=$v/fg-svg
 	ICICLE=$v/fg-icicle
 	DIFF=$v/fg-diff
+	PPROF=$v/fg-pprof
 	if [ ! -x "$FG" ]; then
 		[ "$v" = bin ] && bad "build" "$FG is missing; run make"
 		continue
@@ -406,6 +408,11 @@ for v in $VARIANTS; do
 	test_diff_gate
 	test_diff_svg
 	test_diff_errors
+	test_pprof_corpus
+	test_pprof_options
+	test_pprof_errors
+	test_fg_pprof
+	[ "$v" = bin ] && test_fg_pprof_go
 	[ "$v" = bin ] && test_svg_browser
 done
 

@@ -1,0 +1,1302 @@
+/*
+ * pprof.c - profile.proto to folded stacks (FORMATS.md e.1, e.3, e.5).
+ *
+ * protobuf-c decodes the message into an arena; then every location's
+ * frames are named and interned once, and each sample becomes a stack of
+ * those ids.  What go tool pprof does to a profile before it prints traces
+ * is done here too: drop_frames/keep_frames pruning, focus/ignore, label
+ * root frames.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pprof.h"
+#include "profile.pb-c.h"
+
+typedef Perftools__Profiles__Profile Profile;
+typedef Perftools__Profiles__Sample Sample;
+typedef Perftools__Profiles__Location Location;
+typedef Perftools__Profiles__Line Line;
+typedef Perftools__Profiles__Function Function;
+typedef Perftools__Profiles__Mapping Mapping;
+typedef Perftools__Profiles__Label Label;
+
+/* ------------------------------------------------------------ wire walk */
+
+/*
+ * protobuf-c only says "could not decode".  To name the byte where a
+ * message goes wrong, walk the wire format of the fields that hold
+ * messages: for each message type, the numbers of its message fields.
+ */
+enum { M_PROFILE, M_VALUETYPE, M_SAMPLE, M_LABEL, M_MAPPING, M_LOCATION,
+       M_LINE, M_FUNCTION, M_NONE };
+
+static int submsg(int type, uint64_t field)
+{
+	switch (type) {
+	case M_PROFILE:
+		/* Samples are checked as they are decoded (decode_sample). */
+		switch (field) {
+		case 1: case 11: return M_VALUETYPE;
+		case 3: return M_MAPPING;
+		case 4: return M_LOCATION;
+		case 5: return M_FUNCTION;
+		}
+		break;
+	case M_SAMPLE:
+		if (field == 3)
+			return M_LABEL;
+		break;
+	case M_LOCATION:
+		if (field == 4)
+			return M_LINE;
+		break;
+	}
+	return M_NONE;
+}
+
+static int varint(const unsigned char **pp, const unsigned char *end,
+		  uint64_t *v)
+{
+	const unsigned char *p = *pp;
+	uint64_t x = 0;
+	int shift;
+
+	for (shift = 0; shift < 70 && p < end; shift += 7) {
+		x |= (uint64_t)(*p & 0x7f) << (shift < 64 ? shift : 63);
+		if ((*p++ & 0x80) == 0) {
+			*pp = p;
+			*v = x;
+			return 0;
+		}
+	}
+	*pp = p;
+	return -1;
+}
+
+/* varint() with the one- to three-byte cases (ids, counts) inline. */
+static inline int varint_fast(const unsigned char **pp,
+			      const unsigned char *end, uint64_t *v)
+{
+	const unsigned char *p = *pp;
+
+	if (end - p >= 3) {
+		if (p[0] < 0x80) {
+			*v = p[0];
+			*pp = p + 1;
+			return 0;
+		}
+		if (p[1] < 0x80) {
+			*v = (p[0] & 0x7fu) | (uint64_t)p[1] << 7;
+			*pp = p + 2;
+			return 0;
+		}
+		if (p[2] < 0x80) {
+			*v = (p[0] & 0x7fu) | (uint64_t)(p[1] & 0x7fu) << 7 |
+			     (uint64_t)p[2] << 14;
+			*pp = p + 3;
+			return 0;
+		}
+	}
+	return varint(pp, end, v);
+}
+
+/*
+ * Check data[0..len) as message type; on the first fault, its offset from
+ * base and a description.  time_nanos counts Profile field 9.
+ */
+static int walk(const unsigned char *base, const unsigned char *p,
+		const unsigned char *end, int type, int depth, int *time_nanos,
+		size_t *off, const char **what)
+{
+	while (p < end) {
+		const unsigned char *at = p;
+		uint64_t key, n;
+
+		if (varint(&p, end, &key) != 0) {
+			*off = (size_t)(at - base);
+			*what = "bad field key";
+			return -1;
+		}
+		if (key >> 3 == 0) {
+			*off = (size_t)(at - base);
+			*what = "field number 0";
+			return -1;
+		}
+		switch (key & 7) {
+		case 0:
+			if (varint(&p, end, &n) != 0) {
+				*off = (size_t)(at - base);
+				*what = "truncated or overlong varint";
+				return -1;
+			}
+			if (type == M_PROFILE && key >> 3 == 9)
+				(*time_nanos)++;
+			break;
+		case 1:
+		case 5:
+			n = (key & 7) == 1 ? 8 : 4;
+			if ((uint64_t)(end - p) < n) {
+				*off = (size_t)(at - base);
+				*what = "truncated fixed-width field";
+				return -1;
+			}
+			p += n;
+			break;
+		case 2: {
+			int sub;
+
+			if (varint(&p, end, &n) != 0 || (uint64_t)(end - p) < n) {
+				*off = (size_t)(at - base);
+				*what = "length past the end of its message";
+				return -1;
+			}
+			sub = submsg(type, key >> 3);
+			if (sub != M_NONE && depth < 4 &&
+			    walk(base, p, p + n, sub, depth + 1, time_nanos,
+				 off, what) != 0)
+				return -1;
+			p += n;
+			break;
+		}
+		default:
+			*off = (size_t)(at - base);
+			*what = "unsupported wire type (groups are not allowed)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The next field of a message walk() accepted: its key and, for a
+ * length-delimited field, its bytes.  0 at the end.
+ */
+static int next_field(const unsigned char **pp, const unsigned char *end,
+		      uint64_t *key, const unsigned char **val, size_t *n)
+{
+	const unsigned char *p = *pp;
+	uint64_t v = 0;
+
+	if (p >= end)
+		return 0;
+	varint(&p, end, key);
+	*val = p;
+	switch (*key & 7) {
+	case 0: varint(&p, end, &v); break;
+	case 1: p += 8; break;
+	case 5: p += 4; break;
+	default:
+		varint(&p, end, &v);
+		*val = p;
+		p += v;
+		break;
+	}
+	*n = (size_t)(p - *val);
+	*pp = p;
+	return 1;
+}
+
+#define SAMPLE_KEY (2 << 3 | 2)
+
+/* ------------------------------------------------------------ id tables */
+
+/*
+ * Id -> index of the table entry.  Ids are usually 1..n, so a dense array
+ * serves; sparse ids fall back to open addressing.
+ */
+struct idmap {
+	uint32_t *dense;	/* [id], UINT32_MAX = none */
+	uint64_t maxid;
+	uint64_t *keys;		/* 0 = empty (ids are non-zero) */
+	uint32_t *vals;
+	size_t mask;
+};
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static inline uint32_t idmap_get(const struct idmap *m, uint64_t id)
+{
+	size_t i;
+
+	if (m->dense != NULL)
+		return id <= m->maxid ? m->dense[id] : UINT32_MAX;
+	if (m->keys == NULL || id == 0)
+		return UINT32_MAX;
+	for (i = mix64(id) & m->mask; m->keys[i] != 0; i = (i + 1) & m->mask)
+		if (m->keys[i] == id)
+			return m->vals[i];
+	return UINT32_MAX;
+}
+
+static void idmap_free(struct idmap *m)
+{
+	free(m->dense);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Index ids[0..n) (stride bytes apart in an array of message pointers:
+ * getid reads one); what names the table for messages.
+ */
+static int idmap_build(struct idmap *m, size_t n, uint64_t (*getid)(const void *, size_t),
+		       const void *arr, const char *name, const char *what,
+		       struct fold_diag *d)
+{
+	uint64_t maxid = 0;
+	size_t i, cap;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < n; i++) {
+		uint64_t id = getid(arr, i);
+
+		if (id == 0) {
+			fold_diag_error(d, "%s: %s with reserved id 0", name,
+					what);
+			return -1;
+		}
+		if (id > maxid)
+			maxid = id;
+	}
+	if (maxid <= 4 * (uint64_t)n + 1024) {
+		m->maxid = maxid;
+		m->dense = malloc((size_t)(maxid + 1) * sizeof(*m->dense));
+		if (m->dense == NULL)
+			goto nomem;
+		memset(m->dense, 0xff, (size_t)(maxid + 1) * sizeof(*m->dense));
+		for (i = 0; i < n; i++) {
+			uint64_t id = getid(arr, i);
+
+			if (m->dense[id] != UINT32_MAX)
+				goto dup;
+			m->dense[id] = (uint32_t)i;
+		}
+		return 0;
+	}
+	for (cap = 16; cap < 2 * n; cap *= 2)
+		;
+	m->mask = cap - 1;
+	m->keys = calloc(cap, sizeof(*m->keys));
+	m->vals = malloc(cap * sizeof(*m->vals));
+	if (m->keys == NULL || m->vals == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		uint64_t id = getid(arr, i);
+		size_t j;
+
+		for (j = mix64(id) & m->mask; m->keys[j] != 0;
+		     j = (j + 1) & m->mask)
+			if (m->keys[j] == id)
+				goto dup;
+		m->keys[j] = id;
+		m->vals[j] = (uint32_t)i;
+	}
+	return 0;
+dup:
+	fold_diag_error(d, "%s: several %ss with id %" PRIu64, name, what,
+			getid(arr, i));
+	idmap_free(m);
+	return -1;
+nomem:
+	fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
+	idmap_free(m);
+	return -1;
+}
+
+static uint64_t mapping_id(const void *a, size_t i)
+{
+	return ((Mapping *const *)a)[i]->id;
+}
+
+static uint64_t function_id(const void *a, size_t i)
+{
+	return ((Function *const *)a)[i]->id;
+}
+
+static uint64_t location_id(const void *a, size_t i)
+{
+	return ((Location *const *)a)[i]->id;
+}
+
+/* ------------------------------------------------------------- decoding */
+
+static void *arena_alloc(void *a, size_t n)
+{
+	return fold_arena_alloc(a, n);
+}
+
+static void arena_free(void *a, void *p)
+{
+	(void)a;
+	(void)p;
+}
+
+/*
+ * Samples are decoded one at a time into a scratch allocator that is
+ * emptied before the next: a bump buffer, with malloc for what does not
+ * fit (freed at the reset, and the buffer grown to cover it next time).
+ */
+struct scratch {
+	char *buf;
+	size_t size, used;
+	void **big;		/* malloc'd overflow blocks */
+	size_t nbig, capbig, bigbytes;
+	int failed;
+};
+
+static void *scratch_alloc(void *arg, size_t n)
+{
+	struct scratch *a = arg;
+	size_t want = (n + 15) & ~(size_t)15;
+	void *p;
+
+	if (want >= n && a->size - a->used >= want) {
+		p = a->buf + a->used;
+		a->used += want;
+		return p;
+	}
+	if (a->nbig == a->capbig) {
+		size_t cap = a->capbig ? 2 * a->capbig : 16;
+		void **b = realloc(a->big, cap * sizeof(*b));
+
+		if (b == NULL)
+			return NULL;
+		a->big = b;
+		a->capbig = cap;
+	}
+	p = malloc(n);
+	if (p == NULL)
+		return NULL;
+	a->big[a->nbig++] = p;
+	a->bigbytes += n;
+	return p;
+}
+
+static void scratch_reset(struct scratch *a)
+{
+	size_t i, want = a->used + a->bigbytes + 256;
+
+	for (i = 0; i < a->nbig; i++)
+		free(a->big[i]);
+	if (a->nbig > 0 && want > a->size) {
+		free(a->buf);
+		a->size = want * 2;
+		a->buf = malloc(a->size);
+		if (a->buf == NULL)
+			a->size = 0;
+	}
+	a->nbig = 0;
+	a->bigbytes = 0;
+	a->used = 0;
+}
+
+static void scratch_free(struct scratch *a)
+{
+	scratch_reset(a);
+	free(a->buf);
+	free(a->big);
+}
+
+/* A sample as decoded: by the fast path, or by protobuf-c. */
+struct rsample {
+	const uint64_t *ids;
+	size_t n;
+	const int64_t *vals;
+	size_t nv;
+	Label *const *labels;
+	size_t nlabels;
+};
+
+/* A growable array of 64-bit words, for the fast path's decoding. */
+struct words {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+/* Room for n more words. */
+static int words_reserve(struct words *w, size_t n)
+{
+	if (w->cap - w->n < n) {
+		size_t cap = w->cap ? w->cap : 256;
+		uint64_t *v;
+
+		while (cap - w->n < n)
+			cap *= 2;
+		v = realloc(w->v, cap * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		w->v = v;
+		w->cap = cap;
+	}
+	return 0;
+}
+
+/* Per location: its frames (root-side first) and what pruning says. */
+struct loc {
+	uint32_t off, n;	/* in ctx.frames */
+	unsigned char prune;	/* drop_frames matched its outermost line */
+	unsigned char beneath;	/* drop_frames matched one of its lines */
+	unsigned char focus;	/* 0 neither, 1 focused, 2 ignored */
+};
+
+struct ctx {
+	const Profile *pr;
+	const char *name;
+	const struct pprof_read_opts *o;
+	struct fold_profile *p;
+	struct fold_diag *d;
+	struct idmap maps, funcs, locs;
+	struct loc *loc;
+	fold_id *frames;
+	size_t nframes, capframes;
+	fold_id *fname;		/* per function: its frame name, or NOID */
+	char *buf;		/* scratch for names */
+	size_t cap;
+	int pruning;		/* drop_frames matched some location */
+	struct scratch sc;	/* protobuf-c's samples */
+	struct words ids, vals;	/* the fast path's samples */
+};
+
+static const char *S(const struct ctx *c, int64_t idx)
+{
+	return c->pr->string_table[idx];
+}
+
+/* Every string index in range, so S() needs no checks later. */
+static int check_strings(struct ctx *c)
+{
+	const Profile *pr = c->pr;
+	size_t i, n = pr->n_string_table;
+	int64_t bad = -1;
+
+#define IDX(x) do { if ((uint64_t)(x) >= n) { bad = (x); goto out; } } while (0)
+	if (n == 0 || pr->string_table[0][0] != '\0') {
+		fold_diag_error(c->d, "%s: invalid profile: the string table "
+				"must start with \"\"", c->name);
+		return -1;
+	}
+	for (i = 0; i < pr->n_sample_type; i++) {
+		IDX(pr->sample_type[i]->type);
+		IDX(pr->sample_type[i]->unit);
+	}
+	if (pr->period_type != NULL) {
+		IDX(pr->period_type->type);
+		IDX(pr->period_type->unit);
+	}
+	IDX(pr->drop_frames);
+	IDX(pr->keep_frames);
+	IDX(pr->default_sample_type);
+	IDX(pr->doc_url);
+	for (i = 0; i < pr->n_comment; i++)
+		IDX(pr->comment[i]);
+	for (i = 0; i < pr->n_mapping; i++) {
+		IDX(pr->mapping[i]->filename);
+		IDX(pr->mapping[i]->build_id);
+	}
+	for (i = 0; i < pr->n_function; i++) {
+		IDX(pr->function[i]->name);
+		IDX(pr->function[i]->system_name);
+		IDX(pr->function[i]->filename);
+	}
+#undef IDX
+	return 0;
+out:
+	fold_diag_error(c->d, "%s: invalid profile: string index %" PRId64
+			" out of range (the table has %zu strings)", c->name,
+			bad, n);
+	return -1;
+}
+
+/* The sample value index the options ask for, or -1 (message in d). */
+static long pick_index(struct ctx *c)
+{
+	const Profile *pr = c->pr;
+	const char *want = c->o->sample_index;
+	size_t i, n = pr->n_sample_type;
+	char *end;
+
+	if (want == NULL) {
+		const char *dst = S(c, pr->default_sample_type);
+
+		if (*dst != '\0')
+			for (i = 0; i < n; i++)
+				if (strcmp(S(c, pr->sample_type[i]->type), dst) == 0)
+					return (long)i;
+		return (long)n - 1;
+	}
+	errno = 0;
+	i = strtoul(want, &end, 10);
+	if (*want >= '0' && *want <= '9' && *end == '\0' && errno == 0) {
+		if (i < n)
+			return (long)i;
+		fold_diag_error(c->d, "%s: --sample-index=%s is outside the "
+				"range [0..%zu]", c->name, want, n - 1);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *t = S(c, pr->sample_type[i]->type);
+
+		if (strcmp(t, want) == 0 ||
+		    (strncmp(want, "inuse_", 6) == 0 && strcmp(t, want + 6) == 0))
+			return (long)i;
+	}
+	{
+		char list[256];
+		size_t len = 0;
+
+		list[0] = '\0';
+		for (i = 0; i < n && len < sizeof(list); i++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						"%s%s", i ? ", " : "",
+						S(c, pr->sample_type[i]->type));
+		fold_diag_error(c->d, "%s: no sample type '%s' (the profile "
+				"has: %s)", c->name, want, list);
+	}
+	return -1;
+}
+
+static int grow_buf(struct ctx *c, size_t need)
+{
+	char *b;
+	size_t cap = c->cap ? c->cap : 256;
+
+	if (need <= c->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	b = realloc(c->buf, cap);
+	if (b == NULL)
+		return -1;
+	c->buf = b;
+	c->cap = cap;
+	return 0;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL && s[1] != '\0' ? s + 1 : path;
+}
+
+/* The frame name of line ln (NULL: none) of location l. */
+static fold_id name_frame(struct ctx *c, const Location *l, const Line *ln,
+			  const Function *f)
+{
+	const char *fn = NULL;
+	size_t len;
+	int w;
+
+	if (f != NULL) {
+		fn = S(c, f->name);
+		if (*fn == '\0')
+			fn = S(c, f->system_name);
+		if (*fn == '\0')
+			fn = NULL;
+	}
+	if (fn == NULL) {
+		uint32_t mi = idmap_get(&c->maps, l->mapping_id);
+		const Mapping *m = mi != UINT32_MAX ? c->pr->mapping[mi] : NULL;
+		const char *file = m != NULL ? S(c, m->filename) : "";
+
+		if (grow_buf(c, strlen(file) + 64) != 0)
+			return FOLD_NOID;
+		if (c->o->addresses && l->address != 0 && *file != '\0')
+			w = snprintf(c->buf, c->cap, "[%s+0x%" PRIx64 "]",
+				     basename_of(file),
+				     l->address - m->memory_start + m->file_offset);
+		else if (c->o->addresses && l->address != 0)
+			w = snprintf(c->buf, c->cap, "0x%" PRIx64, l->address);
+		else if (*file == '[')	/* [vdso], [vsyscall] */
+			w = snprintf(c->buf, c->cap, "%s", file);
+		else if (*file != '\0')
+			w = snprintf(c->buf, c->cap, "[%s]", basename_of(file));
+		else
+			w = snprintf(c->buf, c->cap, "[unknown]");
+		return fold_intern(&c->p->names, c->buf, (size_t)w);
+	}
+	len = strlen(fn);
+	if (!c->o->files && !(c->o->lines && ln->line != 0))
+		return fold_intern(&c->p->names, fn, len);
+	if (grow_buf(c, len + strlen(S(c, f->filename)) + 32) != 0)
+		return FOLD_NOID;
+	memcpy(c->buf, fn, len);
+	if (c->o->files && *S(c, f->filename) != '\0')
+		len += (size_t)sprintf(c->buf + len, ":%s", S(c, f->filename));
+	if (c->o->lines && ln->line != 0)
+		len += (size_t)sprintf(c->buf + len, ":%" PRId64, ln->line);
+	return fold_intern(&c->p->names, c->buf, len);
+}
+
+/*
+ * pprof's simplifyFunc: the name matched against drop_frames, without a
+ * leading '.' and cut at the first '(' that does not start
+ * "(anonymous namespace)" or "operator()".
+ */
+static size_t simplify_func(const char *s, const char **start)
+{
+	const char *p;
+
+	if (*s == '.')
+		s++;
+	*start = s;
+	for (p = s; (p = strchr(p, '(')) != NULL; p++) {
+		if (strncmp(p, "(anonymous namespace)", 21) == 0) {
+			p += 20;
+			continue;
+		}
+		if (p - s >= 8 && strncmp(p - 8, "operator()", 10) == 0) {
+			p++;
+			continue;
+		}
+		return (size_t)(p - s);
+	}
+	return strlen(s);
+}
+
+static int rx_match(const regex_t *rx, const char *s, size_t n, struct ctx *c)
+{
+	if (s[n] == '\0')
+		return regexec(rx, s, 0, NULL, 0) == 0;
+	if (grow_buf(c, n + 1) != 0)
+		return 0;
+	memcpy(c->buf, s, n);
+	c->buf[n] = '\0';
+	return regexec(rx, c->buf, 0, NULL, 0) == 0;
+}
+
+/* pprof's Location.matchesName: any function name or file, or the mapping. */
+static int loc_matches(struct ctx *c, const Location *l, const regex_t *rx)
+{
+	size_t i;
+	uint32_t mi;
+
+	for (i = 0; i < l->n_line; i++) {
+		uint32_t fi = idmap_get(&c->funcs, l->line[i]->function_id);
+		const Function *f = c->pr->function[fi];
+
+		if (regexec(rx, S(c, f->name), 0, NULL, 0) == 0 ||
+		    regexec(rx, S(c, f->filename), 0, NULL, 0) == 0)
+			return 1;
+	}
+	mi = idmap_get(&c->maps, l->mapping_id);
+	return mi != UINT32_MAX &&
+	       regexec(rx, S(c, c->pr->mapping[mi]->filename), 0, NULL, 0) == 0;
+}
+
+static int push_frame(struct ctx *c, fold_id id)
+{
+	if (id == FOLD_NOID)
+		return -1;
+	if (c->nframes == c->capframes) {
+		size_t cap = c->capframes ? 2 * c->capframes : 1024;
+		fold_id *f = realloc(c->frames, cap * sizeof(*f));
+
+		if (f == NULL)
+			return -1;
+		c->frames = f;
+		c->capframes = cap;
+	}
+	c->frames[c->nframes++] = id;
+	return 0;
+}
+
+/* Name every location's frames; apply drop_frames and focus/ignore. */
+static int prepare_locations(struct ctx *c, const regex_t *drop,
+			     const regex_t *keep)
+{
+	const Profile *pr = c->pr;
+	size_t i, k;
+
+	c->loc = calloc(pr->n_location ? pr->n_location : 1, sizeof(*c->loc));
+	c->fname = malloc((pr->n_function ? pr->n_function : 1) * sizeof(*c->fname));
+	if (c->loc == NULL || c->fname == NULL)
+		goto nomem;
+	memset(c->fname, 0xff, (pr->n_function ? pr->n_function : 1) * sizeof(*c->fname));
+	for (i = 0; i < pr->n_location; i++) {
+		const Location *l = pr->location[i];
+		struct loc *lc = &c->loc[i];
+		size_t first = 0;	/* lines kept: [first, n_line) */
+
+		for (k = 0; k < l->n_line; k++)
+			if (idmap_get(&c->funcs, l->line[k]->function_id) ==
+			    UINT32_MAX) {
+				fold_diag_error(c->d, "%s: invalid profile: "
+						"location %" PRIu64 " has a line "
+						"with unknown function id %"
+						PRIu64, c->name, l->id,
+						l->line[k]->function_id);
+				return -1;
+			}
+		if (drop != NULL) {
+			size_t j;
+
+			for (j = l->n_line; j-- > 0;) {
+				const Function *f = pr->function[idmap_get(
+					&c->funcs, l->line[j]->function_id)];
+				const char *s;
+				size_t n;
+
+				if (*S(c, f->name) == '\0')
+					continue;
+				n = simplify_func(S(c, f->name), &s);
+				if (rx_match(drop, s, n, c) &&
+				    (keep == NULL || !rx_match(keep, s, n, c)))
+					break;
+			}
+			if (j != (size_t)-1) {
+				c->pruning = 1;
+				lc->beneath = 1;
+				if (j == l->n_line - 1)
+					lc->prune = 1;
+				else
+					first = j + 1;
+			}
+		}
+		if (c->o->ignore != NULL && loc_matches(c, l, c->o->ignore))
+			lc->focus = 2;
+		else if (c->o->focus == NULL || loc_matches(c, l, c->o->focus))
+			lc->focus = 1;
+		lc->off = (uint32_t)c->nframes;
+		if (l->n_line == first) {
+			if (push_frame(c, name_frame(c, l, NULL, NULL)) != 0)
+				goto nomem;
+		} else {
+			/* line[0] is the innermost: outermost first here. */
+			size_t stop = c->o->no_inline ? l->n_line - 1 : first;
+
+			for (k = l->n_line; k-- > stop;) {
+				const Line *ln = l->line[k];
+				uint32_t fi = idmap_get(&c->funcs, ln->function_id);
+				fold_id id;
+
+				if (c->o->lines || c->o->files)
+					id = name_frame(c, l, ln, pr->function[fi]);
+				else if ((id = c->fname[fi]) == FOLD_NOID)
+					id = c->fname[fi] = name_frame(
+						c, l, ln, pr->function[fi]);
+				if (push_frame(c, id) != 0)
+					goto nomem;
+			}
+		}
+		lc->n = (uint32_t)(c->nframes - lc->off);
+	}
+	return 0;
+nomem:
+	fold_diag_error(c->d, "%s: %s", c->name, strerror(ENOMEM));
+	return -1;
+}
+
+/* The label root frame of key for sample s: its values joined by ','. */
+static fold_id label_frame(struct ctx *c, const struct rsample *s,
+			   const char *key, int *found)
+{
+	size_t i, len = 0, round;
+
+	/* String labels first, then numeric ones, as pprof lists them. */
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < s->nlabels; i++) {
+			const Label *l = s->labels[i];
+			const char *unit = S(c, l->num_unit);
+			size_t need;
+
+			if (strcmp(S(c, l->key), key) != 0 ||
+			    (round == 0) != (l->str != 0))
+				continue;
+			need = len + strlen(S(c, l->str)) + strlen(unit) + 32;
+			if (grow_buf(c, need) != 0)
+				return FOLD_NOID;
+			if (len > 0)
+				c->buf[len++] = ',';
+			if (round == 0)
+				len += (size_t)sprintf(c->buf + len, "%s",
+						       S(c, l->str));
+			else
+				len += (size_t)sprintf(c->buf + len, "%" PRId64
+						       "%s%s", l->num,
+						       *unit ? " " : "", unit);
+		}
+	if (len == 0)
+		return fold_intern(&c->p->names, "[unknown]", 9);
+	*found = 1;
+	return fold_intern(&c->p->names, c->buf, len);
+}
+
+static int label_matches(struct ctx *c, fold_id id, const char *key,
+			 const regex_t *rx)
+{
+	return regexec(rx, fold_name(&c->p->names, id), 0, NULL, 0) == 0 ||
+	       regexec(rx, key, 0, NULL, 0) == 0;
+}
+
+static int compile_anchored(regex_t *rx, const char *re)
+{
+	size_t n = strlen(re);
+	char *s = malloc(n + 5);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sprintf(s, "^(%s)$", re);
+	rc = regcomp(rx, s, REG_EXTENDED | REG_NOSUB);
+	free(s);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * Samples are most of a profile and protobuf-c's generic decoder spends
+ * about 1,500 instructions on each.  A sample without labels is only two
+ * lists of varints, so those are decoded here; anything else (labels,
+ * unknown fields, damage) returns 0 and goes to protobuf-c, which stays
+ * the reference: the fuzz target checks that both agree.
+ */
+static int fast_sample(const unsigned char *p, const unsigned char *end,
+		       struct words *ids, struct words *vals)
+{
+	ids->n = vals->n = 0;
+	while (p < end) {
+		uint64_t key, x, n;
+		struct words *w;
+
+		if (varint_fast(&p, end, &key) != 0)
+			return 0;
+		switch (key) {
+		case 1 << 3 | 0:
+		case 2 << 3 | 0:
+			w = key >> 3 == 1 ? ids : vals;
+			if (varint_fast(&p, end, &x) != 0 || words_reserve(w, 1) != 0)
+				return 0;
+			w->v[w->n++] = x;
+			break;
+		case 1 << 3 | 2:
+		case 2 << 3 | 2: {
+			const unsigned char *q;
+
+			w = key >> 3 == 1 ? ids : vals;
+			if (varint_fast(&p, end, &n) != 0 ||
+			    (uint64_t)(end - p) < n ||
+			    words_reserve(w, (size_t)n) != 0)	/* n bytes hold <= n varints */
+				return 0;
+			for (q = p, p += n; q < p;) {
+				if (varint_fast(&q, p, &x) != 0)
+					return 0;
+				w->v[w->n++] = x;
+			}
+			break;
+		}
+		default:
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Decode the sample at val[0..vlen), number i; -1 with a message. */
+static int decode_sample(struct ctx *c, const unsigned char *val, size_t vlen,
+			 size_t off, size_t i, struct rsample *rs)
+{
+	ProtobufCAllocator alloc = { scratch_alloc, arena_free, &c->sc };
+	const Sample *s;
+	size_t j;
+
+	if (fast_sample(val, val + vlen, &c->ids, &c->vals)) {
+		rs->ids = c->ids.v;
+		rs->n = c->ids.n;
+		rs->vals = (const int64_t *)c->vals.v;
+		rs->nv = c->vals.n;
+		rs->labels = NULL;
+		rs->nlabels = 0;
+		return 0;
+	}
+	scratch_reset(&c->sc);
+	s = perftools__profiles__sample__unpack(&alloc, vlen, val);
+	if (s == NULL) {
+		fold_diag_error(c->d, "%s: invalid profile: sample %zu at byte "
+				"%zu cannot be decoded (a field has the wrong "
+				"type)", c->name, i, off);
+		return -1;
+	}
+	for (j = 0; j < s->n_label; j++) {
+		const Label *l = s->label[j];
+		uint64_t ns = c->pr->n_string_table;
+
+		if ((uint64_t)l->key >= ns || (uint64_t)l->str >= ns ||
+		    (uint64_t)l->num_unit >= ns) {
+			fold_diag_error(c->d, "%s: invalid profile: sample %zu "
+					"has a label with a string index out of "
+					"range", c->name, i);
+			return -1;
+		}
+	}
+	rs->ids = s->location_id;
+	rs->n = s->n_location_id;
+	rs->vals = s->value;
+	rs->nv = s->n_value;
+	rs->labels = s->label;
+	rs->nlabels = s->n_label;
+	return 0;
+}
+
+/*
+ * Decode and fold the samples of the message data[0..len) one at a time:
+ * a sample is only its location ids, values and labels, so nothing of it
+ * needs to outlive its turn.
+ */
+static int fold_samples(struct ctx *c, int col, long idx, const char *data,
+			size_t len, struct pprof_read_stats *st)
+{
+	const struct pprof_read_opts *o = c->o;
+	const unsigned char *p = (const unsigned char *)data;
+	const unsigned char *end = p + len, *val;
+	fold_id *stack = NULL;
+	uint32_t *li = NULL;	/* the sample's location indexes */
+	size_t cap = 0, capli = 0, i = 0, j, vlen;
+	int label_seen = 0, focus_seen = 0, ignore_seen = 0;
+	uint64_t key;
+
+	while (next_field(&p, end, &key, &val, &vlen)) {
+		struct rsample s;
+		size_t n, cut = 0, depth = 0, need;
+		int focused = 0, ignored = 0, found = 0, user = 0;
+		int64_t v;
+
+		if (key != SAMPLE_KEY)
+			continue;
+		i++;
+		if (decode_sample(c, val, vlen,
+				  (size_t)(val - (const unsigned char *)data),
+				  i, &s) != 0)
+			goto fail;
+		if (s.nv != c->pr->n_sample_type) {
+			fold_diag_error(c->d, "%s: invalid profile: sample %zu "
+					"has %zu values for %zu sample types",
+					c->name, i, s.nv, c->pr->n_sample_type);
+			goto fail;
+		}
+		n = s.n;
+		if (n > capli) {
+			uint32_t *t = realloc(li, 2 * n * sizeof(*t));
+
+			if (t == NULL)
+				goto nomem;
+			li = t;
+			capli = 2 * n;
+		}
+		need = o->nlabels;
+		for (j = 0; j < n; j++) {
+			if ((li[j] = idmap_get(&c->locs, s.ids[j])) == UINT32_MAX) {
+				fold_diag_error(c->d, "%s: invalid profile: sample "
+						"%zu has unknown location id %"
+						PRIu64, c->name, i, s.ids[j]);
+				goto fail;
+			}
+			need += c->loc[li[j]].n;
+		}
+		v = s.vals[idx];
+		if (v == 0)
+			continue;
+		if (v < 0) {
+			st->negative++;
+			continue;
+		}
+		if (need > cap) {
+			fold_id *t = realloc(stack, 2 * need * sizeof(*t));
+
+			if (t == NULL)
+				goto nomem;
+			stack = t;
+			cap = 2 * need;
+		}
+		/*
+		 * Prune: from the root, after the first location drop_frames
+		 * left alone, the first one it matched ends the stack.
+		 */
+		if (c->pruning)
+			for (j = n; j-- > 0;) {
+				const struct loc *lc = &c->loc[li[j]];
+
+				if (!lc->prune && !lc->beneath) {
+					user = 1;
+					continue;
+				}
+				if (!user)
+					continue;
+				cut = lc->prune ? j + 1 : j;
+				break;
+			}
+		for (j = 0; j < o->nlabels; j++) {
+			fold_id id = label_frame(c, &s, o->labels[j], &found);
+
+			if (id == FOLD_NOID)
+				goto nomem;
+			if (o->ignore != NULL &&
+			    label_matches(c, id, o->labels[j], o->ignore))
+				ignored = 1;
+			else if (o->focus == NULL ||
+				 label_matches(c, id, o->labels[j], o->focus))
+				focused = 1;
+			stack[depth++] = id;
+		}
+		label_seen |= found;
+		for (j = n; j-- > cut;) {
+			const struct loc *lc = &c->loc[li[j]];
+			const fold_id *f = c->frames + lc->off;
+			uint32_t k;
+
+			/* Mostly one frame: a loop beats a memcpy call. */
+			for (k = 0; k < lc->n; k++)
+				stack[depth++] = f[k];
+			if (lc->focus == 1)
+				focused = 1;
+			else if (lc->focus == 2)
+				ignored = 1;
+		}
+		if (o->focus != NULL || o->ignore != NULL) {
+			focus_seen |= focused;
+			ignore_seen |= ignored;
+			if (ignored || !focused) {
+				st->filtered++;
+				continue;
+			}
+		}
+		if (depth == 0)
+			continue;
+		if (fold_add(c->p, stack, depth, col, (uint64_t)v) != 0) {
+			fold_diag_error(c->d, "%s: %s", c->name, strerror(errno));
+			goto fail;
+		}
+		st->samples++;
+	}
+	if (o->nlabels > 0 && !label_seen && i > 0)
+		fold_diag_warn(c->d, "%s: no sample has any of the --labels keys",
+			       c->name);
+	if (o->focus != NULL && !focus_seen && i > 0)
+		fold_diag_warn(c->d, "%s: --focus matched no sample", c->name);
+	if (o->ignore != NULL && !ignore_seen && i > 0)
+		fold_diag_warn(c->d, "%s: --ignore matched no sample", c->name);
+	if (st->negative > 0)
+		fold_diag_warn(c->d, "%s: %" PRIu64 " samples with negative "
+			       "values skipped", c->name, st->negative);
+	free(li);
+	free(stack);
+	return 0;
+nomem:
+	fold_diag_error(c->d, "%s: %s", c->name, strerror(ENOMEM));
+fail:
+	free(li);
+	free(stack);
+	return -1;
+}
+
+int pprof_check_samples(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	const unsigned char *end = p + len, *val;
+	struct words ids = { 0 }, vals = { 0 };
+	const char *what;
+	size_t off, vlen, j;
+	uint64_t key;
+	int tn = 0, rc = 0;
+
+	if (walk(p, p, end, M_PROFILE, 0, &tn, &off, &what) != 0)
+		return -1;
+	while (rc == 0 && next_field(&p, end, &key, &val, &vlen)) {
+		Sample *s;
+
+		if (key != SAMPLE_KEY || !fast_sample(val, val + vlen, &ids, &vals))
+			continue;
+		s = perftools__profiles__sample__unpack(NULL, vlen, val);
+		if (s == NULL || s->n_label != 0 || s->n_location_id != ids.n ||
+		    s->n_value != vals.n)
+			rc = 1;
+		for (j = 0; rc == 0 && j < ids.n; j++)
+			rc = s->location_id[j] != ids.v[j];
+		for (j = 0; rc == 0 && j < vals.n; j++)
+			rc = s->value[j] != (int64_t)vals.v[j];
+		if (s != NULL)
+			perftools__profiles__sample__free_unpacked(s, NULL);
+	}
+	free(ids.v);
+	free(vals.v);
+	return rc;
+}
+
+/* What a non-protobuf input probably is, for the error message. */
+static const char *guess_format(const char *data, size_t len)
+{
+	static const unsigned char cpu32[] = { 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0 };
+	static const unsigned char cpu64[] = { 0, 0, 0, 0, 0, 0, 0, 0,
+					       3, 0, 0, 0, 0, 0, 0, 0 };
+
+	if (len >= 13 && memcmp(data, "heap profile:", 13) == 0)
+		return "; it looks like a gperftools heap profile "
+		       "(fg-collapse gperf)";
+	if ((len >= 16 && memcmp(data, cpu64, 16) == 0) ||
+	    (len >= 12 && memcmp(data, cpu32, 12) == 0))
+		return "; it looks like a gperftools CPU profile "
+		       "(fg-collapse gperf)";
+	{
+		size_t i, n = len < 4096 ? len : 4096;
+		int semi = 0, nl = 0;
+
+		for (i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)data[i];
+
+			if (ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r')
+				return "";
+			semi |= ch == ';';
+			nl |= ch == '\n';
+		}
+		if (semi && nl)
+			return "; it looks like text (folded stacks: "
+			       "fg-collapse folded)";
+		if (nl)
+			return "; it looks like text";
+	}
+	return "";
+}
+
+int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
+	       const char *name, const struct pprof_read_opts *opts,
+	       struct pprof_read_stats *st, struct fold_diag *d)
+{
+	struct fold_arena arena;
+	ProtobufCAllocator alloc = { arena_alloc, arena_free, &arena };
+	struct ctx c = { 0 };
+	regex_t drop, keep;
+	int have_drop = 0, have_keep = 0, rc = -1, tn = 0;
+	const char *what = NULL;
+	size_t off = 0, nrest = 0, nsamples = 0;
+	unsigned char *rest = NULL;
+	long idx;
+
+	memset(st, 0, sizeof(*st));
+	fold_arena_init(&arena);
+	c.name = name;
+	c.o = opts;
+	c.p = p;
+	c.d = d;
+	if (len == 0) {
+		fold_diag_error(d, "%s: empty profile", name);
+		return -1;
+	}
+	if (walk((const unsigned char *)data, (const unsigned char *)data,
+		 (const unsigned char *)data + len, M_PROFILE, 0, &tn, &off,
+		 &what) != 0) {
+		fold_diag_error(d, "%s: not a profile.proto message: %s at byte "
+				"%zu%s", name, what, off, guess_format(data, len));
+		return -1;
+	}
+	if (tn > 1) {
+		fold_diag_error(d, "%s: concatenated profiles (time_nanos "
+				"appears %d times); give them as separate files",
+				name, tn);
+		return -1;
+	}
+	/*
+	 * Everything but the samples is decoded at once (the tables);
+	 * samples, most of the bytes, are decoded one by one later.
+	 */
+	{
+		const unsigned char *q = (const unsigned char *)data;
+		const unsigned char *qend = q + len, *val, *at = q;
+		uint64_t key;
+		size_t vlen;
+
+		rest = malloc(len);
+		if (rest == NULL) {
+			fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
+			goto out;
+		}
+		while (next_field(&q, qend, &key, &val, &vlen)) {
+			if (key == SAMPLE_KEY)
+				nsamples++;
+			else {
+				memcpy(rest + nrest, at, (size_t)(q - at));
+				nrest += (size_t)(q - at);
+			}
+			at = q;
+		}
+	}
+	c.pr = perftools__profiles__profile__unpack(&alloc, nrest,
+						    (const uint8_t *)rest);
+	if (c.pr == NULL) {
+		fold_diag_error(d, "%s: not a profile.proto message: a field "
+				"has the wrong type%s", name,
+				guess_format(data, len));
+		goto out;
+	}
+	if (check_strings(&c) != 0)
+		goto out;
+	if (nsamples > 0 && c.pr->n_sample_type == 0) {
+		fold_diag_error(d, "%s: invalid profile: samples but no sample "
+				"types", name);
+		goto out;
+	}
+	if (idmap_build(&c.maps, c.pr->n_mapping, mapping_id, c.pr->mapping,
+			name, "mapping", d) != 0 ||
+	    idmap_build(&c.funcs, c.pr->n_function, function_id, c.pr->function,
+			name, "function", d) != 0 ||
+	    idmap_build(&c.locs, c.pr->n_location, location_id, c.pr->location,
+			name, "location", d) != 0)
+		goto out;
+	if (c.pr->n_sample_type == 0) {
+		rc = 0;
+		goto out;
+	}
+	idx = pick_index(&c);
+	if (idx < 0)
+		goto out;
+	snprintf(st->type, sizeof(st->type), "%s/%s",
+		 S(&c, c.pr->sample_type[idx]->type),
+		 S(&c, c.pr->sample_type[idx]->unit));
+	if (*S(&c, c.pr->drop_frames) != '\0') {
+		if (compile_anchored(&drop, S(&c, c.pr->drop_frames)) == 0)
+			have_drop = 1;
+		else
+			fold_diag_warn(d, "%s: drop_frames is not a regular "
+				       "expression fgkit can use; not applied",
+				       name);
+		if (have_drop && *S(&c, c.pr->keep_frames) != '\0') {
+			if (compile_anchored(&keep, S(&c, c.pr->keep_frames)) == 0)
+				have_keep = 1;
+			else
+				fold_diag_warn(d, "%s: keep_frames is not a "
+					       "regular expression fgkit can "
+					       "use; not applied", name);
+		}
+	}
+	if (prepare_locations(&c, have_drop ? &drop : NULL,
+			      have_keep ? &keep : NULL) != 0 ||
+	    fold_samples(&c, col, idx, data, len, st) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (have_drop)
+		regfree(&drop);
+	if (have_keep)
+		regfree(&keep);
+	idmap_free(&c.maps);
+	idmap_free(&c.funcs);
+	idmap_free(&c.locs);
+	free(c.loc);
+	free(c.frames);
+	free(c.fname);
+	free(c.buf);
+	free(rest);
+	scratch_free(&c.sc);
+	free(c.ids.v);
+	free(c.vals.v);
+	fold_arena_free(&arena);
+	return rc;
+}

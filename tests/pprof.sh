@@ -160,6 +160,41 @@ mkproto() {
 	printf "$st$sm$lo$fn$strs"
 }
 
+# drop_frames/keep_frames, as go tool pprof applies them (its -traces
+# output on these same bytes gave the expected stacks).  Locations: 1 main,
+# 2 leaf, 3 mid, 4 mid with leaf inlined; samples leaf<-mid<-main (5) and
+# loc4<-main (7); string 6 (and 7) are the expressions.
+test_pprof_drop_frames() {
+	local base='\x0a\x04\x08\x01\x10\x02\x12\x08\x0a\x03\x02\x03\x01\x12\x01\x05\x12\x07\x0a\x02\x04\x01\x12\x01\x07\x22\x06\x08\x01\x22\x02\x08\x01\x22\x06\x08\x02\x22\x02\x08\x02\x22\x06\x08\x03\x22\x02\x08\x03\x22\x0a\x08\x04\x22\x02\x08\x02\x22\x02\x08\x03\x2a\x04\x08\x01\x10\x03\x2a\x04\x08\x02\x10\x04\x2a\x04\x08\x03\x10\x05\x32\x00\x32\x07samples\x32\x05count\x32\x04main\x32\x04leaf\x32\x03mid'
+	local name tail want
+	while read -r name tail want; do
+		[ "$tail" = - ] && tail=
+		printf "$base$tail" > "$T/drop.pb"
+		echo "$want" > "$T/exp"
+		"$FG" pprof "$T/drop.pb" > "$T/out" 2> "$T/err"
+		same "pprof/drop-frames/$name" "$T/exp" "$T/out"
+	done <<-'EOF'
+	none - main;mid;leaf 12
+	whole-location \x32\x05mid|x\x38\x06 main 12
+	inlined-line \x32\x04leaf\x38\x06 main;mid 12
+	keep-frames \x32\x08mid|leaf\x32\x03mid\x38\x06\x40\x07 main;mid 12
+	root-kept \x32\x04main\x38\x06 main;mid;leaf 12
+	EOF
+}
+
+# Locations without functions: in a mapping (libfoo.so at 0x1000, file
+# offset 0x100), or in none.  go tool pprof -traces shows [libfoo.so] and
+# <unknown>, with -addresses 0000000000001234 and 0000000000005678.
+test_pprof_unsymbolized() {
+	printf '\x0a\x04\x08\x01\x10\x02\x12\x07\x0a\x02\x02\x01\x12\x01\x05\x12\x07\x0a\x02\x03\x01\x12\x01\x02\x1a\x0d\x08\x01\x10\x80\x20\x18\x80\x40\x20\x80\x02\x28\x04\x22\x06\x08\x01\x22\x02\x08\x01\x22\x07\x08\x02\x10\x01\x18\xb4\x24\x22\x06\x08\x03\x18\xf8\xac\x01\x2a\x04\x08\x01\x10\x03\x32\x00\x32\x07samples\x32\x05count\x32\x04main\x32\x12/usr/lib/libfoo.so' > "$T/unsym.pb"
+	printf 'main;[libfoo.so] 5\nmain;[unknown] 2\n' > "$T/exp"
+	"$FG" pprof "$T/unsym.pb" > "$T/out" 2> "$T/err"
+	same "pprof/unsymbolized" "$T/exp" "$T/out"
+	printf 'main;0x5678 2\nmain;[libfoo.so+0x334] 5\n' > "$T/exp"
+	"$FG" pprof --addresses "$T/unsym.pb" > "$T/out" 2> "$T/err"
+	same "pprof/addresses" "$T/exp" "$T/out"
+}
+
 test_pprof_errors() {
 	mkproto > "$T/p.pb"
 	echo 'main;leaf 5' > "$T/exp"

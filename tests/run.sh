@@ -410,6 +410,8 @@ for v in $VARIANTS; do
 	test_diff_errors
 	test_pprof_corpus
 	test_pprof_options
+	test_pprof_drop_frames
+	test_pprof_unsymbolized
 	test_pprof_errors
 	test_fg_pprof
 	[ "$v" = bin ] && test_fg_pprof_go

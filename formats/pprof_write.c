@@ -257,7 +257,8 @@ int pprof_write(const struct fold_profile *p, int fd,
 	int col, rc = -1, zinit = 0;
 
 	fold_arena_init(&a);
-	add_string(&st, "");
+	if (add_string(&st, "") < 0)
+		goto nomem;
 	for (col = 0; col < p->ncols; col++) {
 		const char *spec = opts->type[col] ? opts->type[col] :
 				   (p->ncols == 1 ? one : two)[col];

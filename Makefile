@@ -45,7 +45,7 @@ LIBFORMATS = $(B)/libformats.a
 CMD_UTIL = $(B)/libcmd.a
 BINS = $(CMDS:%=$(BIN)/%)
 UNIT = $(B)/tests/unit_fold
-TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel
+TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel $(B)/tests/gperfdump
 
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
@@ -111,7 +111,8 @@ $(B)/tests/%: $(B)/tests/%.o $(LIBFORMATS) $(LIBFOLD)
 # The same programs built with AddressSanitizer and UBSan, for the tests.
 asan:
 	$(MAKE) CC=$(SAN_CC) B=build/asan BIN=build/asan/bin CFLAGS="-O1 -g $(SAN)" \
-		LDFLAGS="$(SAN)" $(CMDS:%=build/asan/bin/%) build/asan/tests/unit_fold
+		LDFLAGS="$(SAN)" $(CMDS:%=build/asan/bin/%) build/asan/tests/unit_fold \
+		build/asan/tests/gperfdump
 
 deps:
 	@tests/deps.sh build test
@@ -130,7 +131,7 @@ bench: deps
 	$(MAKE) all $(TOOLS)
 	tests/bench.sh
 
-FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof
+FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof fuzz_gperf
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 fuzz: $(PROTO_SRC)
 	@tests/deps.sh fuzz
@@ -139,7 +140,7 @@ fuzz: $(PROTO_SRC)
 		clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
 			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
 	done
-	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff build/fuzz/corpus-pprof
+	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff build/fuzz/corpus-pprof build/fuzz/corpus-gperf
 	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS); run e.g."
 	@echo "  build/fuzz/fuzz_perf -max_total_time=60 build/fuzz/corpus-perf tests/fuzz/corpus/perf"
 	@echo "(new inputs go to the first folder; tests/fuzz/corpus holds the seeds)"

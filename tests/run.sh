@@ -372,6 +372,7 @@ test_folded() {
 . tests/svg.sh
 . tests/diff.sh
 . tests/pprof.sh
+. tests/gperf.sh
 
 for v in $VARIANTS; do
 	FG=$v/fg-collapse
@@ -415,6 +416,7 @@ for v in $VARIANTS; do
 	test_pprof_errors
 	test_fg_pprof
 	[ "$v" = bin ] && test_fg_pprof_go
+	test_gperf_parsers "$(dirname "$unit")/gperfdump"
 	[ "$v" = bin ] && test_svg_browser
 done
 

@@ -19,6 +19,18 @@
 #include "perf_script.h"
 #include "util.h"
 
+/* p as folded text to output (stdout if NULL), whole or not at all. */
+static void write_folded(const struct fold_profile *p, const char *output)
+{
+	struct fg_out out;
+
+	fg_out_open(&out, output);
+	if (fold_write(p, out.fd) != 0)
+		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
+		       strerror(errno));
+	fg_out_commit(&out);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -113,7 +125,6 @@ static int collapse_perf(int argc, char **argv)
 	struct fold_profile prof;
 	struct fold_diag d;
 	struct perf_fold *pf;
-	struct fg_out out;
 	uint64_t headers = 0;
 
 	opterr = 0;
@@ -175,11 +186,7 @@ static int collapse_perf(int argc, char **argv)
 	if (!quiet && headers > 0 && perf_fold_stats(pf)->samples == 0)
 		fg_warn("no samples left%s", fo.event_filter ?
 			" (does --event-filter name an event of the input?)" : "");
-	fg_out_open(&out, output);
-	if (fold_write(&prof, out.fd) != 0)
-		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
-		       strerror(errno));
-	fg_out_commit(&out);
+	write_folded(&prof, output);
 	perf_fold_free(pf);
 	fold_profile_free(&prof);
 	if (fo.skip_after != NULL)
@@ -215,7 +222,6 @@ static int collapse_pprof(int argc, char **argv)
 	int c, quiet = 0, i, nfiles;
 	struct fold_profile prof;
 	struct fold_diag d;
-	struct fg_out out;
 	char first_type[128] = "";
 
 	opterr = 0;
@@ -284,11 +290,7 @@ static int collapse_pprof(int argc, char **argv)
 				"first file", path, st.type, first_type);
 	}
 	fg_diag_done(&d);
-	fg_out_open(&out, output);
-	if (fold_write(&prof, out.fd) != 0)
-		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
-		       strerror(errno));
-	fg_out_commit(&out);
+	write_folded(&prof, output);
 	fold_profile_free(&prof);
 	free(keys);
 	if (po.focus != NULL)
@@ -313,7 +315,6 @@ static int collapse_folded(int argc, char **argv)
 	const char *output = NULL;
 	struct fold_profile prof;
 	struct fold_diag d;
-	struct fg_out out;
 	int c, quiet = 0;
 
 	opterr = 0;
@@ -332,11 +333,7 @@ static int collapse_folded(int argc, char **argv)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 	fg_read_folded(&prof, argv + optind, argc - optind, &ro, &d);
 	fg_diag_done(&d);
-	fg_out_open(&out, output);
-	if (fold_write(&prof, out.fd) != 0)
-		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
-		       strerror(errno));
-	fg_out_commit(&out);
+	write_folded(&prof, output);
 	fold_profile_free(&prof);
 	return 0;
 }

@@ -168,13 +168,13 @@ static int maps_text(struct gperf_maps *m, const char *text, size_t len)
 
 /* ------------------------------------------------------------------ CPU */
 
-struct words {
+struct slots {
 	const unsigned char *p;
 	size_t n;		/* words */
 	int size, big;
 };
 
-static uint64_t word(const struct words *w, size_t i)
+static uint64_t slot(const struct slots *w, size_t i)
 {
 	const unsigned char *b = w->p + i * (size_t)w->size;
 	uint64_t v = 0;
@@ -186,7 +186,7 @@ static uint64_t word(const struct words *w, size_t i)
 }
 
 /* The layout whose first five words are 0, 3, 0 or 1, > 0, 0. */
-static int cpu_layout(const char *data, size_t len, struct words *w)
+static int cpu_layout(const char *data, size_t len, struct slots *w)
 {
 	static const int sizes[4] = { 4, 4, 8, 8 }, bigs[4] = { 0, 1, 0, 1 };
 	int i;
@@ -196,8 +196,8 @@ static int cpu_layout(const char *data, size_t len, struct words *w)
 		w->size = sizes[i];
 		w->big = bigs[i];
 		w->n = len / (size_t)w->size;
-		if (w->n >= 5 && word(w, 0) == 0 && word(w, 1) == 3 &&
-		    word(w, 2) <= 1 && word(w, 3) > 0 && word(w, 4) == 0)
+		if (w->n >= 5 && slot(w, 0) == 0 && slot(w, 1) == 3 &&
+		    slot(w, 2) <= 1 && slot(w, 3) > 0 && slot(w, 4) == 0)
 			return 0;
 	}
 	return -1;
@@ -205,7 +205,7 @@ static int cpu_layout(const char *data, size_t len, struct words *w)
 
 int gperf_cpu_detect(const char *data, size_t len)
 {
-	struct words w;
+	struct slots w;
 
 	return cpu_layout(data, len, &w) == 0;
 }
@@ -214,7 +214,7 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 		    gperf_sample_fn fn, void *arg, struct gperf_maps *maps,
 		    struct gperf_cpu_info *info, struct fold_diag *d)
 {
-	struct words w;
+	struct slots w;
 	uint64_t *pcs = NULL;
 	size_t cap = 0, i = 5, k;
 	int trailer = 0, rc = -1;
@@ -228,12 +228,12 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 	}
 	info->word = w.size;
 	info->big_endian = w.big;
-	info->period_us = word(&w, 3);
+	info->period_us = slot(&w, 3);
 	while (i + 2 <= w.n) {
-		uint64_t count = word(&w, i), n = word(&w, i + 1);
+		uint64_t count = slot(&w, i), n = slot(&w, i + 1);
 		struct gperf_sample s = { 0 };
 
-		if (count == 0 && n == 1 && i + 3 <= w.n && word(&w, i + 2) == 0) {
+		if (count == 0 && n == 1 && i + 3 <= w.n && slot(&w, i + 2) == 0) {
 			trailer = 1;
 			i += 3;
 			break;
@@ -255,7 +255,7 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 			cap = (size_t)n;
 		}
 		for (k = 0; k < n; k++)
-			pcs[k] = word(&w, i + 2 + k);
+			pcs[k] = slot(&w, i + 2 + k);
 		s.count = count;
 		s.pcs = pcs;
 		s.n = (size_t)n;

@@ -103,100 +103,90 @@ static inline int varint_fast(const unsigned char **pp,
 	return varint(pp, end, v);
 }
 
-/*
- * Check data[0..len) as message type; on the first fault, its offset from
- * base and a description.  time_nanos counts Profile field 9.
- */
-static int walk(const unsigned char *base, const unsigned char *p,
-		const unsigned char *end, int type, int depth, int *time_nanos,
-		size_t *off, const char **what)
-{
-	while (p < end) {
-		const unsigned char *at = p;
-		uint64_t key, n;
-
-		if (varint(&p, end, &key) != 0) {
-			*off = (size_t)(at - base);
-			*what = "bad field key";
-			return -1;
-		}
-		if (key >> 3 == 0) {
-			*off = (size_t)(at - base);
-			*what = "field number 0";
-			return -1;
-		}
-		switch (key & 7) {
-		case 0:
-			if (varint(&p, end, &n) != 0) {
-				*off = (size_t)(at - base);
-				*what = "truncated or overlong varint";
-				return -1;
-			}
-			if (type == M_PROFILE && key >> 3 == 9)
-				(*time_nanos)++;
-			break;
-		case 1:
-		case 5:
-			n = (key & 7) == 1 ? 8 : 4;
-			if ((uint64_t)(end - p) < n) {
-				*off = (size_t)(at - base);
-				*what = "truncated fixed-width field";
-				return -1;
-			}
-			p += n;
-			break;
-		case 2: {
-			int sub;
-
-			if (varint(&p, end, &n) != 0 || (uint64_t)(end - p) < n) {
-				*off = (size_t)(at - base);
-				*what = "length past the end of its message";
-				return -1;
-			}
-			sub = submsg(type, key >> 3);
-			if (sub != M_NONE && depth < 4 &&
-			    walk(base, p, p + n, sub, depth + 1, time_nanos,
-				 off, what) != 0)
-				return -1;
-			p += n;
-			break;
-		}
-		default:
-			*off = (size_t)(at - base);
-			*what = "unsupported wire type (groups are not allowed)";
-			return -1;
-		}
-	}
-	return 0;
-}
+/* One field of a message: its key, where it starts, and its value. */
+struct field {
+	uint64_t key;
+	const unsigned char *at;	/* the key's first byte */
+	const unsigned char *val;	/* the value (after the length) */
+	size_t n;			/* the value's bytes */
+};
 
 /*
- * The next field of a message walk() accepted: its key and, for a
- * length-delimited field, its bytes.  0 at the end.
+ * The field at *pp, checked against the wire format: 1 and *pp past it,
+ * 0 at end, -1 with *what saying what is wrong (f->at tells where).
  */
-static int next_field(const unsigned char **pp, const unsigned char *end,
-		      uint64_t *key, const unsigned char **val, size_t *n)
+static inline int field(const unsigned char **pp, const unsigned char *end,
+		 struct field *f, const char **what)
 {
 	const unsigned char *p = *pp;
-	uint64_t v = 0;
+	uint64_t v;
 
 	if (p >= end)
 		return 0;
-	varint(&p, end, key);
-	*val = p;
-	switch (*key & 7) {
-	case 0: varint(&p, end, &v); break;
-	case 1: p += 8; break;
-	case 5: p += 4; break;
-	default:
-		varint(&p, end, &v);
-		*val = p;
+	f->at = p;
+	if (varint_fast(&p, end, &f->key) != 0) {
+		*what = "bad field key";
+		return -1;
+	}
+	if (f->key >> 3 == 0) {
+		*what = "field number 0";
+		return -1;
+	}
+	f->val = p;
+	switch (f->key & 7) {
+	case 0:
+		if (varint_fast(&p, end, &v) != 0) {
+			*what = "truncated or overlong varint";
+			return -1;
+		}
+		break;
+	case 1:
+	case 5:
+		v = (f->key & 7) == 1 ? 8 : 4;
+		if ((uint64_t)(end - p) < v) {
+			*what = "truncated fixed-width field";
+			return -1;
+		}
 		p += v;
 		break;
+	case 2:
+		if (varint_fast(&p, end, &v) != 0 || (uint64_t)(end - p) < v) {
+			*what = "length past the end of its message";
+			return -1;
+		}
+		f->val = p;
+		p += v;
+		break;
+	default:
+		*what = "unsupported wire type (groups are not allowed)";
+		return -1;
 	}
-	*n = (size_t)(p - *val);
+	f->n = (size_t)(p - f->val);
 	*pp = p;
 	return 1;
+}
+
+/*
+ * Check the fields of data p[0..end) as message type, and of the messages
+ * inside it; on the first fault, its offset from base and a description.
+ */
+static int walk(const unsigned char *base, const unsigned char *p,
+		const unsigned char *end, int type, int depth,
+		size_t *off, const char **what)
+{
+	struct field f;
+	int r;
+
+	while ((r = field(&p, end, &f, what)) > 0) {
+		int sub = (f.key & 7) == 2 ? submsg(type, f.key >> 3) : M_NONE;
+
+		if (sub != M_NONE && depth < 4 &&
+		    walk(base, f.val, f.val + f.n, sub, depth + 1, off, what) != 0)
+			return -1;
+	}
+	if (r < 0)
+		*off = (size_t)(f.at - base);
+	return r;
 }
 
 #define SAMPLE_KEY (2 << 3 | 2)
@@ -210,53 +200,65 @@ static int next_field(const unsigned char **pp, const unsigned char *end,
 struct idmap {
 	uint32_t *dense;	/* [id], UINT32_MAX = none */
 	uint64_t maxid;
-	uint64_t *keys;		/* 0 = empty (ids are non-zero) */
-	uint32_t *vals;
-	size_t mask;
+	struct fold_index ix;	/* sparse ids: their hash -> table entry */
+	uint64_t (*getid)(const void *arr, size_t i);	/* entry i's id */
+	const void *arr;
 };
 
-static uint64_t mix64(uint64_t x)
+static uint32_t id_hash(uint64_t id)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
+	return (uint32_t)(fold_hash(&id, sizeof(id)) >> 32);
+}
+
+/* The entry with id, or UINT32_MAX and *pos the slot where it would go. */
+static uint32_t idmap_probe(const struct idmap *m, uint64_t id, size_t *pos)
+{
+	uint32_t h = id_hash(id);
+	size_t i;
+
+	for (i = h & m->ix.mask; m->ix.slot[i] != 0; i = (i + 1) & m->ix.mask) {
+		uint64_t e = m->ix.slot[i];
+
+		if ((uint32_t)(e >> 32) == h &&
+		    m->getid(m->arr, (uint32_t)e - 1) == id)
+			return (uint32_t)e - 1;
+	}
+	*pos = i;
+	return UINT32_MAX;
 }
 
 static inline uint32_t idmap_get(const struct idmap *m, uint64_t id)
 {
-	size_t i;
+	size_t pos;
 
 	if (m->dense != NULL)
 		return id <= m->maxid ? m->dense[id] : UINT32_MAX;
-	if (m->keys == NULL || id == 0)
+	if (m->ix.slot == NULL)
 		return UINT32_MAX;
-	for (i = mix64(id) & m->mask; m->keys[i] != 0; i = (i + 1) & m->mask)
-		if (m->keys[i] == id)
-			return m->vals[i];
-	return UINT32_MAX;
+	return idmap_probe(m, id, &pos);
 }
 
 static void idmap_free(struct idmap *m)
 {
 	free(m->dense);
-	free(m->keys);
-	free(m->vals);
+	fold_index_free(&m->ix);
 	memset(m, 0, sizeof(*m));
 }
 
 /*
- * Index ids[0..n) (stride bytes apart in an array of message pointers:
- * getid reads one); what names the table for messages.
+ * Index the n entries of the message array arr by id (getid reads one);
+ * what names the table for messages.
  */
 static int idmap_build(struct idmap *m, size_t n, uint64_t (*getid)(const void *, size_t),
 		       const void *arr, const char *name, const char *what,
 		       struct fold_diag *d)
 {
 	uint64_t maxid = 0;
-	size_t i, cap;
+	size_t i, pos;
 
 	memset(m, 0, sizeof(*m));
+	m->getid = getid;
+	m->arr = arr;
 	for (i = 0; i < n; i++) {
 		uint64_t id = getid(arr, i);
 
@@ -283,23 +285,15 @@ static int idmap_build(struct idmap *m, size_t n, uint64_t (*getid)(const void *
 		}
 		return 0;
 	}
-	for (cap = 16; cap < 2 * n; cap *= 2)
-		;
-	m->mask = cap - 1;
-	m->keys = calloc(cap, sizeof(*m->keys));
-	m->vals = malloc(cap * sizeof(*m->vals));
-	if (m->keys == NULL || m->vals == NULL)
+	if (fold_index_init(&m->ix, n) != 0)
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		uint64_t id = getid(arr, i);
-		size_t j;
 
-		for (j = mix64(id) & m->mask; m->keys[j] != 0;
-		     j = (j + 1) & m->mask)
-			if (m->keys[j] == id)
-				goto dup;
-		m->keys[j] = id;
-		m->vals[j] = (uint32_t)i;
+		if (idmap_probe(m, id, &pos) != UINT32_MAX)
+			goto dup;
+		if (fold_index_insert(&m->ix, pos, id_hash(id), (uint32_t)i) != 0)
+			goto nomem;
 	}
 	return 0;
 dup:
@@ -956,25 +950,26 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 			size_t len, struct pprof_read_stats *st)
 {
 	const struct pprof_read_opts *o = c->o;
-	const unsigned char *p = (const unsigned char *)data;
-	const unsigned char *end = p + len, *val;
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+	const char *what;
+	struct field f;
 	fold_id *stack = NULL;
 	uint32_t *li = NULL;	/* the sample's location indexes */
-	size_t cap = 0, capli = 0, i = 0, j, vlen;
+	size_t cap = 0, capli = 0, i = 0, j;
 	int label_seen = 0, focus_seen = 0, ignore_seen = 0;
-	uint64_t key;
 
-	while (next_field(&p, end, &key, &val, &vlen)) {
+	/* pprof_fold checked the framing: field() cannot fail here. */
+	while (field(&p, end, &f, &what) > 0) {
 		struct rsample s;
 		size_t n, cut = 0, depth = 0, need;
 		int focused = 0, ignored = 0, found = 0, user = 0;
 		int64_t v;
 
-		if (key != SAMPLE_KEY)
+		if (f.key != SAMPLE_KEY)
 			continue;
 		i++;
-		if (decode_sample(c, val, vlen,
-				  (size_t)(val - (const unsigned char *)data),
+		if (decode_sample(c, f.val, f.n,
+				  (size_t)(f.val - (const unsigned char *)data),
 				  i, &s) != 0)
 			goto fail;
 		if (s.nv != c->pr->n_sample_type) {
@@ -1050,12 +1045,12 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 		label_seen |= found;
 		for (j = n; j-- > cut;) {
 			const struct loc *lc = &c->loc[li[j]];
-			const fold_id *f = c->frames + lc->off;
+			const fold_id *fr = c->frames + lc->off;
 			uint32_t k;
 
 			/* Mostly one frame: a loop beats a memcpy call. */
 			for (k = 0; k < lc->n; k++)
-				stack[depth++] = f[k];
+				stack[depth++] = fr[k];
 			if (lc->focus == 1)
 				focused = 1;
 			else if (lc->focus == 2)
@@ -1100,22 +1095,19 @@ fail:
 
 int pprof_check_samples(const char *data, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)data;
-	const unsigned char *end = p + len, *val;
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
 	struct words ids = { 0 }, vals = { 0 };
 	const char *what;
-	size_t off, vlen, j;
-	uint64_t key;
-	int tn = 0, rc = 0;
+	struct field f;
+	size_t j;
+	int r, rc = 0;
 
-	if (walk(p, p, end, M_PROFILE, 0, &tn, &off, &what) != 0)
-		return -1;
-	while (rc == 0 && next_field(&p, end, &key, &val, &vlen)) {
+	while (rc == 0 && (r = field(&p, end, &f, &what)) > 0) {
 		Sample *s;
 
-		if (key != SAMPLE_KEY || !fast_sample(val, val + vlen, &ids, &vals))
+		if (f.key != SAMPLE_KEY || !fast_sample(f.val, f.val + f.n, &ids, &vals))
 			continue;
-		s = perftools__profiles__sample__unpack(NULL, vlen, val);
+		s = perftools__profiles__sample__unpack(NULL, f.n, f.val);
 		if (s == NULL || s->n_label != 0 || s->n_location_id != ids.n ||
 		    s->n_value != vals.n)
 			rc = 1;
@@ -1128,7 +1120,7 @@ int pprof_check_samples(const char *data, size_t len)
 	}
 	free(ids.v);
 	free(vals.v);
-	return rc;
+	return rc == 0 && r < 0 ? -1 : rc;
 }
 
 /* What a non-protobuf input probably is, for the error message. */
@@ -1190,43 +1182,52 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 		fold_diag_error(d, "%s: empty profile", name);
 		return -1;
 	}
-	if (walk((const unsigned char *)data, (const unsigned char *)data,
-		 (const unsigned char *)data + len, M_PROFILE, 0, &tn, &off,
-		 &what) != 0) {
-		fold_diag_error(d, "%s: not a profile.proto message: %s at byte "
-				"%zu%s", name, what, off, guess_format(data, len));
-		return -1;
+	/*
+	 * One pass over the top-level fields checks the framing (of the
+	 * samples too; what is inside them is checked as they are decoded)
+	 * and copies all but the samples, the tables, to be decoded at once;
+	 * samples, most of the bytes, are decoded one by one later.
+	 */
+	rest = malloc(len);
+	if (rest == NULL) {
+		fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
+		goto out;
+	}
+	{
+		const unsigned char *q = (const unsigned char *)data;
+		const unsigned char *qend = q + len;
+		struct field f;
+		int sub, r;
+
+		while ((r = field(&q, qend, &f, &what)) > 0) {
+			if (f.key == SAMPLE_KEY) {
+				nsamples++;
+				continue;
+			}
+			if (f.key == (9 << 3 | 0))	/* time_nanos */
+				tn++;
+			sub = (f.key & 7) == 2 ? submsg(M_PROFILE, f.key >> 3) : M_NONE;
+			if (sub != M_NONE &&
+			    walk((const unsigned char *)data, f.val, f.val + f.n,
+				 sub, 1, &off, &what) != 0)
+				break;	/* off and what are set */
+			memcpy(rest + nrest, f.at, (size_t)(q - f.at));
+			nrest += (size_t)(q - f.at);
+		}
+		if (r < 0)
+			off = (size_t)(f.at - (const unsigned char *)data);
+		if (r != 0) {
+			fold_diag_error(d, "%s: not a profile.proto message: %s "
+					"at byte %zu%s", name, what, off,
+					guess_format(data, len));
+			goto out;
+		}
 	}
 	if (tn > 1) {
 		fold_diag_error(d, "%s: concatenated profiles (time_nanos "
 				"appears %d times); give them as separate files",
 				name, tn);
-		return -1;
-	}
-	/*
-	 * Everything but the samples is decoded at once (the tables);
-	 * samples, most of the bytes, are decoded one by one later.
-	 */
-	{
-		const unsigned char *q = (const unsigned char *)data;
-		const unsigned char *qend = q + len, *val, *at = q;
-		uint64_t key;
-		size_t vlen;
-
-		rest = malloc(len);
-		if (rest == NULL) {
-			fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
-			goto out;
-		}
-		while (next_field(&q, qend, &key, &val, &vlen)) {
-			if (key == SAMPLE_KEY)
-				nsamples++;
-			else {
-				memcpy(rest + nrest, at, (size_t)(q - at));
-				nrest += (size_t)(q - at);
-			}
-			at = q;
-		}
+		goto out;
 	}
 	c.pr = perftools__profiles__profile__unpack(&alloc, nrest,
 						    (const uint8_t *)rest);

@@ -110,6 +110,37 @@ static ssize_t read_gz(struct fold_input *in, char *dst, size_t n,
 	return (ssize_t)(n - z->avail_out);
 }
 
+/* Bytes after buf[end], up to cap: gunzipped if need be; -1 with a message. */
+static ssize_t read_more(struct fold_input *in, struct fold_diag *d)
+{
+	ssize_t n;
+
+	if (in->gz)
+		return read_gz(in, in->buf + in->end, in->cap - in->end, d);
+	n = read_raw(in, in->buf + in->end, in->cap - in->end);
+	if (n < 0)
+		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
+	return n;
+}
+
+/*
+ * The buffer enlarged to cap bytes, the new ones (slack included) zeroed
+ * so that loads past the data are defined; -1 with a message.
+ */
+static int grow(struct fold_input *in, size_t cap, struct fold_diag *d)
+{
+	char *b = realloc(in->buf, cap + FOLD_INPUT_SLACK);
+
+	if (b == NULL) {
+		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
+		return -1;
+	}
+	memset(b + in->cap, 0, cap - in->cap + FOLD_INPUT_SLACK);
+	in->buf = b;
+	in->cap = cap;
+	return 0;
+}
+
 static uint64_t line_of(const struct fold_input *in, const char *p);
 
 static int start(struct fold_input *in, struct fold_diag *d)
@@ -241,40 +272,21 @@ int fold_slurp(const char *path, size_t max, char **data, size_t *len,
 		ssize_t n;
 
 		if (in.end == in.cap) {
-			size_t cap = in.cap * 2;
-			char *b;
-
 			if (in.cap >= max) {
 				fold_diag_error(d, "%s: too large (more than "
 						"%zu MiB)", in.name, max >> 20);
 				goto fail;
 			}
-			if (cap > max)
-				cap = max;
-			b = realloc(in.buf, cap + FOLD_INPUT_SLACK);
-			if (b == NULL) {
-				fold_diag_error(d, "%s: %s", in.name,
-						strerror(errno));
+			if (grow(&in, in.cap * 2 < max ? in.cap * 2 : max, d) != 0)
 				goto fail;
-			}
-			in.buf = b;
-			in.cap = cap;
 		}
-		if (in.gz)
-			n = read_gz(&in, in.buf + in.end, in.cap - in.end, d);
-		else
-			n = read_raw(&in, in.buf + in.end, in.cap - in.end);
-		if (n < 0) {
-			if (!in.gz)
-				fold_diag_error(d, "%s: %s", in.name,
-						strerror(errno));
+		n = read_more(&in, d);
+		if (n < 0)
 			goto fail;
-		}
 		if (n == 0)
 			break;
 		in.end += (size_t)n;
 	}
-	memset(in.buf + in.end, 0, FOLD_INPUT_SLACK);
 	*data = in.buf;
 	*len = in.end;
 	in.buf = NULL;
@@ -362,36 +374,19 @@ int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 			return 1;
 		}
 		if (in->end == in->cap) {
-			size_t cap = in->cap * 2;
-			char *b;
-
-			if (cap > INPUT_MAX_BUF) {
+			if (in->cap * 2 > INPUT_MAX_BUF) {
 				fold_diag_error(d, "%s:%llu: record too large "
 						"(more than %u MiB)", in->name,
 						(unsigned long long)in->lineno + 1,
 						INPUT_MAX_BUF >> 20);
 				return -1;
 			}
-			b = realloc(in->buf, cap + FOLD_INPUT_SLACK);
-			if (b == NULL) {
-				fold_diag_error(d, "%s: %s", in->name,
-						strerror(errno));
+			if (grow(in, in->cap * 2, d) != 0)
 				return -1;
-			}
-			memset(b + in->cap, 0, cap - in->cap + FOLD_INPUT_SLACK);
-			in->buf = b;
-			in->cap = cap;
 		}
-		if (in->gz)
-			n = read_gz(in, in->buf + in->end, in->cap - in->end, d);
-		else
-			n = read_raw(in, in->buf + in->end, in->cap - in->end);
-		if (n < 0) {
-			if (!in->gz)
-				fold_diag_error(d, "%s: %s", in->name,
-						strerror(errno));
+		n = read_more(in, d);
+		if (n < 0)
 			return -1;
-		}
 		if (n == 0) {
 			in->eof = 1;
 			continue;

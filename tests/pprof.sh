@@ -204,6 +204,17 @@ test_pprof_errors() {
 	SM='\x12\x07\x08\x02\x08\x01\x12\x01\x05' mkproto > "$T/p2.pb"
 	"$FG" pprof "$T/p2.pb" > "$T/out" 2> "$T/err"
 	same "pprof/err/unpacked-ids" "$T/exp" "$T/out"
+	# Sparse ids (1000000, 2000000) go through the hashed id index.
+	SM='\x12\x0b\x0a\x06\x80\x89\x7a\xc0\x84\x3d\x12\x01\x05' \
+	LO='\x22\x08\x08\xc0\x84\x3d\x22\x02\x08\x01\x22\x08\x08\x80\x89\x7a\x22\x02\x08\x02' \
+		mkproto > "$T/p3.pb"
+	"$FG" pprof "$T/p3.pb" > "$T/out" 2> "$T/err"
+	same "pprof/err/sparse-ids" "$T/exp" "$T/out"
+	SM='\x12\x0b\x0a\x06\x80\x89\x7a\xc0\x84\x3d\x12\x01\x05' \
+	LO='\x22\x08\x08\xc0\x84\x3d\x22\x02\x08\x01\x22\x08\x08\xc0\x84\x3d\x22\x02\x08\x02' \
+		mkproto > "$T/bad.pb"
+	expect_error "pprof/err/sparse-duplicate-id" 1 "several locations with id 1000000" -- \
+		"$FG" pprof "$T/bad.pb"
 	: > "$T/empty"
 	expect_error "pprof/err/empty" 1 "^fg-collapse: $T/empty: empty profile$" -- \
 		"$FG" pprof "$T/empty"
@@ -265,30 +276,33 @@ test_pprof_errors() {
 	[ "$(cat "$T/o.folded")" = keep ] && ok "pprof/err/output-kept" || bad "pprof/err/output-kept"
 }
 
+# reads_back NAME FOLDED PROFILE [OPTION...]: fg-collapse pprof OPTIONS
+# on PROFILE gives FOLDED's stacks
+reads_back() {
+	local name=$1 folded=$2 pb=$3
+	shift 3
+	"$FG" pprof "$@" "$pb" > "$T/out" 2>> "$T/err"
+	"$FG" folded "$folded" > "$T/exp"
+	same "$name" "$T/exp" "$T/out"
+}
+
 # fg-pprof: folded -> profile.proto -> folded gives the input back.
 test_fg_pprof() {
 	local f
 	for f in "$PD"/*.folded*.txt "$TD/diff/perf-templates-maptohash.before.folded"; do
 		"$PPROF" -o "$T/rt.pb.gz" "$f" 2> "$T/err"
-		"$FG" pprof "$T/rt.pb.gz" > "$T/out" 2>> "$T/err"
-		"$FG" folded "$f" > "$T/exp"
-		same "fg-pprof/roundtrip/$(basename "$f")" "$T/exp" "$T/out"
+		reads_back "fg-pprof/roundtrip/$(basename "$f")" "$f" "$T/rt.pb.gz"
 	done
 	gzip -t "$T/rt.pb.gz" && ok "fg-pprof/gzipped" || bad "fg-pprof/gzipped"
 	# Two counts: two sample values, named before and after.
 	local c=$TD/diff/perf-templates-maptohash
 	"$DIFF" "$c.before.folded" "$c.after.folded" > "$T/diff.folded"
 	"$PPROF" -o "$T/diff.pb.gz" "$T/diff.folded"
-	"$FG" pprof --sample-index=before "$T/diff.pb.gz" > "$T/out"
-	"$FG" folded "$c.before.folded" > "$T/exp"
-	same "fg-pprof/two-counts-before" "$T/exp" "$T/out"
-	"$FG" pprof "$T/diff.pb.gz" > "$T/out"
-	"$FG" folded "$c.after.folded" > "$T/exp"
-	same "fg-pprof/two-counts-after-default" "$T/exp" "$T/out"
+	reads_back "fg-pprof/two-counts-before" "$c.before.folded" "$T/diff.pb.gz" --sample-index=before
+	reads_back "fg-pprof/two-counts-after-default" "$c.after.folded" "$T/diff.pb.gz"
 	"$PPROF" -t cpu/nanoseconds -o "$T/diff2.pb.gz" "$T/diff.folded"
-	"$FG" pprof --sample-index=cpu_before "$T/diff2.pb.gz" > "$T/out"
-	"$FG" folded "$c.before.folded" > "$T/exp"
-	same "fg-pprof/two-counts-derived-types" "$T/exp" "$T/out"
+	reads_back "fg-pprof/two-counts-derived-types" "$c.before.folded" "$T/diff2.pb.gz" \
+		--sample-index=cpu_before
 	# stdin, gzip input, fractional counts rounded with a warning
 	printf 'a;b 1.4\na;c 2.6\n' | gzip | "$PPROF" > "$T/frac.pb.gz" 2> "$T/err"
 	"$FG" pprof "$T/frac.pb.gz" > "$T/out"

@@ -2,6 +2,7 @@
 #ifndef FG_FUZZ_H
 #define FG_FUZZ_H
 
+#include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -26,6 +27,18 @@ static inline int fuzz_input(struct fold_input *in, const uint8_t *data,
 	}
 	in->owned = 1;
 	return 0;
+}
+
+/* fold_slurp() of what the descriptor fd holds, as if it were a file. */
+static inline int fuzz_slurp_fd(int fd, char **buf, size_t *len,
+				struct fold_diag *d)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return -1;
+	return fold_slurp(path, (size_t)64 << 20, buf, len, d);
 }
 
 #endif

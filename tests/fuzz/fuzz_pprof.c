@@ -31,7 +31,7 @@ static void write_back(const struct fold_profile *p,
 	struct pprof_read_stats st;
 	struct fold_diag d = { 0 };
 	struct fold_profile q;
-	char path[64], *buf;
+	char *buf;
 	size_t len;
 	int fd = memfd_create("back", 0);
 
@@ -41,9 +41,7 @@ static void write_back(const struct fold_profile *p,
 		close(fd);
 		return;
 	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	lseek(fd, 0, SEEK_SET);
-	if (fold_slurp(path, (size_t)64 << 20, &buf, &len, &d) != 0)
+	if (fuzz_slurp_fd(fd, &buf, &len, &d) != 0)
 		abort();
 	if (pprof_check_samples(buf, len) != 0 || fold_profile_init(&q, 1) != 0)
 		abort();
@@ -68,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fold_diag d = { 0 };
 	struct fold_profile p;
 	regex_t focus, ignore;
-	char path[64], *buf;
+	char *buf;
 	size_t len;
 	int fd, flags;
 
@@ -94,8 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = memfd_create("fuzz", 0);
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
 		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (fold_slurp(path, (size_t)64 << 20, &buf, &len, &d) == 0) {
+	if (fuzz_slurp_fd(fd, &buf, &len, &d) == 0) {
 		if (pprof_check_samples(buf, len) == 1)
 			abort();	/* the fast path and protobuf-c disagree */
 		if (fold_profile_init(&p, 1) == 0) {

@@ -124,8 +124,10 @@ static ssize_t read_more(struct fold_input *in, struct fold_diag *d)
 }
 
 /*
- * The buffer enlarged to cap bytes, the new ones (slack included) zeroed
- * so that loads past the data are defined; -1 with a message.
+ * The buffer enlarged to cap bytes; -1 with a message.  For text the new
+ * bytes (slack included) are zeroed so that word loads past a line are
+ * defined; a binary input is only read up to its end (fold_slurp zeroes
+ * the slack there), and its unused capacity stays untouched memory.
  */
 static int grow(struct fold_input *in, size_t cap, struct fold_diag *d)
 {
@@ -135,7 +137,8 @@ static int grow(struct fold_input *in, size_t cap, struct fold_diag *d)
 		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
 		return -1;
 	}
-	memset(b + in->cap, 0, cap - in->cap + FOLD_INPUT_SLACK);
+	if (!in->binary)
+		memset(b + in->cap, 0, cap - in->cap + FOLD_INPUT_SLACK);
 	in->buf = b;
 	in->cap = cap;
 	return 0;
@@ -287,6 +290,7 @@ int fold_slurp(const char *path, size_t max, char **data, size_t *len,
 			break;
 		in.end += (size_t)n;
 	}
+	memset(in.buf + in.end, 0, FOLD_INPUT_SLACK);
 	*data = in.buf;
 	*len = in.end;
 	in.buf = NULL;

@@ -26,7 +26,7 @@ FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' \
 	      -Ilibfold -Iformats -Icmd -I$(GEN)
 PKGS = cairo libprotobuf-c
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = -ldw -lelf -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c) -lm
+LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c) -lm
 
 # Object and binary directories (the sanitizer build uses its own).
 B ?= build

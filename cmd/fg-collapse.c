@@ -3,6 +3,7 @@
  *
  *   fg-collapse perf [OPTIONS] [FILE...]     perf script text
  *   fg-collapse pprof [OPTIONS] [FILE...]    pprof profile.proto
+ *   fg-collapse gperf [OPTIONS] [BINARY] PROFILE   gperftools CPU or heap
  *   fg-collapse folded [OPTIONS] [FILE...]   folded stacks: merge and sort
  *
  * Inputs may be gzip-compressed.
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "gperf_fold.h"
 #include "perf_fold.h"
 #include "pprof.h"
 #include "perf_script.h"
@@ -36,6 +38,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: fg-collapse perf [OPTIONS] [FILE...]\n"
 "       fg-collapse pprof [OPTIONS] [FILE...]\n"
+"       fg-collapse gperf [OPTIONS] [BINARY] [PROFILE]\n"
 "       fg-collapse folded [-o FILE] [--strict] [-q] [FILE...]\n"
 "\n"
 "Fold 'perf script' output (files, or stdin; gzip is detected) into one line\n"
@@ -79,6 +82,16 @@ static void usage(FILE *f)
 "      --focus=RE        keep samples with a frame matching RE\n"
 "      --ignore=RE       drop samples with a frame matching RE\n"
 "\n"
+"'fg-collapse gperf' reads a gperftools CPU profile (libprofiler) or heap\n"
+"profile (tcmalloc), symbolized through the files of its memory map;\n"
+"BINARY, if given, stands in for the profiled program's path there:\n"
+"\n"
+"      --inuse_space     heap: bytes in use (the default)\n"
+"      --inuse_objects   heap: objects in use\n"
+"      --alloc_space     heap: bytes allocated\n"
+"      --alloc_objects   heap: objects allocated\n"
+"      --no-inline       one frame per address, no inlined functions\n"
+"\n"
 "'fg-collapse folded' reads folded stacks (one or two count columns, any\n"
 "order, duplicates summed, blank and '#' lines skipped) and writes them\n"
 "merged and sorted.\n");
@@ -89,6 +102,7 @@ enum {
 	OPT_INLINE, OPT_CONTEXT, OPT_SRCLINE, OPT_EVENT, OPT_NOCOMM, OPT_SKIP,
 	OPT_IDLE, OPT_NOIDLE, OPT_STRICT, OPT_INDEX, OPT_NOINLINE, OPT_LINES,
 	OPT_FILES, OPT_ADDRESSES, OPT_LABELS, OPT_FOCUS, OPT_IGNORE,
+	OPT_INUSE_SPACE, OPT_INUSE_OBJECTS, OPT_ALLOC_SPACE, OPT_ALLOC_OBJECTS,
 };
 
 
@@ -300,6 +314,91 @@ static int collapse_pprof(int argc, char **argv)
 	return 0;
 }
 
+static const struct option gperf_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "inuse_space", no_argument, NULL, OPT_INUSE_SPACE },
+	{ "inuse_objects", no_argument, NULL, OPT_INUSE_OBJECTS },
+	{ "alloc_space", no_argument, NULL, OPT_ALLOC_SPACE },
+	{ "alloc_objects", no_argument, NULL, OPT_ALLOC_OBJECTS },
+	{ "no-inline", no_argument, NULL, OPT_NOINLINE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Profiles are read whole (the CPU format ends with the maps). */
+#define GPERF_MAX_BYTES ((size_t)4 << 30)
+
+static int is_elf(const char *path)
+{
+	char magic[4];
+	FILE *f = fopen(path, "rb");
+	int elf = f != NULL && fread(magic, 1, 4, f) == 4 &&
+		  memcmp(magic, "\177ELF", 4) == 0;
+
+	if (f != NULL)
+		fclose(f);
+	return elf;
+}
+
+static int collapse_gperf(int argc, char **argv)
+{
+	struct gperf_fold_opts go = { 0 };
+	struct gperf_fold_stats st;
+	const char *output = NULL, *path = NULL, *name;
+	struct fold_profile prof;
+	struct fold_diag d;
+	int c, quiet = 0;
+	char *data;
+	size_t len;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qhV", gperf_options, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case OPT_INUSE_SPACE: go.value = GPERF_INUSE_SPACE; break;
+		case OPT_INUSE_OBJECTS: go.value = GPERF_INUSE_OBJECTS; break;
+		case OPT_ALLOC_SPACE: go.value = GPERF_ALLOC_SPACE; break;
+		case OPT_ALLOC_OBJECTS: go.value = GPERF_ALLOC_OBJECTS; break;
+		case OPT_NOINLINE: go.no_inline = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': puts(FG_VERSION_TEXT); exit(0);
+		default: fg_bad_option(c, argv);
+		}
+	}
+	switch (argc - optind) {
+	case 0: break;
+	case 1:
+		/* One argument: the program (the profile on stdin) or the
+		   profile, told apart by the ELF magic. */
+		if (is_elf(argv[optind]))
+			go.binary = argv[optind];
+		else
+			path = argv[optind];
+		break;
+	case 2: go.binary = argv[optind]; path = argv[optind + 1]; break;
+	default: fg_usage_error("gperf takes [BINARY] PROFILE");
+	}
+	name = path != NULL && strcmp(path, "-") != 0 ? path : "<stdin>";
+	fg_diag_init(&d, quiet ? 0 : 20);
+	if (fold_profile_init(&prof, 1) != 0)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	if (fold_slurp(path, GPERF_MAX_BYTES, &data, &len, &d) != 0)
+		fg_die(FG_EXIT_ERR, "%s", d.err);
+	if (gperf_fold(&prof, data, len, name, &go, &st, &d) != 0)
+		fg_die(FG_EXIT_ERR, "%s", d.err);
+	free(data);
+	fg_diag_done(&d);
+	if (!quiet && go.value != GPERF_INUSE_SPACE && !st.heap)
+		fg_warn("%s: a CPU profile; the heap value options do not "
+			"apply", name);
+	write_folded(&prof, output);
+	fold_profile_free(&prof);
+	return 0;
+}
+
 static const struct option folded_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "strict", no_argument, NULL, OPT_STRICT },
@@ -344,6 +443,7 @@ static const struct {
 } formats[] = {
 	{ "perf", collapse_perf },
 	{ "pprof", collapse_pprof },
+	{ "gperf", collapse_gperf },
 	{ "folded", collapse_folded },
 };
 
@@ -353,7 +453,7 @@ int main(int argc, char **argv)
 
 	fg_setprog(argv[0]);
 	if (argc < 2)
-		fg_usage_error("which input format? (perf, pprof, folded)");
+		fg_usage_error("which input format? (perf, pprof, gperf, folded)");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;
@@ -365,6 +465,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(argv[1], formats[i].name) == 0)
 			return formats[i].run(argc - 1, argv + 1);
-	fg_usage_error("unknown input format '%s' (known: perf, pprof, folded)",
+	fg_usage_error("unknown input format '%s' (known: perf, pprof, gperf, folded)",
 		       argv[1]);
 }

@@ -2,17 +2,71 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <libiberty/demangle.h>
 #include <stdlib.h>
 
 #include "elfsym.h"
 #include "fold.h"
 
+/* A function symbol, for lookups by address. */
+struct sym {
+	uint64_t value, size;
+	const char *name;	/* in the ELF data, version not yet dropped */
+	uint32_t order;		/* index in its table */
+};
+
+/*
+ * A compilation unit's functions as binutils tables them: every subprogram
+ * and inlined_subroutine with address ranges, each knowing the function it
+ * is inlined into.  Built once per unit, on the first address in it.
+ */
+struct cufn {
+	uint64_t die;		/* DIE offset */
+	uint32_t parent;	/* enclosing function, or UINT32_MAX */
+	uint64_t low;		/* first range's start (binutils' arange.low) */
+};
+
+struct curange {
+	uint64_t lo, hi;
+	uint32_t fn;
+};
+
+struct cutab {
+	uint64_t cu;		/* CU DIE offset */
+	struct cufn *fn;
+	size_t nfn, capfn;
+	struct curange *r;
+	size_t nr, capr;
+};
+
 struct module {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;	/* NULL: the file could not be used */
+	const char *why;	/* then why not */
 	int syms_loaded;
 	struct fold_names syms;	/* function symbol names ... */
 	uint64_t *symval;	/* ... and their addresses, by name id */
+	int byaddr_loaded;
+	struct sym *byaddr;	/* by value, then table order */
+	size_t nbyaddr;
+	int fini;		/* -1 not yet known, else elfsym_defines_fini */
+	struct fnstate *fns;	/* elfsym_functions' view of functions ... */
+	size_t nfns, capfns;
+	struct fold_index fnix;	/* ... by DIE offset */
+	struct cutab *cus;	/* function tables of the units used */
+	size_t ncus, capcus;
+};
+
+/*
+ * A function as addr2line (binutils) sees it across lookups: its name, and
+ * whether that name is settled.  The first lookup landing in a function
+ * whose name is not a linkage name consults the symbol table and may
+ * rename it for good (see elfsym_functions).
+ */
+struct fnstate {
+	uint64_t die;		/* DIE offset */
+	const char *name;
+	int settled;
 };
 
 struct elfsym {
@@ -44,7 +98,7 @@ struct elfsym *elfsym_new(void)
 
 void elfsym_free(struct elfsym *es)
 {
-	size_t i;
+	size_t i, j;
 
 	if (es == NULL)
 		return;
@@ -55,6 +109,14 @@ void elfsym_free(struct elfsym *es)
 			fold_names_free(&es->mods[i].syms);
 			free(es->mods[i].symval);
 		}
+		free(es->mods[i].byaddr);
+		free(es->mods[i].fns);
+		for (j = 0; j < es->mods[i].ncus; j++) {
+			free(es->mods[i].cus[j].fn);
+			free(es->mods[i].cus[j].r);
+		}
+		free(es->mods[i].cus);
+		fold_index_free(&es->mods[i].fnix);
 	}
 	free(es->mods);
 	fold_names_free(&es->paths);
@@ -83,12 +145,17 @@ static struct module *module(struct elfsym *es, const char *path)
 	}
 	m = &es->mods[id];
 	memset(m, 0, sizeof(*m));
+	m->fini = -1;
 	m->dwfl = dwfl_begin(&callbacks);
-	if (m->dwfl == NULL)
+	if (m->dwfl == NULL) {
+		m->why = dwfl_errmsg(-1);
 		return m;
+	}
 	dwfl_report_begin(m->dwfl);
 	/* Base 0 relative to p_vaddr: module addresses are file addresses. */
 	m->mod = dwfl_report_elf(m->dwfl, path, path, -1, 0, true);
+	if (m->mod == NULL)
+		m->why = dwfl_errmsg(-1);
 	if (dwfl_report_end(m->dwfl, NULL, NULL) != 0)
 		m->mod = NULL;
 	return m;
@@ -287,5 +354,494 @@ int elfsym_inline(struct elfsym *es, const char *path, uint64_t addr,
 		}
 	}
 	free(scopes);
+	return nf;
+}
+
+int elfsym_usable(struct elfsym *es, const char *path, const char **why)
+{
+	struct module *m = module(es, path);
+
+	if (m != NULL && m->mod != NULL)
+		return 1;
+	if (why != NULL)
+		*why = m != NULL && m->why != NULL ? m->why : "out of memory";
+	return 0;
+}
+
+static Elf *main_elf(struct module *m)
+{
+	Dwarf_Addr bias;
+
+	return m != NULL && m->mod != NULL ? dwfl_module_getelf(m->mod, &bias)
+					   : NULL;
+}
+
+int elfsym_file_vaddr(struct elfsym *es, const char *path, uint64_t off,
+		      int exec, uint64_t *vaddr)
+{
+	Elf *elf = main_elf(module(es, path));
+	size_t n, i;
+
+	if (elf == NULL || elf_getphdrnum(elf, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_LOAD || (exec && !(ph.p_flags & PF_X)))
+			continue;
+		/* A mapping starts on a page: compare whole pages. */
+		if (off >= (ph.p_offset & ~(uint64_t)0xfff) &&
+		    off < ph.p_offset + ph.p_filesz) {
+			*vaddr = off - ph.p_offset + ph.p_vaddr;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int elfsym_call_before(struct elfsym *es, const char *path, uint64_t off)
+{
+	Elf *elf = main_elf(module(es, path));
+	const unsigned char *b;
+	GElf_Ehdr eh;
+	Elf_Data *d;
+	int k;
+
+	if (elf == NULL || gelf_getehdr(elf, &eh) == NULL ||
+	    eh.e_machine != EM_X86_64 || off < 8 || off > INT64_MAX)
+		return -1;
+	d = elf_getdata_rawchunk(elf, (int64_t)(off - 8), 8, ELF_T_BYTE);
+	if (d == NULL)
+		return -1;
+	b = d->d_buf;		/* b[8] would be the byte at off */
+	if (b[3] == 0xe8)	/* call rel32 */
+		return 1;
+	/* call *r/m: ff /2, 2 to 7 bytes with REX, SIB and displacements. */
+	for (k = 2; k <= 7; k++) {
+		unsigned char modrm = b[8 - k + 1];
+
+		if (b[8 - k] == 0xff && (modrm >> 3 & 7) == 2)
+			return 1;
+	}
+	return 0;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct sym *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The function symbols by address (dwfl picks .symtab, else .dynsym). */
+static int load_byaddr(struct module *m)
+{
+	int n, i;
+
+	m->byaddr_loaded = 1;
+	n = dwfl_module_getsymtab(m->mod);
+	if (n <= 1)
+		return 0;
+	m->byaddr = malloc((size_t)n * sizeof(*m->byaddr));
+	if (m->byaddr == NULL)
+		return -1;
+	for (i = 1; i < n; i++) {
+		GElf_Sym s;
+		GElf_Addr a;
+		const char *name = dwfl_module_getsym_info(m->mod, i, &s, &a,
+							  NULL, NULL, NULL);
+		int t = GELF_ST_TYPE(s.st_info);
+
+		if (name == NULL || name[0] == '\0' || s.st_shndx == SHN_UNDEF ||
+		    (t != STT_FUNC && t != STT_GNU_IFUNC))
+			continue;
+		m->byaddr[m->nbyaddr++] = (struct sym){
+			a, s.st_size, name, (uint32_t)i };
+	}
+	qsort(m->byaddr, m->nbyaddr, sizeof(*m->byaddr), sym_cmp);
+	return 0;
+}
+
+/*
+ * binutils' choice (elf_find_function, better_fit): the symbols with the
+ * largest value <= addr; of those, the first in table order that covers
+ * addr, else the one covering the most.
+ */
+static const struct sym *sym_at(struct module *m, uint64_t addr)
+{
+	const struct sym *v, *best = NULL;
+	size_t lo = 0, hi, i;
+
+	if (!m->byaddr_loaded && load_byaddr(m) != 0)
+		return NULL;
+	v = m->byaddr;
+	hi = m->nbyaddr;
+	while (lo < hi) {		/* first with value > addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].value <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	i = lo - 1;
+	while (i > 0 && v[i - 1].value == v[lo - 1].value)
+		i--;
+	for (; i < lo; i++) {
+		int covers = addr < v[i].value + v[i].size;
+
+		if (best == NULL)
+			best = &v[i];
+		else if (best->value + best->size <= addr)
+			best = covers || v[i].size > best->size ? &v[i] : best;
+		else if (covers && v[i].size < best->size)
+			best = &v[i];
+	}
+	return best;
+}
+
+const char *elfsym_demangle(struct elfsym *es, const char *name)
+{
+	char *d, *out;
+
+	if (name[0] != '_' || (name[1] != 'Z' && name[1] != 'R'))
+		return name;
+	d = cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI);
+	if (d == NULL)
+		return name;
+	out = fold_arena_strndup(&es->strings, d, strlen(d));
+	free(d);
+	return out != NULL ? out : name;
+}
+
+/* A symbol's name without "@VER", demangled. */
+static const char *sym_name(struct elfsym *es, const struct sym *s)
+{
+	size_t len = strcspn(s->name, "@");
+	char *n;
+
+	if (s->name[len] == '\0')
+		return elfsym_demangle(es, s->name);
+	n = fold_arena_strndup(&es->strings, s->name, len);
+	return n != NULL ? elfsym_demangle(es, n) : NULL;
+}
+
+const char *elfsym_symbol(struct elfsym *es, const char *path, uint64_t addr,
+			  uint64_t *off)
+{
+	struct module *m = module(es, path);
+	const struct sym *s;
+
+	if (m == NULL || m->mod == NULL || (s = sym_at(m, addr)) == NULL)
+		return NULL;
+	*off = addr - s->value;
+	return sym_name(es, s);
+}
+
+int elfsym_defines_fini(struct elfsym *es, const char *path)
+{
+	struct module *m = module(es, path);
+	Elf *elf = main_elf(m);
+	Elf_Scn *scn = NULL;
+
+	if (elf == NULL)
+		return 0;
+	if (m->fini >= 0)
+		return m->fini;
+	m->fini = 0;
+	while (!m->fini && (scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_entsize == 0 ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    (data = elf_getdata(scn, NULL)) == NULL)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 1; i < n; i++) {
+			GElf_Sym s;
+			const char *name;
+
+			if (gelf_getsym(data, (int)i, &s) == NULL)
+				break;
+			name = elf_strptr(elf, sh.sh_link, s.st_name);
+			if (name != NULL && s.st_shndx != SHN_UNDEF &&
+			    strcmp(name, "_fini") == 0) {
+				m->fini = 1;
+				break;
+			}
+		}
+	}
+	return m->fini;
+}
+
+/* Languages whose DW_AT_name is the symbol name (binutils' mangle_style 0). */
+static int plain_names(Dwarf_Die *cu)
+{
+	switch (dwarf_srclang(cu)) {
+	case DW_LANG_C89: case DW_LANG_C: case DW_LANG_C99: case DW_LANG_C11:
+	case DW_LANG_Cobol74: case DW_LANG_Cobol85: case DW_LANG_Fortran77:
+	case DW_LANG_Pascal83: case DW_LANG_PLI: case DW_LANG_UPC:
+	case DW_LANG_Mips_Assembler:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A function DIE's name as binutils reads it: a linkage name on the DIE
+ * or on what it refers to (abstract origin, specification), demangled,
+ * else the first DW_AT_name met.  *linkage: the name is final (a linkage
+ * name, or a plain-name language).
+ */
+static const char *die_name(struct elfsym *es, Dwarf_Die *cu, Dwarf_Die *die,
+			    int *linkage)
+{
+	Dwarf_Die d = *die, tmp;
+	Dwarf_Attribute a;
+	const char *name = NULL, *s;
+	int k;
+
+	*linkage = 0;
+	for (k = 0; k < 8; k++) {
+		s = dwarf_formstring(dwarf_attr(&d, DW_AT_linkage_name, &a));
+		if (s == NULL)
+			s = dwarf_formstring(dwarf_attr(&d,
+					     DW_AT_MIPS_linkage_name, &a));
+		if (s != NULL) {
+			*linkage = 1;
+			return elfsym_demangle(es, s);
+		}
+		if (name == NULL)
+			name = dwarf_formstring(dwarf_attr(&d, DW_AT_name, &a));
+		if (dwarf_formref_die(dwarf_attr(&d, DW_AT_abstract_origin, &a),
+				      &tmp) == NULL &&
+		    dwarf_formref_die(dwarf_attr(&d, DW_AT_specification, &a),
+				      &tmp) == NULL)
+			break;
+		d = tmp;
+	}
+	*linkage = name != NULL && plain_names(cu);
+	return name;
+}
+
+/* The state of the function DIE die, created on first sight. */
+static struct fnstate *fn_state(struct elfsym *es, struct module *m,
+				Dwarf_Die *cu, Dwarf_Die *die)
+{
+	uint64_t off = dwarf_dieoffset(die);
+	uint32_t h = (uint32_t)(fold_hash(&off, sizeof(off)) >> 32);
+	size_t i;
+
+	if (m->fnix.slot == NULL && fold_index_init(&m->fnix, 64) != 0)
+		return NULL;
+	for (i = h & m->fnix.mask; m->fnix.slot[i] != 0;
+	     i = (i + 1) & m->fnix.mask) {
+		uint64_t e = m->fnix.slot[i];
+
+		if ((uint32_t)(e >> 32) == h && m->fns[(uint32_t)e - 1].die == off)
+			return &m->fns[(uint32_t)e - 1];
+	}
+	if (m->nfns == m->capfns) {
+		size_t cap = m->capfns ? m->capfns * 2 : 64;
+		struct fnstate *v = realloc(m->fns, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		m->fns = v;
+		m->capfns = cap;
+	}
+	if (fold_index_insert(&m->fnix, i, h, (uint32_t)m->nfns) != 0)
+		return NULL;
+	m->fns[m->nfns].die = off;
+	m->fns[m->nfns].name = die_name(es, cu, die, &m->fns[m->nfns].settled);
+	return &m->fns[m->nfns++];
+}
+
+static int cu_add_fn(struct cutab *t, Dwarf_Die *die, uint32_t parent)
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	uint32_t me = (uint32_t)t->nfn;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		if (t->nr == t->capr) {
+			size_t cap = t->capr ? t->capr * 2 : 64;
+			struct curange *v = realloc(t->r, cap * sizeof(*v));
+
+			if (v == NULL)
+				return -1;
+			t->r = v;
+			t->capr = cap;
+		}
+		if (t->nfn == me) {
+			if (t->nfn == t->capfn) {
+				size_t cap = t->capfn ? t->capfn * 2 : 64;
+				struct cufn *v = realloc(t->fn, cap * sizeof(*v));
+
+				if (v == NULL)
+					return -1;
+				t->fn = v;
+				t->capfn = cap;
+			}
+			t->fn[t->nfn++] = (struct cufn){ dwarf_dieoffset(die),
+							 parent, lo };
+		}
+		t->r[t->nr++] = (struct curange){ lo, hi, me };
+	}
+	return t->nfn > me ? (int)me : -2;	/* -2: no ranges */
+}
+
+#define CU_DEPTH 128
+
+/* Walk the unit's DIE tree once, in DIE order. */
+static int cu_build(struct cutab *t, Dwarf_Die *cu)
+{
+	Dwarf_Die stack[CU_DEPTH];
+	uint32_t fnat[CU_DEPTH];	/* the function each level is in */
+	int depth = 0;
+
+	if (dwarf_child(cu, &stack[0]) != 0)
+		return 0;
+	fnat[0] = UINT32_MAX;
+	for (;;) {
+		Dwarf_Die *d = &stack[depth];
+		int tag = dwarf_tag(d), me = -2;
+
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) {
+			me = cu_add_fn(t, d, fnat[depth]);
+			if (me == -1)
+				return -1;
+		}
+		if (dwarf_haschildren(d) && depth + 1 < CU_DEPTH &&
+		    dwarf_child(d, &stack[depth + 1]) == 0) {
+			fnat[depth + 1] = me >= 0 ? (uint32_t)me : fnat[depth];
+			depth++;
+			continue;
+		}
+		while (dwarf_siblingof(&stack[depth], &stack[depth]) != 0)
+			if (depth-- == 0)
+				return 0;
+	}
+}
+
+static struct cutab *cu_table(struct module *m, Dwarf_Die *cu)
+{
+	uint64_t off = dwarf_dieoffset(cu);
+	struct cutab *t;
+	size_t i;
+
+	for (i = m->ncus; i-- > 0;)
+		if (m->cus[i].cu == off)
+			return &m->cus[i];
+	if (m->ncus == m->capcus) {
+		size_t cap = m->capcus ? m->capcus * 2 : 8;
+		struct cutab *v = realloc(m->cus, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		m->cus = v;
+		m->capcus = cap;
+	}
+	t = &m->cus[m->ncus];
+	memset(t, 0, sizeof(*t));
+	t->cu = off;
+	if (cu_build(t, cu) != 0) {
+		free(t->fn);
+		free(t->r);
+		return NULL;
+	}
+	return &m->cus[m->ncus++];
+}
+
+/*
+ * binutils' lookup_address_in_function_table: the function with the
+ * smallest range holding addr, the later one on a tie (so of the
+ * subprograms the assembler writes for each alias of a routine, __munmap,
+ * munmap, __GI_munmap ..., the last).
+ */
+static uint32_t cu_lookup(const struct cutab *t, uint64_t addr)
+{
+	uint32_t best = UINT32_MAX;
+	uint64_t len = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < t->nr; i++) {
+		const struct curange *r = &t->r[i];
+
+		if (addr < r->lo || addr >= r->hi)
+			continue;
+		if (r->hi - r->lo < len ||
+		    (r->hi - r->lo == len && r->fn > best)) {
+			best = r->fn;
+			len = r->hi - r->lo;
+		}
+	}
+	return best;
+}
+
+int elfsym_functions(struct elfsym *es, const char *path, uint64_t addr,
+		     const char **out, int max)
+{
+	struct module *m = module(es, path);
+	Dwarf_Die *cu, die;
+	Dwarf_Addr bias;
+	Dwarf *dbg;
+	const struct sym *s;
+	struct cutab *t = NULL;
+	uint32_t f = UINT32_MAX, chain[ELFSYM_MAXCHAIN];
+	int i, nf = 0;
+
+	if (m == NULL || m->mod == NULL || max <= 0)
+		return 0;
+	s = sym_at(m, addr);
+	cu = dwfl_module_addrdie(m->mod, addr, &bias);
+	dbg = dwfl_module_getdwarf(m->mod, &bias);
+	if (cu != NULL && dbg != NULL && (t = cu_table(m, cu)) != NULL)
+		f = cu_lookup(t, addr - bias);
+	for (; f != UINT32_MAX && nf < ELFSYM_MAXCHAIN; f = t->fn[f].parent)
+		chain[nf++] = f;
+	if (nf == 0) {
+		if (s == NULL)
+			return 0;
+		out[0] = sym_name(es, s);
+		return out[0] != NULL;
+	}
+	if (nf > max)
+		nf = max;
+	/*
+	 * chain[] is innermost first, out[] outermost first.  The innermost
+	 * is named as addr2line names it: a function without a settled name
+	 * takes, the first time, the name of the symbol at addr, and keeps it
+	 * for later lookups if that symbol starts where it does (an
+	 * out-of-line C++ member without DW_AT_linkage_name gets its full
+	 * demangled name this way).
+	 */
+	for (i = 0; i < nf; i++) {
+		const struct cufn *fn = &t->fn[chain[i]];
+		struct fnstate *st;
+		const char *name;
+
+		if (dwarf_offdie(dbg, fn->die, &die) == NULL ||
+		    (st = fn_state(es, m, cu, &die)) == NULL)
+			return 0;
+		name = st->name;
+		if (i == 0 && !st->settled) {
+			if (s != NULL) {
+				name = sym_name(es, s);
+				if (fn->low + bias == s->value)
+					st->name = name;
+			}
+			st->settled = 1;
+		}
+		out[nf - 1 - i] = name != NULL ? name : "??";
+	}
 	return nf;
 }

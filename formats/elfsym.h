@@ -40,4 +40,62 @@ int elfsym_inline(struct elfsym *es, const char *path, uint64_t addr,
 		  const char *sym, size_t symlen, int has_off, uint64_t off,
 		  int caller, struct elfsym_frame *out, int max);
 
+/*
+ * Whether path opens as an ELF file (its libelf message in *why if not,
+ * when why is given).  Each file is opened once.
+ */
+int elfsym_usable(struct elfsym *es, const char *path, const char **why);
+
+/*
+ * The file address (p_vaddr space) of the byte at file offset off, through
+ * the PT_LOAD segment holding it: a mapping's run-time address pc becomes
+ * vaddr(pc - start + offset) (FORMATS.md f.3).  exec: the segment must be
+ * executable.  0, or -1 when no such segment holds off.
+ */
+int elfsym_file_vaddr(struct elfsym *es, const char *path, uint64_t off,
+		      int exec, uint64_t *vaddr);
+
+/*
+ * Whether the bytes of path just before file offset off end a call
+ * instruction, as they must before a return address: 1 yes, 0 no, -1
+ * cannot tell (not x86-64, or off out of the file).  A profile whose
+ * return addresses mostly fail this names a different binary.
+ */
+int elfsym_call_before(struct elfsym *es, const char *path, uint64_t off);
+
+/*
+ * The function symbol at file address addr: from .symtab (the file's own or
+ * its separate debug file's), else .dynsym, version suffix dropped, C++ and
+ * Rust names demangled.  Among symbols at the same address the first in
+ * table order wins, as binutils picks.  NULL when none; *off is addr minus
+ * the symbol's value.
+ */
+const char *elfsym_symbol(struct elfsym *es, const char *path, uint64_t addr,
+			  uint64_t *off);
+
+/*
+ * Function names at file address addr, as `addr2line -f -C [-i]` prints
+ * them (which is what google-pprof shows): out[0] the outermost (the real
+ * function) ... the innermost inlined callee last.  Names come from DWARF (the linkage name demangled,
+ * else DW_AT_name), else from the symbol table.  Like addr2line, this
+ * remembers across calls: the first lookup in a function named without a
+ * linkage name answers with the symbol at addr, and renames the function
+ * for good if that symbol starts where the function does.  Asking about a
+ * file's addresses in increasing order, as google-pprof has addr2line do,
+ * gives its names.  0 when nothing names addr.  Names stay valid until
+ * elfsym_free().
+ */
+int elfsym_functions(struct elfsym *es, const char *path, uint64_t addr,
+		     const char **out, int max);
+
+/*
+ * Whether the file's own symbol tables define _fini: google-pprof expands
+ * inlined frames only for such files (it needs that symbol to separate
+ * addr2line's answers), so stripped system libraries get one frame each.
+ */
+int elfsym_defines_fini(struct elfsym *es, const char *path);
+
+/* name demangled (C++ or Rust) into es's strings, or name itself. */
+const char *elfsym_demangle(struct elfsym *es, const char *name);
+
 #endif

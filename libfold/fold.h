@@ -449,6 +449,8 @@ struct fold_input {
 	int eof;
 	int last_nl;		/* 0 once the last line, without LF, is returned */
 	int binary;		/* NUL bytes allowed (fold_slurp) */
+	const char *mem;	/* fold_input_mem: the bytes read instead */
+	size_t memlen, mempos;
 };
 
 struct fold_line {
@@ -465,6 +467,12 @@ int fold_input_open(struct fold_input *in, const char *path,
 /* Wrap an open descriptor (not closed by fold_input_close). */
 int fold_input_fd(struct fold_input *in, int fd, const char *name,
 		  struct fold_diag *d);
+/*
+ * Read the text data[0..len) (not copied: it must outlive in), for a
+ * format recognised after fold_slurp() has read the whole input.
+ */
+int fold_input_mem(struct fold_input *in, const char *data, size_t len,
+		   const char *name, struct fold_diag *d);
 void fold_input_close(struct fold_input *in);
 
 /*

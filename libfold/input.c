@@ -38,6 +38,13 @@ static ssize_t read_raw(struct fold_input *in, void *dst, size_t n)
 {
 	ssize_t r;
 
+	if (in->mem != NULL) {
+		if (n > in->memlen - in->mempos)
+			n = in->memlen - in->mempos;
+		memcpy(dst, in->mem + in->mempos, n);
+		in->mempos += n;
+		return (ssize_t)n;
+	}
 	do
 		r = read(in->fd, dst, n);
 	while (r < 0 && errno == EINTR);
@@ -211,8 +218,8 @@ static int start(struct fold_input *in, struct fold_diag *d)
 	return 0;
 }
 
-static int input_fd(struct fold_input *in, int fd, const char *name,
-		    int binary, struct fold_diag *d)
+static void input_init(struct fold_input *in, int fd, const char *name,
+		       int binary)
 {
 	memset(in, 0, sizeof(*in));
 	in->fd = fd;
@@ -221,6 +228,12 @@ static int input_fd(struct fold_input *in, int fd, const char *name,
 	in->pin = SIZE_MAX;
 	in->max_line = FOLD_MAX_LINE;
 	in->last_nl = 1;
+}
+
+static int input_fd(struct fold_input *in, int fd, const char *name,
+		    int binary, struct fold_diag *d)
+{
+	input_init(in, fd, name, binary);
 	if (start(in, d) != 0) {
 		fold_input_close(in);	/* not owned: the fd stays open */
 		return -1;
@@ -232,6 +245,19 @@ int fold_input_fd(struct fold_input *in, int fd, const char *name,
 		  struct fold_diag *d)
 {
 	return input_fd(in, fd, name, 0, d);
+}
+
+int fold_input_mem(struct fold_input *in, const char *data, size_t len,
+		   const char *name, struct fold_diag *d)
+{
+	input_init(in, -1, name, 0);
+	in->mem = data;
+	in->memlen = len;
+	if (start(in, d) != 0) {
+		fold_input_close(in);
+		return -1;
+	}
+	return 0;
 }
 
 static int input_open(struct fold_input *in, const char *path, int binary,

@@ -111,6 +111,30 @@ else
 fi
 row "fg-pprof (real folded profile)" $B/base.folded bin/fg-pprof
 
+# gperftools: a real 4.2 MiB CPU profile of testdata/bench/gperf_busy (its
+# binary kept for symbolization), against google-pprof --collapsed when it
+# is installed (Debian google-perftools).  Seconds matter here, not MiB/s:
+# most of the work is reading the binaries' DWARF, libc's debug file too.
+G=$B/gperf.prof
+[ -s $G ] || xz -dc testdata/bench/gperf.prof.xz > $G
+echo
+echo "gperf: $G, $(mib $G) MiB, $(bin/fg-collapse gperf -q testdata/bench/gperf_busy $G | wc -l) stacks"
+set -- $($M -n "$RUNS" -i $G -- bin/fg-collapse gperf -q testdata/bench/gperf_busy)
+printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
+	"fg-collapse gperf" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
+	"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
+fg_s=$1
+if command -v google-pprof > /dev/null 2>&1; then
+	set -- $($M -n 2 -i $G -- google-pprof --collapsed testdata/bench/gperf_busy /dev/stdin)
+	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
+		"google-pprof --collapsed (best of 2)" "-" "-" \
+		"$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
+		"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
+	awk -v a="$1" -v b="$fg_s" 'BEGIN { printf "fg-collapse gperf is %.0fx faster than google-pprof --collapsed\n", a / b }'
+else
+	echo "(google-pprof is not installed: no row for it; it took 3.1 s, 56 MiB here)"
+fi
+
 echo
 awk -v a="$rss_fg_collapse_perf" -v b="$rss_fg_collapse_perf__1_4_of_the_input_" 'BEGIN {
 	printf "peak RSS, 4x input against 1x: %+.1f%% (distinct stacks are the same)\n",

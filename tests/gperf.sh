@@ -1,4 +1,5 @@
 # gperf.sh - tests of the gperftools profile parsers (formats/gperf.c)
+# and of `fg-collapse gperf`
 # through build/tests/gperfdump, sourced by run.sh.  The totals are checked
 # against google-pprof --text on the same profiles (testdata/gperf).
 
@@ -74,4 +75,174 @@ test_gperf_parsers() {
 	expect_error "gperf/heap-foreign" 1 "foreign:1: not a gperftools heap profile" -- "$dump" "$T/foreign"
 	{ head -2 "$GD/c-heap/heap.0001.heap"; echo '   12: 34 [ 5: x] @ 0x1'; } > "$T/bad.heap"
 	expect_error "gperf/heap-malformed" 1 "bad.heap:3: malformed bucket line" -- "$dump" "$T/bad.heap"
+}
+
+# google-pprof --collapsed output as a set of stacks: the same stack summed
+# over its lines, zero values dropped (fg-collapse leaves them out), sorted.
+# With --raw, its untouched output: the <address> suffixes of main-binary
+# functions go, and so do frames marked [inline] (--no-inline's view).
+gperf_expect() {
+	awk -v raw="$1" '{
+		n = $NF; $NF = ""; sub(/ $/, "")
+		if (raw) {
+			k = split($0, f, ";"); o = ""
+			for (i = 1; i <= k; i++) {
+				if (f[i] ~ /\[inline\]$/) continue
+				sub(/<[0-9a-f]+>$/, "", f[i])
+				o = o (o == "" ? "" : ";") f[i]
+			}
+			$0 = o
+		}
+		s[$0] += n
+	} END { for (k in s) if (s[k] > 0) print k, s[k] }' "$2" | LC_ALL=C sort
+}
+
+# Every row of gperf.tsv: BINARY PROFILE with OPTS gives google-pprof's
+# stacks, names and counts (the corpus was made on this Debian release:
+# library frames need the same libc, libm and libstdc++, and libc6-dbg).
+test_gperf_corpus() {
+	local c b p o e n=0
+	while IFS='	' read -r c b p o e; do
+		[ "$c" = case ] && continue
+		[ "$o" = - ] && o=
+		n=$((n + 1))
+		# shellcheck disable=SC2086
+		"$FG" gperf $o "$GD/$b" "$GD/$p" > "$T/got" 2> "$T/err"
+		local st=$?
+		gperf_expect 0 "$GD/$e" > "$T/want"
+		LC_ALL=C sort "$T/got" > "$T/got.sorted"
+		if [ $st -ne 0 ] || [ -s "$T/err" ]; then
+			bad "gperf/corpus/$c$o" "exit $st" "$(head -3 "$T/err")"
+		elif ! cmp -s "$T/want" "$T/got.sorted"; then
+			bad "gperf/corpus/$c$o" "$(diff "$T/want" "$T/got.sorted" | head -4 | cut -c1-200)"
+		elif ! LC_ALL=C sort -c "$T/got" 2> /dev/null; then
+			bad "gperf/corpus/$c$o" "output not sorted"
+		else
+			ok "gperf/corpus/$c$o"
+		fi
+	done < "$GD/gperf.tsv"
+	[ $n -eq 13 ] || bad "gperf/corpus-rows" "$n rows read, want 13"
+	# --no-inline: google-pprof's frames without those it marks [inline].
+	for c in c-cpu cpp-cpu threads-cpu; do
+		gperf_expect 1 "$GD/$c/cpu.collapsed.google-pprof.txt" > "$T/want"
+		"$FG" gperf --no-inline "$GD/$c/prog" "$GD/$c/cpu.prof" 2> "$T/err" |
+			LC_ALL=C sort > "$T/got"
+		same "gperf/no-inline/$c" "$T/want" "$T/got"
+	done
+	# cpp-cpu really has inlined frames, so the two views differ.
+	if cmp -s "$T/got" "$GD/cpp-cpu/cpu.collapsed.txt"; then
+		bad "gperf/no-inline-differs" "--no-inline changed nothing"
+	fi
+}
+
+test_gperf_options() {
+	local c=c-cpu
+	# stdin, -o, and the same stacks as from the file.
+	"$FG" gperf "$GD/$c/prog" "$GD/$c/cpu.prof" > "$T/file.folded" 2> /dev/null
+	"$FG" gperf "$GD/$c/prog" < "$GD/$c/cpu.prof" > "$T/stdin.folded" 2> /dev/null
+	same "gperf/stdin" "$T/file.folded" "$T/stdin.folded"
+	"$FG" gperf "$GD/$c/prog" - < "$GD/$c/cpu.prof" > "$T/stdin.folded" 2> /dev/null
+	same "gperf/stdin-dash" "$T/file.folded" "$T/stdin.folded"
+	"$FG" gperf -o "$T/o.folded" "$GD/$c/prog" "$GD/$c/cpu.prof"
+	same "gperf/output-file" "$T/file.folded" "$T/o.folded"
+	gzip -c "$GD/$c/cpu.prof" > "$T/cpu.prof.gz"
+	"$FG" gperf "$GD/$c/prog" "$T/cpu.prof.gz" > "$T/gz.folded" 2> /dev/null
+	same "gperf/gzip" "$T/file.folded" "$T/gz.folded"
+	# Other word sizes and byte orders, maps text kept: 64-bit big-endian
+	# gives the same stacks; 32-bit words cannot hold these addresses, so
+	# there only the total (google-pprof's 404 samples) is checked.
+	local fmt
+	for fmt in "V:4" "N:4" "Q>:8"; do
+		perl -e 'my ($f, $w) = split /:/, $ARGV[0]; local $/; open my $h, "<", $ARGV[1] or die;
+			binmode $h; my $d = <$h>; my @s = unpack("Q<*", $d); my @o; my $i;
+			for ($i = 0; $i < @s; $i++) { push @o, $s[$i] & ($w == 4 ? 0xffffffff : ~0);
+				last if $i >= 7 && $s[$i-2] == 0 && $s[$i-1] == 1 && $s[$i] == 0 }
+			binmode STDOUT; print pack("$f*", @o), substr($d, ($i + 1) * 8)' \
+			"$fmt" "$GD/$c/cpu.prof" > "$T/re.prof"
+		"$FG" gperf -q "$GD/$c/prog" "$T/re.prof" > "$T/re.folded"
+		if [ "$fmt" = "Q>:8" ]; then
+			same "gperf/layout/$fmt" "$T/file.folded" "$T/re.folded"
+		elif [ "$(awk '{ s += $NF } END { print s }' "$T/re.folded")" = 404 ]; then
+			ok "gperf/layout/$fmt"
+		else
+			bad "gperf/layout/$fmt" "$(head -3 "$T/re.folded")"
+		fi
+	done
+	# The profile names /opt/.../prog, which is not here: without BINARY
+	# its addresses stay raw, with one warning; libc still has names.
+	"$FG" gperf "$GD/$c/cpu.prof" > "$T/nobin" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	   grep -q 'prog: cannot read (No such file or directory); 19 addresses left as \[prog+0xOFF\]' "$T/err" &&
+	   grep -q '^\[prog+0x[0-9a-f]*\];__libc_start_main_impl;__libc_start_call_main;\[prog+0x[0-9a-f]*\]' "$T/nobin"; then
+		ok "gperf/no-binary"
+	else
+		bad "gperf/no-binary" "$(head -2 "$T/err")" "$(head -2 "$T/nobin")"
+	fi
+	# The wrong program: its return addresses do not follow calls.
+	"$FG" gperf "$GD/cpp-cpu/prog" "$GD/$c/cpu.prof" > "$T/wrong" 2> "$T/err"
+	if [ $? -eq 0 ] && grep -q 'cpp-cpu/prog does not match the profile.s mapping of .*/c-cpu/prog (is it the profiled program?)' "$T/err" &&
+	   ! grep -q 'std::' "$T/wrong" && grep -q '^\[prog+0x' "$T/wrong"; then
+		ok "gperf/wrong-binary"
+	else
+		bad "gperf/wrong-binary" "$(head -2 "$T/err")" "$(head -2 "$T/wrong")"
+	fi
+	# A truncated profile: the records before the cut, a warning, and no
+	# maps, so raw addresses everywhere.
+	head -c 400 "$GD/$c/cpu.prof" > "$T/cut.prof"
+	"$FG" gperf "$GD/$c/prog" "$T/cut.prof" > "$T/cut" 2> "$T/err"
+	if [ $? -eq 0 ] && grep -q 'past the end' "$T/err" && [ -s "$T/cut" ] &&
+	   ! tr ';' '\n' < "$T/cut" | grep -vq '^0x[0-9a-f]*\( [0-9]*\)\?$'; then
+		ok "gperf/truncated"
+	else
+		bad "gperf/truncated" "$(head -3 "$T/err")" "$(head -2 "$T/cut")"
+	fi
+	# The heap value options do not apply to a CPU profile.
+	"$FG" gperf --alloc_space "$GD/$c/prog" "$GD/$c/cpu.prof" > "$T/x" 2> "$T/err"
+	if [ $? -eq 0 ] && grep -q 'a CPU profile; the heap value options do not apply' "$T/err"; then
+		ok "gperf/heap-option-on-cpu"
+	else
+		bad "gperf/heap-option-on-cpu" "$(cat "$T/err")"
+	fi
+	# heap_v2/R: each bucket scaled by 1 / (1 - exp(-(bytes/objects)/R)),
+	# as google-pprof does.  One bucket of c-heap, so one stack.
+	local R=524288 hp="$GD/c-heap/heap.0001.heap" v
+	{ echo "heap profile:   200000: 16000000 [200000: 16000000] @ heap_v2/$R"
+	  grep '^200000: 16000000 ' "$hp"
+	  sed -n '/^MAPPED_LIBRARIES:/,$p' "$hp"; } > "$T/v2.heap"
+	for v in inuse_space:16000000:200000 alloc_objects:200000:200000; do
+		local opt=${v%%:*} rest=${v#*:}
+		local want
+		want=$(awk -v n="${rest%%:*}" -v o="${rest#*:}" -v r=$R 'BEGIN {
+			printf "%.0f", n / (1 - exp(-(16000000 / o) / r)) }')
+		"$FG" gperf --"$opt" "$GD/c-heap/prog" "$T/v2.heap" > "$T/v2" 2> "$T/err"
+		if [ "$(wc -l < "$T/v2")" -eq 1 ] &&
+		   grep -q "^_start;.*;main;build_list;make_node $want\$" "$T/v2"; then
+			ok "gperf/heap_v2/$opt"
+		else
+			bad "gperf/heap_v2/$opt" "want ... $want" "$(cat "$T/v2" "$T/err")"
+		fi
+	done
+}
+
+test_gperf_errors() {
+	printf 'hello\n' > "$T/foreign"
+	expect_error "gperf/err/foreign" 1 "^fg-collapse: $T/foreign: not a gperftools CPU or heap profile$" -- \
+		"$FG" gperf "$T/foreign"
+	: > "$T/empty"
+	expect_error "gperf/err/empty" 1 "^fg-collapse: $T/empty: not a gperftools CPU or heap profile$" -- \
+		"$FG" gperf "$T/empty"
+	{ head -2 "$GD/c-heap/heap.0001.heap"; echo '   12: 34 [ 5: x] @ 0x1'; } > "$T/bad.heap"
+	expect_error "gperf/err/heap-line" 1 "^fg-collapse: $T/bad.heap:3: malformed bucket line" -- \
+		"$FG" gperf "$GD/c-heap/prog" "$T/bad.heap"
+	expect_error "gperf/err/missing" 1 "^fg-collapse: $T/nope: No such file or directory$" -- \
+		"$FG" gperf "$T/nope"
+	expect_error "gperf/err/usage" 2 "gperf takes \[BINARY\] PROFILE" -- \
+		"$FG" gperf a b c
+	expect_error "gperf/err/option" 2 "unrecognized option" -- \
+		"$FG" gperf --inuse-space x
+	# -o keeps an old file when the input is bad.
+	echo keep > "$T/kept"
+	"$FG" gperf -o "$T/kept" "$T/foreign" 2> /dev/null
+	[ "$(cat "$T/kept")" = keep ] && ok "gperf/err/output-kept" ||
+		bad "gperf/err/output-kept" "$(head -2 "$T/kept")"
 }

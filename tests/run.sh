@@ -417,6 +417,9 @@ for v in $VARIANTS; do
 	test_fg_pprof
 	[ "$v" = bin ] && test_fg_pprof_go
 	test_gperf_parsers "$(dirname "$unit")/gperfdump"
+	test_gperf_corpus
+	test_gperf_options
+	test_gperf_errors
 	[ "$v" = bin ] && test_svg_browser
 done
 

@@ -1,7 +1,10 @@
 /*
  * fuzz_gperf - libFuzzer target for the gperftools parsers: the input is
  * a CPU profile when it starts like one, else it is read as a heap
- * profile (through a memfd, like a real file).
+ * profile (through a memfd, like a real file).  Then the whole
+ * conversion, gperf_fold, runs on the same bytes with the first byte's
+ * low bits choosing the options; the maps' paths it may open are what the
+ * input names (a real library now and then, which is fine).
  *
  *   make fuzz && build/fuzz/fuzz_gperf -max_total_time=60 \
  *           build/fuzz/corpus-gperf tests/fuzz/corpus/gperf
@@ -12,6 +15,7 @@
 #include "fold.h"
 #include "fuzz.h"
 #include "gperf.h"
+#include "gperf_fold.h"
 
 /* Touch what the parsers hand out, so ASan sees any bad pointer. */
 static int consume(void *arg, const struct gperf_sample *s)
@@ -50,5 +54,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < maps.n; i++)
 		sum += strlen(maps.v[i].path) + (gperf_maps_find(&maps, maps.v[i].start) != NULL);
 	gperf_maps_free(&maps);
+	{
+		struct gperf_fold_opts o = { 0 };
+		struct gperf_fold_stats st;
+		struct fold_profile p;
+		char *copy = malloc(size + FOLD_INPUT_SLACK);
+
+		if (copy != NULL && fold_profile_init(&p, 1) == 0) {
+			memcpy(copy, data, size);
+			memset(copy + size, 0, FOLD_INPUT_SLACK);
+			o.value = size > 0 ? (enum gperf_value)(data[0] & 3) :
+					     GPERF_INUSE_SPACE;
+			o.no_inline = size > 0 && (data[0] & 4);
+			if (gperf_fold(&p, copy, size, "fuzz", &o, &st, &d) == 0)
+				sum += p.nstacks + st.raw;
+			fold_profile_free(&p);
+		}
+		free(copy);
+	}
 	return sum == 42;	/* any value will do; keeps sum alive */
 }

@@ -1,0 +1,534 @@
+/*
+ * gperf_fold.c - gperftools profiles to folded stacks.
+ *
+ * The maps come last in both formats, so nothing can be symbolized while
+ * the records stream by: identical address stacks are summed first (a
+ * fold_profile whose frames are addresses), then each distinct address is
+ * symbolized once and the stacks are rewritten with names.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "elfsym.h"
+#include "gperf.h"
+#include "gperf_fold.h"
+
+/* Frames per address at most (an inline chain). */
+#define MAXNAMES 64
+
+struct conv {
+	const struct gperf_fold_opts *o;
+	struct fold_profile raw;	/* frames are encoded addresses */
+	int heap;
+	const struct gperf_heap_info *hi;	/* filled from the header on */
+	fold_id *frames;
+	size_t cap;
+	/* per address (raw name id): RET_AFTER if address + 1 is a return
+	   address (a caller's PC, moved back), RET_AT if it is one itself
+	   (the first PC of a heap stack) */
+	unsigned char *ret;
+	size_t capret;
+	struct fold_diag *d;
+	const char *name;
+	uint64_t samples;
+};
+
+#define RET_AFTER 1
+#define RET_AT 2
+
+/* An address as a name: 7 bits per byte, high bit set, so never NUL. */
+static size_t pc_key(uint64_t pc, char *out)
+{
+	size_t n = 0;
+
+	do {
+		out[n++] = (char)(0x80 | (pc & 0x7f));
+		pc >>= 7;
+	} while (pc != 0);
+	return n;
+}
+
+static uint64_t pc_of(const char *s, size_t len)
+{
+	uint64_t pc = 0;
+
+	while (len-- > 0)
+		pc = pc << 7 | ((unsigned char)s[len] & 0x7f);
+	return pc;
+}
+
+static int grow_frames(struct conv *c, size_t n)
+{
+	fold_id *v;
+
+	if (n <= c->cap)
+		return 0;
+	v = realloc(c->frames, n * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	c->frames = v;
+	c->cap = n;
+	return 0;
+}
+
+/*
+ * google-pprof's heap sampling correction: heap_v2/R samples an allocation
+ * of s bytes with probability 1 - exp(-s/R); the older form scales up only
+ * buckets whose mean size is below the rate.
+ */
+static double unsample(const struct conv *c, double v, uint64_t objs,
+		       uint64_t bytes)
+{
+	double ratio;
+
+	if (c->hi->sampling == 0 || objs == 0)
+		return v;
+	ratio = (double)bytes / (double)objs / (double)c->hi->sampling;
+	if (strcmp(c->hi->tag, "heap_v2") == 0 ||
+	    strcmp(c->hi->tag, "heapz_v2") == 0)
+		return v / (1 - exp(-ratio));
+	return ratio < 1 ? v / ratio : v;
+}
+
+static int sample(void *arg, const struct gperf_sample *s)
+{
+	struct conv *c = arg;
+	double v;
+	size_t i;
+
+	c->samples++;
+	if (!c->heap) {
+		v = (double)s->count;
+	} else {
+		switch (c->o->value) {
+		case GPERF_INUSE_OBJECTS:
+			v = (double)s->inuse_objects;
+			break;
+		case GPERF_ALLOC_SPACE:
+			v = (double)s->alloc_bytes;
+			break;
+		case GPERF_ALLOC_OBJECTS:
+			v = (double)s->alloc_objects;
+			break;
+		default:
+			v = (double)s->inuse_bytes;
+			break;
+		}
+		if (c->o->value == GPERF_INUSE_OBJECTS ||
+		    c->o->value == GPERF_INUSE_SPACE)
+			v = unsample(c, v, s->inuse_objects, s->inuse_bytes);
+		else
+			v = unsample(c, v, s->alloc_objects, s->alloc_bytes);
+	}
+	if (v == 0 || s->n == 0)
+		return 0;
+	if (grow_frames(c, s->n) != 0)
+		goto nomem;
+	/*
+	 * Root first.  Return addresses (all but the first PC) point after
+	 * the call; one byte back lands inside it, as google-pprof looks up.
+	 */
+	for (i = 0; i < s->n; i++) {
+		uint64_t pc = s->pcs[i] - (i > 0 && s->pcs[i] > 0);
+		char key[10];
+		fold_id id = fold_intern(&c->raw.names, key, pc_key(pc, key));
+
+		if (id == FOLD_NOID)
+			goto nomem;
+		c->frames[s->n - 1 - i] = id;
+		if (id >= c->capret) {
+			size_t cap = c->capret ? c->capret * 2 : 4096;
+			unsigned char *r = realloc(c->ret, cap);
+
+			if (r == NULL)
+				goto nomem;
+			memset(r + c->capret, 0, cap - c->capret);
+			c->ret = r;
+			c->capret = cap;
+		}
+		if (i > 0)
+			c->ret[id] |= RET_AFTER;
+		else if (c->heap)
+			c->ret[id] |= RET_AT;
+	}
+	if (fold_add_f(&c->raw, c->frames, s->n, 0, v) != 0)
+		goto nomem;
+	return 0;
+nomem:
+	fold_diag_error(c->d, "%s: %s", c->name, strerror(ENOMEM));
+	return -1;
+}
+
+/* ------------------------------------------------------------ symbolize */
+
+/* One module (mapped file) as the profile names it. */
+struct modinfo {
+	const char *path;	/* the file read (BINARY for the main one) */
+	const char *shown;	/* the name for [shown+0xOFF] */
+	int usable;		/* -1 not checked yet */
+	const char *why;	/* when not usable */
+	uint64_t unread, nosym;	/* addresses left raw */
+	int mismatch;		/* the file is not what the maps describe */
+	uint64_t calls, notcalls;	/* return addresses after a call, not */
+	int expand;		/* inline frames: -1 not checked yet */
+};
+
+struct sym {
+	struct elfsym *es;
+	const struct gperf_maps *maps;
+	struct modinfo *mods;	/* per mapping */
+	const char *main_path;	/* the main program's path in the maps */
+	fold_id *ids;		/* names of all addresses ... */
+	size_t nids, capids;
+	uint32_t *first, *count;	/* ... per raw name id */
+	uint64_t raw;
+};
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+/* pprof's test for a shared library: ".so" or ".so.N..." at the end. */
+static int is_library(const char *path)
+{
+	const char *s = strstr(path, ".so");
+
+	while (s != NULL) {
+		const char *p = s + 3;
+
+		while (*p == '.' && p[1] >= '0' && p[1] <= '9') {
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+		if (*p == '\0')
+			return 1;
+		s = strstr(s + 3, ".so");
+	}
+	return 0;
+}
+
+static int add_id(struct sym *y, fold_id id)
+{
+	if (y->nids == y->capids) {
+		size_t cap = y->capids ? y->capids * 2 : 1024;
+		fold_id *v = realloc(y->ids, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		y->ids = v;
+		y->capids = cap;
+	}
+	y->ids[y->nids++] = id;
+	return 0;
+}
+
+static int add_name(struct sym *y, struct fold_profile *p, const char *s)
+{
+	fold_id id = fold_intern(&p->names, s, strlen(s));
+
+	return id == FOLD_NOID ? -1 : add_id(y, id);
+}
+
+struct pcid {
+	uint64_t pc;
+	fold_id id;
+};
+
+/* Open mi's file on first use. */
+static int mod_usable(struct sym *y, struct modinfo *mi)
+{
+	if (mi->usable < 0)
+		mi->usable = elfsym_usable(y->es, mi->path, &mi->why);
+	return mi->usable;
+}
+
+/*
+ * Return addresses must follow call instructions.  When most of those
+ * in a file do not, the file is not the one profiled (a rebuilt program,
+ * or the wrong BINARY): its names would be garbage, so it is not used.
+ */
+static void check_calls(struct sym *y, const struct conv *c,
+			const struct pcid *order, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char r = c->ret[order[i].id];
+		const struct gperf_map *m;
+		struct modinfo *mi;
+		int k;
+
+		if (r == 0 || (m = gperf_maps_find(y->maps, order[i].pc)) == NULL)
+			continue;
+		mi = &y->mods[m - y->maps->v];
+		if (!mod_usable(y, mi))
+			continue;
+		k = elfsym_call_before(y->es, mi->path, order[i].pc - m->start +
+				       m->offset + ((r & RET_AFTER) != 0));
+		if (k == 1)
+			mi->calls++;
+		else if (k == 0)
+			mi->notcalls++;
+	}
+	for (i = 0; i < y->maps->n; i++) {
+		struct modinfo *mi = &y->mods[i];
+
+		if (mi->notcalls >= 4 && mi->notcalls > mi->calls) {
+			mi->usable = 0;
+			mi->mismatch = 1;
+		}
+	}
+}
+
+/* The names of address pc into y->ids. */
+static int symbolize(struct sym *y, struct fold_profile *p,
+		     const struct gperf_fold_opts *o, uint64_t pc)
+{
+	const struct gperf_map *m = gperf_maps_find(y->maps, pc);
+	const char *names[MAXNAMES];
+	char raw[4200];
+	struct modinfo *mi;
+	uint64_t off, vaddr;
+	int n = 0, i;
+
+	if (m == NULL) {
+		snprintf(raw, sizeof(raw), "0x%" PRIx64, pc);
+		y->raw++;
+		return add_name(y, p, raw);
+	}
+	mi = &y->mods[m - y->maps->v];
+	off = pc - m->start + m->offset;
+	if (!mod_usable(y, mi)) {
+		mi->unread++;
+	} else {
+		if (elfsym_file_vaddr(y->es, mi->path, off, 1, &vaddr) != 0) {
+			mi->unread++;	/* not in the segment: cannot be */
+		} else {
+			n = elfsym_functions(y->es, mi->path, vaddr, names,
+					     MAXNAMES);
+			if (n == 0)
+				mi->nosym++;
+		}
+	}
+	/*
+	 * google-pprof expands inlined calls only in files that define _fini
+	 * (elfsym.h): elsewhere it shows the innermost function alone.
+	 * --no-inline drops what it marks [inline]: the outer function stays.
+	 */
+	if (n > 1) {
+		if (mi->expand < 0)
+			mi->expand = elfsym_defines_fini(y->es, mi->path);
+		if (!mi->expand)
+			names[0] = names[n - 1];
+		if (!mi->expand || o->no_inline)
+			n = 1;
+	}
+	if (n == 0) {
+		snprintf(raw, sizeof(raw), "[%.*s+0x%" PRIx64 "]",
+			 (int)strcspn(mi->shown + (mi->shown[0] == '['), "]"),
+			 mi->shown + (mi->shown[0] == '['), off);
+		y->raw++;
+		return add_name(y, p, raw);
+	}
+	for (i = 0; i < n; i++)
+		if (add_name(y, p, names[i]) != 0)
+			return -1;
+	return 0;
+}
+
+/* One warning per module that left addresses raw. */
+static void report(const struct sym *y, struct fold_diag *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < y->maps->n; i++) {
+		const struct modinfo *mi = &y->mods[i];
+		int seen = 0;
+
+		/* Mappings of one file share the message: the first says it. */
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(y->mods[j].path, mi->path) == 0 &&
+			       y->mods[j].usable == mi->usable;
+		if (mi->unread == 0 || seen)
+			;
+		else if (mi->mismatch)
+			fold_diag_warn(d, "%s does not match the profile's "
+				       "mapping of %s (%s); %" PRIu64
+				       " address%s left as [%s+0xOFF]", mi->path,
+				       y->maps->v[i].path, mi->path ==
+				       y->maps->v[i].path ? "rebuilt or "
+				       "updated since?" : "is it the profiled "
+				       "program?", mi->unread,
+				       mi->unread == 1 ? "" : "es", mi->shown);
+		else if (mi->path[0] == '[' || mi->path[0] == '\0')
+			fold_diag_warn(d, "%s: no file to read symbols from; %"
+				       PRIu64 " address%s left raw",
+				       mi->path[0] ? mi->path : "anonymous memory",
+				       mi->unread, mi->unread == 1 ? "" : "es");
+		else
+			fold_diag_warn(d, "%s: cannot read (%s); %" PRIu64
+				       " address%s left as [%s+0xOFF]", mi->path,
+				       mi->why ? mi->why : "?", mi->unread,
+				       mi->unread == 1 ? "" : "es", mi->shown);
+		if (mi->nosym > 0)
+			fold_diag_warn(d, "%s: no symbol for %" PRIu64
+				       " address%s", mi->path, mi->nosym,
+				       mi->nosym == 1 ? "" : "es");
+	}
+}
+
+static int pcid_cmp(const void *a, const void *b)
+{
+	const struct pcid *x = a, *y = b;
+
+	return x->pc < y->pc ? -1 : x->pc > y->pc;
+}
+
+static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
+		   struct fold_diag *d)
+{
+	size_t s, i, depth, nraw = c->raw.names.n;
+	struct pcid *order;
+
+	y->first = calloc(nraw ? nraw : 1, sizeof(*y->first));
+	y->count = calloc(nraw ? nraw : 1, sizeof(*y->count));
+	order = malloc((nraw ? nraw : 1) * sizeof(*order));
+	if (y->first == NULL || y->count == NULL || order == NULL) {
+		free(order);
+		return -1;
+	}
+	for (i = 0; i < nraw; i++) {
+		order[i].pc = pc_of(fold_name(&c->raw.names, (fold_id)i),
+				    fold_name_len(&c->raw.names, (fold_id)i));
+		order[i].id = (fold_id)i;
+	}
+	/* In increasing order, as google-pprof asks addr2line (elfsym.h). */
+	qsort(order, nraw, sizeof(*order), pcid_cmp);
+	check_calls(y, c, order, nraw);
+	for (i = 0; i < nraw; i++) {
+		fold_id id = order[i].id;
+
+		y->first[id] = (uint32_t)y->nids;
+		if (symbolize(y, p, c->o, order[i].pc) != 0) {
+			free(order);
+			return -1;
+		}
+		y->count[id] = (uint32_t)(y->nids - y->first[id]);
+	}
+	free(order);
+	report(y, d);
+	for (s = 0; s < c->raw.nstacks; s++) {
+		size_t n;
+		const fold_id *f = fold_stack_frames(&c->raw, s, &n);
+		double v = fold_count_double(&c->raw,
+					     fold_stack_count(&c->raw, s, 0));
+
+		for (i = 0, depth = 0; i < n; i++)
+			depth += y->count[f[i]];
+		if (grow_frames(c, depth) != 0)
+			return -1;
+		for (i = 0, depth = 0; i < n; i++) {
+			memcpy(c->frames + depth, y->ids + y->first[f[i]],
+			       y->count[f[i]] * sizeof(fold_id));
+			depth += y->count[f[i]];
+		}
+		if (llround(v) > 0 &&
+		    fold_add(p, c->frames, depth, 0, (uint64_t)llround(v)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int gperf_fold(struct fold_profile *p, const char *data, size_t len,
+	       const char *name, const struct gperf_fold_opts *o,
+	       struct gperf_fold_stats *st, struct fold_diag *d)
+{
+	struct conv c = { .o = o, .d = d, .name = name };
+	struct sym y = { 0 };
+	struct gperf_maps maps;
+	size_t i;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	gperf_maps_init(&maps);
+	if (fold_profile_init(&c.raw, 1) != 0) {
+		fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
+		return -1;
+	}
+	if (gperf_cpu_detect(data, len)) {
+		struct gperf_cpu_info ci;
+
+		if (gperf_cpu_parse(data, len, name, sample, &c, &maps, &ci,
+				    d) != 0)
+			goto out;
+	} else if (gperf_heap_detect(data, len)) {
+		struct gperf_heap_info hi;
+		struct fold_input in;
+		int r;
+
+		c.heap = st->heap = 1;
+		c.hi = &hi;
+		if (fold_input_mem(&in, data, len, name, d) != 0)
+			goto out;
+		r = gperf_heap_parse(&in, sample, &c, &maps, &hi, d);
+		fold_input_close(&in);
+		if (r != 0)
+			goto out;
+	} else {
+		fold_diag_error(d, "%s: not a gperftools CPU or heap profile",
+				name);
+		goto out;
+	}
+	st->samples = c.samples;
+	st->stacks = c.raw.nstacks;
+	st->addresses = c.raw.names.n;
+
+	y.es = elfsym_new();
+	y.maps = &maps;
+	y.mods = calloc(maps.n ? maps.n : 1, sizeof(*y.mods));
+	if (y.es == NULL || y.mods == NULL)
+		goto nomem;
+	for (i = 0; i < maps.n; i++) {
+		const char *path = maps.v[i].path;
+
+		if (y.main_path == NULL && path[0] != '\0' && path[0] != '[' &&
+		    !is_library(path))
+			y.main_path = path;
+		y.mods[i].path = path;
+		y.mods[i].shown = base_name(path);
+		y.mods[i].usable = -1;
+		y.mods[i].expand = -1;
+		if (path[0] == '\0' || path[0] == '[') {
+			y.mods[i].usable = 0;
+			y.mods[i].why = "no file";
+		}
+		if (o->binary != NULL && y.main_path != NULL &&
+		    strcmp(path, y.main_path) == 0)
+			y.mods[i].path = o->binary;
+	}
+	if (rewrite(&c, &y, p, d) != 0)
+		goto nomem;
+	st->raw = y.raw;
+	rc = 0;
+	goto out;
+nomem:
+	fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
+out:
+	elfsym_free(y.es);
+	free(y.mods);
+	free(y.ids);
+	free(y.first);
+	free(y.count);
+	free(c.frames);
+	free(c.ret);
+	fold_profile_free(&c.raw);
+	gperf_maps_free(&maps);
+	return rc;
+}

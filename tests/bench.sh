@@ -125,7 +125,7 @@ printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
 	"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
 fg_s=$1
 if command -v google-pprof > /dev/null 2>&1; then
-	set -- $($M -n 2 -i $G -- google-pprof --collapsed testdata/bench/gperf_busy /dev/stdin)
+	set -- $($M -n 2 -i $G -- google-pprof --collapsed testdata/bench/gperf_busy /dev/stdin 2> /dev/null)
 	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
 		"google-pprof --collapsed (best of 2)" "-" "-" \
 		"$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \

@@ -649,15 +649,8 @@ static struct fnstate *fn_state(struct elfsym *es, struct module *m,
 		if ((uint32_t)(e >> 32) == h && m->fns[(uint32_t)e - 1].die == off)
 			return &m->fns[(uint32_t)e - 1];
 	}
-	if (m->nfns == m->capfns) {
-		size_t cap = m->capfns ? m->capfns * 2 : 64;
-		struct fnstate *v = realloc(m->fns, cap * sizeof(*v));
-
-		if (v == NULL)
-			return NULL;
-		m->fns = v;
-		m->capfns = cap;
-	}
+	if (fold_grow(&m->fns, &m->capfns, m->nfns + 1, sizeof(*m->fns)) != 0)
+		return NULL;
 	if (fold_index_insert(&m->fnix, i, h, (uint32_t)m->nfns) != 0)
 		return NULL;
 	m->fns[m->nfns].die = off;
@@ -672,25 +665,12 @@ static int cu_add_fn(struct cutab *t, Dwarf_Die *die, uint32_t parent)
 	uint32_t me = (uint32_t)t->nfn;
 
 	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
-		if (t->nr == t->capr) {
-			size_t cap = t->capr ? t->capr * 2 : 64;
-			struct curange *v = realloc(t->r, cap * sizeof(*v));
-
-			if (v == NULL)
-				return -1;
-			t->r = v;
-			t->capr = cap;
-		}
+		if (fold_grow(&t->r, &t->capr, t->nr + 1, sizeof(*t->r)) != 0)
+			return -1;
 		if (t->nfn == me) {
-			if (t->nfn == t->capfn) {
-				size_t cap = t->capfn ? t->capfn * 2 : 64;
-				struct cufn *v = realloc(t->fn, cap * sizeof(*v));
-
-				if (v == NULL)
-					return -1;
-				t->fn = v;
-				t->capfn = cap;
-			}
+			if (fold_grow(&t->fn, &t->capfn, t->nfn + 1,
+				      sizeof(*t->fn)) != 0)
+				return -1;
 			t->fn[t->nfn++] = (struct cufn){ dwarf_dieoffset(die),
 							 parent, lo };
 		}
@@ -741,15 +721,8 @@ static struct cutab *cu_table(struct module *m, Dwarf_Die *cu)
 	for (i = m->ncus; i-- > 0;)
 		if (m->cus[i].cu == off)
 			return &m->cus[i];
-	if (m->ncus == m->capcus) {
-		size_t cap = m->capcus ? m->capcus * 2 : 8;
-		struct cutab *v = realloc(m->cus, cap * sizeof(*v));
-
-		if (v == NULL)
-			return NULL;
-		m->cus = v;
-		m->capcus = cap;
-	}
+	if (fold_grow(&m->cus, &m->capcus, m->ncus + 1, sizeof(*m->cus)) != 0)
+		return NULL;
 	t = &m->cus[m->ncus];
 	memset(t, 0, sizeof(*t));
 	t->cu = off;

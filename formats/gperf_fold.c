@@ -62,16 +62,7 @@ static uint64_t pc_of(const char *s, size_t len)
 
 static int grow_frames(struct conv *c, size_t n)
 {
-	fold_id *v;
-
-	if (n <= c->cap)
-		return 0;
-	v = realloc(c->frames, n * sizeof(*v));
-	if (v == NULL)
-		return -1;
-	c->frames = v;
-	c->cap = n;
-	return 0;
+	return fold_grow(&c->frames, &c->cap, n, sizeof(*c->frames));
 }
 
 /*
@@ -140,14 +131,11 @@ static int sample(void *arg, const struct gperf_sample *s)
 			goto nomem;
 		c->frames[s->n - 1 - i] = id;
 		if (id >= c->capret) {
-			size_t cap = c->capret ? c->capret * 2 : 4096;
-			unsigned char *r = realloc(c->ret, cap);
+			size_t old = c->capret;
 
-			if (r == NULL)
+			if (fold_grow(&c->ret, &c->capret, (size_t)id + 1, 1) != 0)
 				goto nomem;
-			memset(r + c->capret, 0, cap - c->capret);
-			c->ret = r;
-			c->capret = cap;
+			memset(c->ret + old, 0, c->capret - old);
 		}
 		if (i > 0)
 			c->ret[id] |= RET_AFTER;
@@ -216,15 +204,8 @@ static int is_library(const char *path)
 
 static int add_id(struct sym *y, fold_id id)
 {
-	if (y->nids == y->capids) {
-		size_t cap = y->capids ? y->capids * 2 : 1024;
-		fold_id *v = realloc(y->ids, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		y->ids = v;
-		y->capids = cap;
-	}
+	if (fold_grow(&y->ids, &y->capids, y->nids + 1, sizeof(*y->ids)) != 0)
+		return -1;
 	y->ids[y->nids++] = id;
 	return 0;
 }

@@ -78,3 +78,25 @@ void fold_arena_free(struct fold_arena *a)
 	}
 	fold_arena_init(a);
 }
+
+int fold_grow(void *vp, size_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap ? *cap : 16;
+	void *old, *v;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need) {
+		if (c > SIZE_MAX / 2 / elem)
+			return -1;
+		c *= 2;
+	}
+	/* Through memcpy: vp points to a T *, not to a void *. */
+	memcpy(&old, vp, sizeof(old));
+	v = realloc(old, c * elem);
+	if (v == NULL)
+		return -1;
+	memcpy(vp, &v, sizeof(v));
+	*cap = c;
+	return 0;
+}

@@ -47,6 +47,13 @@ void *fold_arena_alloc(struct fold_arena *a, size_t n);
 char *fold_arena_strndup(struct fold_arena *a, const char *s, size_t n);
 void fold_arena_free(struct fold_arena *a);
 
+/*
+ * Make room for need elements of elem bytes in the malloc'd array *vp
+ * (vp is the address of the array pointer) of capacity *cap, doubling it
+ * (16 at first).  -1 when out of memory, the array then untouched.
+ */
+int fold_grow(void *vp, size_t *cap, size_t need, size_t elem);
+
 /* ---------------------------------------------------------------- index */
 
 /*

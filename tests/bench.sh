@@ -26,6 +26,17 @@ if [ ! -s $B/big.folded ] || [ $B/big.folded -ot bin/fg-collapse ]; then
 	bin/fg-collapse perf --tid --all -o $B/big.folded $B/big.perf
 fi
 
+# trow LABEL SECONDS BEST MEDIAN RSS_KB (measure's output): a row with the
+# time too, which is kept in last_s.
+trow() {
+	label=$1
+	shift
+	last_s=$1
+	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
+		"$label" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
+		"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
+}
+
 mib() { awk -v b="$(wc -c < "$1")" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 
 # row LABEL INPUT CMD...: one line of the table (BYTES, if set, is the
@@ -94,18 +105,11 @@ gzip -dc $P > $B/big.pb
 echo
 echo "pprof: $P, $(awk -v b="$(wc -c < $P)" 'BEGIN { printf "%.2f", b / 1048576 }') MiB" \
      "gzipped, $(mib $B/big.pb) MiB unpacked, $(bin/fg-collapse pprof $P | wc -l) stacks"
-set -- $($M -n "$RUNS" -i $P -b "$(wc -c < $B/big.pb)" -- bin/fg-collapse pprof)
-printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
-	"fg-collapse pprof" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
-	"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
-fg_s=$1
+trow "fg-collapse pprof" $($M -n "$RUNS" -i $P -b "$(wc -c < $B/big.pb)" -- bin/fg-collapse pprof)
+fg_s=$last_s
 if command -v go > /dev/null 2>&1; then
-	set -- $(HOME=$B $M -n 3 -i $P -- go tool pprof -traces $P)
-	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
-		"go tool pprof -traces (best of 3)" "-" "-" \
-		"$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
-		"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
-	awk -v a="$1" -v b="$fg_s" 'BEGIN { printf "fg-collapse pprof is %.0fx faster than go tool pprof -traces\n", a / b }'
+	trow "go tool pprof -traces (best of 3)" $(HOME=$B $M -n 3 -i $P -- go tool pprof -traces $P)
+	awk -v a="$last_s" -v b="$fg_s" 'BEGIN { printf "fg-collapse pprof is %.0fx faster than go tool pprof -traces\n", a / b }'
 else
 	echo "(go is not installed: no go tool pprof row; it took about 1.6 s, 240 MiB here)"
 fi
@@ -119,18 +123,12 @@ G=$B/gperf.prof
 [ -s $G ] || xz -dc testdata/bench/gperf.prof.xz > $G
 echo
 echo "gperf: $G, $(mib $G) MiB, $(bin/fg-collapse gperf -q testdata/bench/gperf_busy $G | wc -l) stacks"
-set -- $($M -n "$RUNS" -i $G -- bin/fg-collapse gperf -q testdata/bench/gperf_busy)
-printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
-	"fg-collapse gperf" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
-	"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
-fg_s=$1
+trow "fg-collapse gperf" $($M -n "$RUNS" -i $G -- bin/fg-collapse gperf -q testdata/bench/gperf_busy)
+fg_s=$last_s
 if command -v google-pprof > /dev/null 2>&1; then
-	set -- $($M -n 2 -i $G -- google-pprof --collapsed testdata/bench/gperf_busy /dev/stdin 2> /dev/null)
-	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
-		"google-pprof --collapsed (best of 2)" "-" "-" \
-		"$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
-		"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
-	awk -v a="$1" -v b="$fg_s" 'BEGIN { printf "fg-collapse gperf is %.0fx faster than google-pprof --collapsed\n", a / b }'
+	trow "google-pprof --collapsed (best of 2)" \
+		$($M -n 2 -i $G -- google-pprof --collapsed testdata/bench/gperf_busy /dev/stdin 2> /dev/null)
+	awk -v a="$last_s" -v b="$fg_s" 'BEGIN { printf "fg-collapse gperf is %.0fx faster than google-pprof --collapsed\n", a / b }'
 else
 	echo "(google-pprof is not installed: no row for it; it took 3.1 s, 56 MiB here)"
 fi

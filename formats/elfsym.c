@@ -13,6 +13,7 @@ struct sym {
 	uint64_t value, size;
 	const char *name;	/* in the ELF data, version not yet dropped */
 	uint32_t order;		/* index in its table */
+	int ifunc;		/* STT_GNU_IFUNC, not STT_FUNC */
 };
 
 /*
@@ -45,7 +46,7 @@ struct module {
 	const char *why;	/* then why not */
 	int syms_loaded;
 	struct fold_names syms;	/* function symbol names ... */
-	uint64_t *symval;	/* ... and their addresses, by name id */
+	uint32_t *symidx;	/* ... and their byaddr entry + 1, by name id */
 	int byaddr_loaded;
 	struct sym *byaddr;	/* by value, then table order */
 	size_t nbyaddr;
@@ -107,7 +108,7 @@ void elfsym_free(struct elfsym *es)
 			dwfl_end(es->mods[i].dwfl);
 		if (es->mods[i].syms_loaded) {
 			fold_names_free(&es->mods[i].syms);
-			free(es->mods[i].symval);
+			free(es->mods[i].symidx);
 		}
 		free(es->mods[i].byaddr);
 		free(es->mods[i].fns);
@@ -161,37 +162,37 @@ static struct module *module(struct elfsym *es, const char *path)
 	return m;
 }
 
+static int load_byaddr(struct module *m);
+
+/*
+ * The function symbols by name (version dropped), the first in table
+ * order for a name: an index over the by-address table, so the symbol
+ * table is read once for both.
+ */
 static int load_syms(struct module *m)
 {
-	int n, i;
+	size_t i;
 
 	m->syms_loaded = 1;
-	if (fold_names_init(&m->syms) != 0)
+	if (fold_names_init(&m->syms) != 0 ||
+	    (!m->byaddr_loaded && load_byaddr(m) != 0))
 		return -1;
-	n = dwfl_module_getsymtab(m->mod);
-	if (n <= 0)
-		return 0;
-	m->symval = calloc((size_t)n, sizeof(*m->symval));
-	if (m->symval == NULL)
+	m->symidx = calloc(m->nbyaddr ? m->nbyaddr : 1, sizeof(*m->symidx));
+	if (m->symidx == NULL)
 		return -1;
-	for (i = 1; i < n; i++) {
-		GElf_Sym s;
-		GElf_Addr a;
-		const char *name = dwfl_module_getsym_info(m->mod, i, &s, &a,
-							  NULL, NULL, NULL);
-		size_t len;
+	for (i = 0; i < m->nbyaddr; i++) {
+		const struct sym *y = &m->byaddr[i];
 		fold_id id;
 
-		if (name == NULL || GELF_ST_TYPE(s.st_info) != STT_FUNC ||
-		    s.st_shndx == SHN_UNDEF)
+		if (y->ifunc)
 			continue;
 		/* .dynsym names may carry a version: "memcpy@@GLIBC_2.14". */
-		len = strcspn(name, "@");
-		id = fold_intern(&m->syms, name, len);
+		id = fold_intern(&m->syms, y->name, strcspn(y->name, "@"));
 		if (id == FOLD_NOID)
 			return -1;
-		if (id < (fold_id)n && m->symval[id] == 0)
-			m->symval[id] = a;
+		if (m->symidx[id] == 0 ||
+		    y->order < m->byaddr[m->symidx[id] - 1].order)
+			m->symidx[id] = (uint32_t)i + 1;
 	}
 	return 0;
 }
@@ -297,8 +298,9 @@ int elfsym_inline(struct elfsym *es, const char *path, uint64_t addr,
 		if (!m->syms_loaded && load_syms(m) != 0)
 			return 0;
 		id = fold_names_find(&m->syms, sym, symlen);
-		if (id != FOLD_NOID && m->symval[id] != 0)
-			addr = m->symval[id] + off;
+		if (id != FOLD_NOID && m->symidx[id] != 0 &&
+		    m->byaddr[m->symidx[id] - 1].value != 0)
+			addr = m->byaddr[m->symidx[id] - 1].value + off;
 	}
 	if (caller && addr > 0)
 		addr--;
@@ -459,7 +461,7 @@ static int load_byaddr(struct module *m)
 		    (t != STT_FUNC && t != STT_GNU_IFUNC))
 			continue;
 		m->byaddr[m->nbyaddr++] = (struct sym){
-			a, s.st_size, name, (uint32_t)i };
+			a, s.st_size, name, (uint32_t)i, t == STT_GNU_IFUNC };
 	}
 	qsort(m->byaddr, m->nbyaddr, sizeof(*m->byaddr), sym_cmp);
 	return 0;

@@ -32,7 +32,7 @@ LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || 
 B ?= build
 BIN ?= bin
 
-CMDS = fg-collapse fg-svg fg-icicle fg-diff fg-pprof
+CMDS = fg-collapse fg-svg fg-icicle fg-diff fg-pprof fg-record
 
 LIBFOLD_SRC = $(wildcard libfold/*.c)
 PROTO_SRC = $(GEN)/profile.pb-c.c

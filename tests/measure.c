@@ -7,7 +7,9 @@
  * INPUT is opened as the command's stdin and OUTPUT (default /dev/null)
  * as its stdout.  BYTES is the input size the MiB/s figure is based on
  * (default: INPUT's size).  Output, one line:
- *   best_s median_s MiB/s(best) MiB/s(median) peak_rss_KiB
+ *   best_s median_s MiB/s(best) MiB/s(median) peak_rss_KiB cpu_s(median)
+ * where cpu_s is user + system time of the command (and the children it
+ * waited for).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,7 +39,7 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	const char *input = NULL, *output = "/dev/null";
-	double bytes = 0, t[64], mib;
+	double bytes = 0, t[64], cpu[64], mib;
 	long maxrss = 0;
 	int runs = 3, c, i;
 
@@ -96,6 +98,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		t[i] = now() - t0;
+		cpu[i] = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
+			 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			fprintf(stderr, "measure: %s failed (status %d)\n",
 				argv[optind], status);
@@ -105,8 +109,9 @@ int main(int argc, char **argv)
 			maxrss = ru.ru_maxrss;
 	}
 	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
+	qsort(cpu, (size_t)runs, sizeof(cpu[0]), cmp_double);
 	mib = bytes / (1024.0 * 1024.0);
-	printf("%.3f %.3f %.0f %.0f %ld\n", t[0], t[runs / 2],
-	       mib / t[0], mib / t[runs / 2], maxrss);
+	printf("%.3f %.3f %.0f %.0f %ld %.3f\n", t[0], t[runs / 2],
+	       mib / t[0], mib / t[runs / 2], maxrss, cpu[runs / 2]);
 	return 0;
 }

@@ -1,0 +1,453 @@
+/*
+ * fg-record - sample call stacks with perf_event_open and write them as
+ * `perf script` text (or folded stacks), so a machine without perf can
+ * still go record -> fg-collapse -> fg-svg.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "perf_event.h"
+#include "perf_fold.h"
+#include "perf_replay.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: fg-record [OPTIONS] [--] COMMAND [ARGS...]\n"
+"       fg-record [OPTIONS] -a | -C CPUS | -p PID[,PID...] | -t TID[,TID...]\n"
+"\n"
+"Sample call stacks with perf_event_open and write them as `perf script`\n"
+"text, symbolized (ELF symbols, /proc/kallsyms), for fg-collapse perf or\n"
+"stackcollapse-perf.pl.  With a COMMAND, record it and its children until\n"
+"it exits; otherwise record until SIGINT or SIGTERM.\n"
+"\n"
+"  -F, --freq=HZ         samples a second, per CPU (default 99)\n"
+"  -a, --all-cpus        every task on every CPU (system-wide)\n"
+"  -C, --cpu=CPUS        system-wide on these CPUs only (\"0-3,6\"); with -p\n"
+"                        or -t, those tasks on these CPUs\n"
+"  -p, --pid=PIDS        these running processes, all their threads\n"
+"  -t, --tid=TIDS        these running threads only\n"
+"  -g, --call-graph      record call chains (the default)\n"
+"      --no-call-graph   record only the sampled address\n"
+"  -e, --event=EVENT     cpu-clock (default), task-clock, or cycles (falls\n"
+"                        back to cpu-clock where there is no PMU)\n"
+"      --user-only       user-space samples only\n"
+"      --kernel-only     kernel samples only\n"
+"  -m, --mmap-pages=N    ring buffer pages per CPU, a power of 2 (default 128)\n"
+"      --folded          write folded stacks (fg-collapse perf's output)\n"
+"  -o, --output=FILE     write to FILE (replaced only when complete)\n"
+"  -q, --quiet           no notes, no summary, no status line\n"
+"  -h, --help            this help\n"
+"  -V, --version         print the version\n");
+}
+
+enum { OPT_NO_CG = 256, OPT_USER, OPT_KERNEL, OPT_FOLDED };
+
+static const struct option options[] = {
+	{ "freq", required_argument, NULL, 'F' },
+	{ "all-cpus", no_argument, NULL, 'a' },
+	{ "cpu", required_argument, NULL, 'C' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "tid", required_argument, NULL, 't' },
+	{ "call-graph", no_argument, NULL, 'g' },
+	{ "no-call-graph", no_argument, NULL, OPT_NO_CG },
+	{ "event", required_argument, NULL, 'e' },
+	{ "user-only", no_argument, NULL, OPT_USER },
+	{ "kernel-only", no_argument, NULL, OPT_KERNEL },
+	{ "mmap-pages", required_argument, NULL, 'm' },
+	{ "folded", no_argument, NULL, OPT_FOLDED },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static unsigned long number(const char *opt, const char *s, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v == 0 || v > max ||
+	    *s == '-')
+		fg_usage_error("%s: '%s' is not a number from 1 to %lu", opt, s,
+			       max);
+	return v;
+}
+
+/* What is being recorded, and what the output goes through. */
+struct rec {
+	pid_t *tids;		/* -p's threads, -t's list */
+	size_t ntids, captids;
+	struct perf_replay *rp;
+	struct fold_diag d;
+	FILE *out;		/* perf script text, or ... */
+	struct perf_fold *pf;	/* ... folded stacks */
+	uint64_t samples;	/* SAMPLE records seen, for the status line */
+};
+
+static void add_tid(struct rec *r, pid_t t)
+{
+	if (fold_grow(&r->tids, &r->captids, r->ntids + 1, sizeof(*r->tids)))
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	r->tids[r->ntids++] = t;
+}
+
+/* -p PIDS: every thread of each; -t TIDS: those threads. */
+static void parse_tasks(struct rec *r, const char *opt, char *list, int all)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(list, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		pid_t pid = (pid_t)number(opt, tok, 0x7fffffff);
+		char path[64];
+		struct dirent *de;
+		DIR *dir;
+
+		snprintf(path, sizeof(path), all ? "/proc/%d/task" : "/proc/%d",
+			 (int)pid);
+		if ((dir = opendir(path)) == NULL)
+			fg_die(FG_EXIT_ERR, "no such %s: %d",
+			       all ? "process" : "thread", (int)pid);
+		if (!all) {
+			add_tid(r, pid);
+		} else {
+			while ((de = readdir(dir)) != NULL)
+				if (atoi(de->d_name) > 0)
+					add_tid(r, (pid_t)atoi(de->d_name));
+		}
+		closedir(dir);
+	}
+}
+
+static int emit(void *arg, const struct perf_sample *s)
+{
+	struct rec *r = arg;
+
+	if (r->pf != NULL)
+		return perf_fold_sample(r->pf, s);
+	if (perf_script_write(r->out, s) != 0) {
+		fold_diag_error(&r->d, "write error: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int take(void *arg, const void *rec, size_t size)
+{
+	struct rec *r = arg;
+	uint32_t type;
+
+	memcpy(&type, rec, 4);
+	r->samples += type == 9;	/* PERF_RECORD_SAMPLE */
+	return perf_replay_add(r->rp, rec, size);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Any of the -p/-t threads still there? */
+static int tasks_alive(const struct rec *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntids; i++)
+		if (kill(r->tids[i], 0) == 0 || errno == EPERM)
+			return 1;
+	return 0;
+}
+
+/*
+ * Fork the command, held on a pipe until the events exist; its exec then
+ * enables them.  *go is the pipe's write end, *fail the read end of a pipe
+ * through which a failed exec sends its errno.
+ */
+static pid_t launch(char **argv, int *go, int *fail)
+{
+	int g[2], f[2];
+	pid_t pid;
+
+	if (pipe2(g, O_CLOEXEC) != 0 || pipe2(f, O_CLOEXEC) != 0)
+		fg_die(FG_EXIT_ERR, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		fg_die(FG_EXIT_ERR, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		char c;
+		int e;
+
+		close(g[1]);
+		close(f[0]);
+		if (read(g[0], &c, 1) != 1)
+			_exit(127);	/* fg-record gave up */
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(f[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(g[0]);
+	close(f[1]);
+	*go = g[1];
+	*fail = f[0];
+	return pid;
+}
+
+static void status_line(const struct rec *r, double secs, int done)
+{
+	const struct perf_replay_stats *st = perf_replay_stats(r->rp);
+
+	if (done) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	fprintf(stderr, "\r\033[K%s: %.0f s, %llu samples, %llu lost", fg_prog(),
+		secs, (unsigned long long)r->samples,
+		(unsigned long long)st->lost);
+}
+
+int main(int argc, char **argv)
+{
+	struct perfev_opts eo = { .event = PERFEV_CPU_CLOCK, .freq = 99,
+				  .callchain = 1, .pages = 128 };
+	struct perf_replay_opts ro = { 0 };
+	struct perfev_info info;
+	struct fold_profile prof;
+	struct perf_fold_opts fo = { 0 };
+	struct rec r = { 0 };
+	const char *output = NULL;
+	char err[512], *pids = NULL, *tids = NULL;
+	int c, quiet = 0, folded = 0, go = -1, fail = -1, status = 0;
+	int tty, child_done = 0;
+	double start, last_status;
+	struct perfev *ev;
+	struct fg_out out;
+	struct sigaction sa;
+	pid_t child = 0;
+
+	fg_setprog(argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:F:aC:p:t:ge:m:o:qhV", options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'F': eo.freq = (unsigned)number("-F", optarg, 1000000); break;
+		case 'a': eo.all_cpus = 1; break;
+		case 'C': eo.cpus = optarg; break;
+		case 'p': pids = optarg; break;
+		case 't': tids = optarg; break;
+		case 'g': eo.callchain = 1; break;
+		case OPT_NO_CG: eo.callchain = 0; break;
+		case 'e':
+			if (strcmp(optarg, "cpu-clock") == 0)
+				eo.event = PERFEV_CPU_CLOCK;
+			else if (strcmp(optarg, "task-clock") == 0)
+				eo.event = PERFEV_TASK_CLOCK;
+			else if (strcmp(optarg, "cycles") == 0)
+				eo.event = PERFEV_CYCLES;
+			else
+				fg_usage_error("-e: '%s' is not cpu-clock, "
+					       "task-clock or cycles", optarg);
+			break;
+		case OPT_USER: eo.user_only = 1; break;
+		case OPT_KERNEL: eo.kernel_only = 1; break;
+		case 'm':
+			eo.pages = (unsigned)number("-m", optarg, 1u << 20);
+			if (eo.pages & (eo.pages - 1))
+				fg_usage_error("-m: %s is not a power of 2",
+					       optarg);
+			break;
+		case OPT_FOLDED: folded = 1; break;
+		case 'o': output = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts(FG_VERSION_TEXT); return 0;
+		default: fg_bad_option(c, argv);
+		}
+	}
+	if (eo.user_only && eo.kernel_only)
+		fg_usage_error("--user-only and --kernel-only exclude each other");
+	if (!!pids + !!tids + eo.all_cpus > 1)
+		fg_usage_error("give one of -a, -p and -t");
+	if ((pids || tids) && optind < argc)
+		fg_usage_error("-p and -t record running tasks; give no COMMAND");
+	if (eo.cpus != NULL && !pids && !tids)
+		eo.all_cpus = 1;
+	if (!pids && !tids && !eo.all_cpus && optind == argc)
+		fg_usage_error("nothing to record: give a COMMAND, -a, -C, -p "
+			       "or -t");
+	if (pids)
+		parse_tasks(&r, "-p", pids, 1);
+	if (tids)
+		parse_tasks(&r, "-t", tids, 0);
+	eo.tids = r.tids;
+	eo.ntids = r.ntids;
+	eo.inherit = pids != NULL;
+
+	fg_diag_init(&r.d, quiet ? 0 : 20);
+	fg_out_open(&out, output);
+	if (optind < argc) {
+		child = launch(argv + optind, &go, &fail);
+		if (!eo.all_cpus)
+			eo.command = child;
+	}
+	ev = perfev_open(&eo, &info, err, sizeof(err));
+	if (ev == NULL) {
+		if (child > 0) {
+			close(go);	/* the child exits without running */
+			waitpid(child, NULL, 0);
+		}
+		fg_die(FG_EXIT_ERR, "%s", err);
+	}
+	if (!quiet && info.fell_back)
+		fg_warn("the cycles event is not supported here; falling back "
+			"to cpu-clock");
+	if (!quiet && info.user_fallback)
+		fg_warn("kernel samples are not permitted "
+			"(kernel.perf_event_paranoid); recording user space only");
+
+	ro.sample_type = info.sample_type;
+	ro.event = info.event;
+	r.rp = perf_replay_new(&ro, &r.d);
+	if (r.rp == NULL)
+		fg_die(FG_EXIT_ERR, "%s", r.d.err);
+	if (folded) {
+		if (fold_profile_init(&prof, 1) != 0 ||
+		    (r.pf = perf_fold_new(&prof, &fo, &r.d)) == NULL)
+			fg_die(FG_EXIT_ERR, "%s", r.d.err[0] ? r.d.err :
+			       strerror(errno));
+	} else {
+		int fd = dup(out.fd);
+
+		if (fd < 0 || (r.out = fdopen(fd, "w")) == NULL)
+			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+		setvbuf(r.out, NULL, _IOFBF, 1 << 16);
+	}
+
+	/* SIGINT and SIGTERM end the recording; the output is then kept. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (perfev_enable(ev, 1) != 0 && eo.command == 0)
+		fg_die(FG_EXIT_ERR, "enabling the events: %s", strerror(errno));
+	/* Tasks already running are known from /proc, as perf does. */
+	if (eo.all_cpus)
+		perf_replay_scan_proc(r.rp, -1);
+	else if (pids)
+		for (size_t i = 0; i < r.ntids; i++)
+			perf_replay_scan_proc(r.rp, r.tids[i]);
+	if (child > 0) {
+		int e;
+		ssize_t n;
+
+		if (write(go, "g", 1) != 1)
+			fg_die(FG_EXIT_ERR, "starting the command: %s",
+			       strerror(errno));
+		close(go);
+		n = read(fail, &e, sizeof(e));
+		close(fail);
+		if (n == (ssize_t)sizeof(e)) {
+			waitpid(child, NULL, 0);
+			fg_die(FG_EXIT_ERR, "cannot run '%s': %s", argv[optind],
+			       strerror(e));
+		}
+	}
+
+	tty = !quiet && isatty(STDERR_FILENO);
+	start = last_status = now();
+	while (!stop_signal) {
+		if (perfev_wait(ev, 100) != 0)
+			fg_die(FG_EXIT_ERR, "poll: %s", strerror(errno));
+		if (perfev_drain(ev, take, &r, err, sizeof(err)) != 0)
+			fg_die(FG_EXIT_ERR, "%s", err[0] ? err : r.d.err);
+		if (perf_replay_flush(r.rp, 0, emit, &r) != 0)
+			fg_die(FG_EXIT_ERR, "%s", r.d.err);
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			child_done = 1;
+			break;
+		}
+		if (r.ntids > 0 && !tasks_alive(&r))
+			break;
+		if (tty && now() - last_status >= 1) {
+			last_status = now();
+			status_line(&r, last_status - start, 0);
+		}
+	}
+	if (child > 0 && !child_done) {
+		kill(child, SIGTERM);
+		waitpid(child, &status, 0);
+	}
+	perfev_enable(ev, 0);
+	err[0] = '\0';
+	if (perfev_drain(ev, take, &r, err, sizeof(err)) != 0 ||
+	    perf_replay_flush(r.rp, 1, emit, &r) != 0)
+		fg_die(FG_EXIT_ERR, "%s", err[0] ? err : r.d.err);
+	perfev_close(ev);
+	if (tty)
+		status_line(&r, 0, 1);
+
+	if (r.pf != NULL) {
+		if (fold_write(&prof, out.fd) != 0)
+			fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
+			       strerror(errno));
+		perf_fold_free(r.pf);
+		fold_profile_free(&prof);
+	} else if (fclose(r.out) != 0) {
+		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
+		       strerror(errno));
+	}
+	fg_out_commit(&out);
+	{
+		const struct perf_replay_stats *st = perf_replay_stats(r.rp);
+
+		if (st->lost > 0)
+			fg_warn("%llu samples lost (the ring buffer was full): "
+				"raise -m or lower -F",
+				(unsigned long long)st->lost);
+		if (!quiet)
+			fg_warn("%llu samples, %llu lost, %.1f s (%s, %u Hz, "
+				"%zu ring%s)", (unsigned long long)st->samples,
+				(unsigned long long)st->lost, now() - start,
+				info.event, eo.freq, info.nrings,
+				info.nrings == 1 ? "" : "s");
+		if (!quiet && st->throttled > 0)
+			fg_warn("the kernel throttled sampling %llu times "
+				"(kernel.perf_event_max_sample_rate)",
+				(unsigned long long)st->throttled);
+	}
+	if (!quiet && child_done && WIFEXITED(status) && WEXITSTATUS(status))
+		fg_warn("%s exited with status %d", argv[optind],
+			WEXITSTATUS(status));
+	fg_diag_done(&r.d);
+	perf_replay_free(r.rp);
+	free(r.tids);
+	return 0;
+}

@@ -1,0 +1,66 @@
+/*
+ * perf_replay.h - perf_event ring-buffer records to symbolized samples.
+ *
+ * Records from several rings arrive in ring order; perf_replay queues them,
+ * and at each flush replays those that can no longer be overtaken in time
+ * order (perf's "finished round" rule: whatever is older than the newest
+ * record of the previous round).  Replaying keeps the state perf keeps:
+ * each thread's name (COMM, FORK, /proc), each process's executable
+ * mappings (MMAP2, FORK copies, exec clears, /proc), so a sample is named
+ * through the mappings its process had at that time, even when the process
+ * is long gone by the end.  Each sample is handed on as a struct
+ * perf_sample, the same one the perf script reader gives, with frames as
+ * perf script prints them ("ADDR SYM+0xOFF (DSO)"), so fg-record's output
+ * and `fg-collapse perf` of it go through one path.
+ */
+#ifndef PERF_REPLAY_H
+#define PERF_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fold.h"
+#include "perf_script.h"
+
+struct perf_replay_opts {
+	uint64_t sample_type;	/* of the events (PERF_SAMPLE_* bits) */
+	const char *event;	/* name printed: "cpu-clock", "cpu-clock:u" */
+	const char *kallsyms;	/* NULL: /proc/kallsyms; "": no kernel names */
+};
+
+struct perf_replay_stats {
+	uint64_t records;
+	uint64_t samples;	/* handed on */
+	uint64_t lost;		/* dropped by the kernel, buffer full */
+	uint64_t throttled;	/* THROTTLE records */
+	uint64_t late;		/* arrived after newer records were replayed */
+	uint64_t bad;		/* malformed records skipped */
+};
+
+struct perf_replay;
+
+struct perf_replay *perf_replay_new(const struct perf_replay_opts *o,
+				    struct fold_diag *d);
+void perf_replay_free(struct perf_replay *rp);
+
+/*
+ * Take the threads' names and executable mappings of process pid (every
+ * process when pid < 0) from /proc, as it is now: for processes that were
+ * running before the recording started.
+ */
+void perf_replay_scan_proc(struct perf_replay *rp, int pid);
+
+/* Queue a copy of one record (header included).  -1 when out of memory. */
+int perf_replay_add(struct perf_replay *rp, const void *rec, size_t size);
+
+/*
+ * End a round: replay, in time order, the queued records that no later
+ * round can precede (all of them when final), calling fn per sample.
+ * Returns 0, fn's non-zero value, or -1 (message in d).
+ */
+int perf_replay_flush(struct perf_replay *rp, int final, perf_sample_fn fn,
+		      void *arg);
+
+const struct perf_replay_stats *perf_replay_stats(const struct perf_replay *rp);
+
+#endif

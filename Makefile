@@ -45,7 +45,8 @@ LIBFORMATS = $(B)/libformats.a
 CMD_UTIL = $(B)/libcmd.a
 BINS = $(CMDS:%=$(BIN)/%)
 UNIT = $(B)/tests/unit_fold
-TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel $(B)/tests/gperfdump
+TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel $(B)/tests/gperfdump \
+	$(B)/tests/split
 
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
@@ -79,6 +80,12 @@ $(B)/tests/svgframes: tests/svgframes.c
 	@mkdir -p $(dir $@)
 	$(CC) -D_GNU_SOURCE $(FG_CFLAGS) $(CFLAGS) $$(pkg-config --cflags libxml-2.0) -o $@ $< \
 		$$(pkg-config --libs libxml-2.0) -lm
+
+# fg-record's test workload: unoptimized, so every function keeps its
+# frame pointer and the kernel's unwinder sees the whole chain.
+$(B)/tests/split: testdata/src/split.c
+	@mkdir -p $(dir $@)
+	$(CC) -O0 -g -fno-omit-frame-pointer -o $@ $<
 
 $(B)/tests/pngpixel: tests/pngpixel.c
 	@mkdir -p $(dir $@)
@@ -131,7 +138,7 @@ bench: deps
 	$(MAKE) all $(TOOLS)
 	tests/bench.sh
 
-FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof fuzz_gperf
+FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof fuzz_gperf fuzz_record
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 fuzz: $(PROTO_SRC)
 	@tests/deps.sh fuzz
@@ -140,7 +147,7 @@ fuzz: $(PROTO_SRC)
 		clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
 			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
 	done
-	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff build/fuzz/corpus-pprof build/fuzz/corpus-gperf
+	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff build/fuzz/corpus-pprof build/fuzz/corpus-gperf build/fuzz/corpus-record
 	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS); run e.g."
 	@echo "  build/fuzz/fuzz_perf -max_total_time=60 build/fuzz/corpus-perf tests/fuzz/corpus/perf"
 	@echo "(new inputs go to the first folder; tests/fuzz/corpus holds the seeds)"

@@ -149,12 +149,26 @@ static void on_signal(int sig)
 void fg_out_open(struct fg_out *o, const char *path)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct stat st;
 	size_t i;
 	int fd;
 
 	o->path = path;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->fd = STDOUT_FILENO;
+		o->path = NULL;
+		return;
+	}
+	/*
+	 * A device or FIFO (-o /dev/null, -o /dev/stderr, a named pipe) is
+	 * written as it is: renaming a file over it would replace it.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			fg_die(FG_EXIT_ERR, "%s: cannot open output: %s", path,
+			       strerror(errno));
+		o->fd = fd;
 		o->path = NULL;
 		return;
 	}

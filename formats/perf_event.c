@@ -113,8 +113,8 @@ static void denied(char *err, size_t n, int e, const struct perfev_opts *o,
 		   int kernel)
 {
 	int p = paranoid();
-	const char *what = o->all_cpus ? "system-wide recording (-a, -C)" :
-			   kernel ? "kernel samples" : "recording";
+	const char *what = o->all_cpus ? "system-wide recording (-a, -C) is" :
+			   kernel ? "kernel samples are" : "recording is";
 	int need = o->all_cpus ? 0 : kernel ? 1 : 2;
 
 	if (e == ENOSYS || p == 99) {
@@ -122,7 +122,7 @@ static void denied(char *err, size_t n, int e, const struct perfev_opts *o,
 			 "(perf_event_open: %s)", strerror(e));
 		return;
 	}
-	snprintf(err, n, "%s is not permitted (kernel.perf_event_paranoid "
+	snprintf(err, n, "%s not permitted (kernel.perf_event_paranoid "
 		 "is %d): run as root or with CAP_PERFMON, or set "
 		 "kernel.perf_event_paranoid to %d or lower", what, p, need);
 }

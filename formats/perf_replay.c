@@ -821,7 +821,8 @@ int perf_replay_flush(struct perf_replay *rp, int final, perf_sample_fn fn,
 	size_t i, keep, len2 = 0;
 	int rc = 0;
 
-	qsort(rp->q, rp->nq, sizeof(*rp->q), qent_cmp);
+	if (rp->nq > 1)
+		qsort(rp->q, rp->nq, sizeof(*rp->q), qent_cmp);
 	for (i = 0; i < rp->nq && rp->q[i].time <= limit; i++) {
 		const unsigned char *r = rp->buf + rp->q[i].off;
 		uint16_t size;

@@ -133,6 +133,36 @@ else
 	echo "(google-pprof is not installed: no row for it; it took 3.1 s, 56 MiB here)"
 fi
 
+# fg-record: CPU time (user + system) of 10 s system-wide recordings at
+# 99 Hz on an idle machine, fg-record against perf record when perf is
+# installed; then 999 Hz with every CPU busy (one split workload per CPU),
+# where nothing may be lost with the default buffer.
+samples() { awk '/^[^\t]/ { n++ } END { print n + 0 }' "$1"; }
+crow() {
+	printf '%-34s %6.3f CPU-s  peak RSS %6.1f MiB  %s samples\n' "$1" "$2" \
+		"$(awk -v k="$3" 'BEGIN { print k / 1024 }')" "$4"
+}
+echo
+echo "fg-record: 10 s system-wide recordings (-a), CPU time of the recorder"
+if bin/fg-record -q -a -o $B/probe.perf -- true 2> $B/rec.err; then
+	set -- $($M -n 1 -- bin/fg-record -q -a -F 99 -o $B/rec-idle.perf -- sleep 10)
+	crow "fg-record -F 99 -a, idle" "$6" "$5" "$(samples $B/rec-idle.perf)"
+	if command -v perf > /dev/null 2>&1; then
+		set -- $($M -n 1 -- perf record -q -F 99 -a -g -o $B/perf-idle.data -- sleep 10)
+		crow "perf record -F 99 -a -g, idle" "$6" "$5" \
+			"$(perf script -i $B/perf-idle.data 2> /dev/null | samples /dev/stdin)"
+	else
+		echo "(perf is not installed: no row for it; perf record took 0.33 CPU-s here)"
+	fi
+	for i in $(seq "$(nproc)"); do build/tests/split 11 & done
+	set -- $($M -n 1 -- bin/fg-record -a -F 999 -o $B/rec-load.perf -- sleep 10 2> $B/rec-load.err)
+	wait
+	crow "fg-record -F 999 -a, full load" "$6" "$5" "$(samples $B/rec-load.perf)"
+	grep -h 'samples, ' $B/rec-load.err | sed 's/^/  /'
+else
+	echo "(recording is not permitted here: $(head -1 $B/rec.err))"
+fi
+
 echo
 awk -v a="$rss_fg_collapse_perf" -v b="$rss_fg_collapse_perf__1_4_of_the_input_" 'BEGIN {
 	printf "peak RSS, 4x input against 1x: %+.1f%% (distinct stacks are the same)\n",

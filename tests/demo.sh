@@ -1,21 +1,24 @@
 #!/bin/sh
-# demo.sh - what `make run` does: profile a small bundled workload with
-# perf if it is installed and permitted, else use a bundled recording,
-# fold the result into out.folded and draw it as out.svg and out.png.
+# demo.sh - what `make run` does: the whole pipeline.  fg-record profiles a
+# small bundled workload (testdata/src/demo.c, built with frame pointers);
+# where recording is not permitted it says why and takes a bundled
+# recording instead.  fg-collapse folds it into out.folded, fg-svg draws
+# out.svg and out.png.
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p build/demo
 out=out.folded
-if command -v perf > /dev/null 2>&1 &&
-   cc -O1 -g -fno-omit-frame-pointer -fno-inline -o build/demo/demo testdata/src/demo.c 2> /dev/null &&
-   perf record -q -F 99 -g -o build/demo/perf.data -- build/demo/demo 2 > /dev/null 2> build/demo/record.log &&
-   perf script -i build/demo/perf.data > build/demo/demo.perf 2> /dev/null &&
-   [ -s build/demo/demo.perf ]; then
-	echo "recorded: perf record -F 99 -g -- build/demo/demo 2"
+cc -O1 -g -fno-omit-frame-pointer -fno-inline -fno-optimize-sibling-calls \
+	-o build/demo/demo testdata/src/demo.c
+if bin/fg-record -F 499 -o build/demo/demo.perf -- build/demo/demo 2 > /dev/null \
+	2> build/demo/record.log && [ -s build/demo/demo.perf ]; then
+	echo "recorded: fg-record -F 499 -o build/demo/demo.perf -- build/demo/demo 2"
+	sed 's/^/  /' build/demo/record.log
 	input=build/demo/demo.perf
 else
-	echo "perf is not installed or not permitted here;" \
-	     "using a bundled recording (testdata/perf/recorded/c-callstruct.perf.txt.gz)"
+	echo "recording is not possible here:"
+	sed 's/^/  /' build/demo/record.log
+	echo "using a bundled recording instead (testdata/perf/recorded/c-callstruct.perf.txt.gz)"
 	input=testdata/perf/recorded/c-callstruct.perf.txt.gz
 fi
 bin/fg-collapse perf -o "$out" "$input"

@@ -110,6 +110,18 @@ test_input_paths() {
 	"$FG" perf --all "$T/a" "$T/b" > "$T/out" 2> "$T/err"
 	awk '{ n = $NF; sub(/ [0-9]+$/, ""); print $0, 2 * n }' "$T/exp" > "$T/exp2"
 	same "input/two-files-merged" "$T/exp2" "$T/out"
+	# -o onto a FIFO or a device writes into it; renaming a finished file
+	# over it would replace it (it once replaced /dev/null).
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	cat "$T/fifo" > "$T/out" &
+	"$FG" perf --all -o "$T/fifo" "$f.perf.txt.gz" 2> "$T/err"
+	wait $!
+	if [ -p "$T/fifo" ] && cmp -s "$T/exp" "$T/out"; then
+		ok "output/fifo-written-in-place"
+	else
+		bad "output/fifo-written-in-place" "$(ls -l "$T/fifo")" "$(head -2 "$T/err")"
+	fi
 }
 
 # Inputs whose last sample has no closing blank line: it is kept.
@@ -373,6 +385,7 @@ test_folded() {
 . tests/diff.sh
 . tests/pprof.sh
 . tests/gperf.sh
+. tests/record.sh
 
 for v in $VARIANTS; do
 	FG=$v/fg-collapse
@@ -420,6 +433,7 @@ for v in $VARIANTS; do
 	test_gperf_corpus
 	test_gperf_options
 	test_gperf_errors
+	test_record "$v"
 	[ "$v" = bin ] && test_svg_browser
 done
 

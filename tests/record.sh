@@ -1,0 +1,212 @@
+# record.sh - fg-record tests, sourced by run.sh.  They record for real,
+# so where perf_event_open is not permitted they print SKIP lines saying
+# why, and count as neither passed nor failed.  The workload is
+# testdata/src/split.c, built with frame pointers as build/tests/split.
+
+SPLIT=build/tests/split
+REC_SKIP=""
+REC_SKIP_ALL=""
+
+skip() { echo "SKIP $tag$1: $2"; }
+
+# Is recording allowed here?  Sets REC_SKIP (a command) and REC_SKIP_ALL
+# (system-wide) to the reason if not.
+record_probe() {
+	REC_SKIP=""
+	REC_SKIP_ALL=""
+	if ! "$REC" -q -o /dev/null -- true 2> "$T/probe.err"; then
+		REC_SKIP=$(head -1 "$T/probe.err")
+		[ -n "$REC_SKIP" ] || REC_SKIP="fg-record -- true failed"
+	fi
+	if ! "$REC" -q -a -o /dev/null -- true 2> "$T/probe.err"; then
+		REC_SKIP_ALL=$(head -1 "$T/probe.err")
+		[ -n "$REC_SKIP_ALL" ] || REC_SKIP_ALL="fg-record -a -- true failed"
+	fi
+}
+
+# Sums of the folded counts of stacks with a frame matching each pattern:
+# share FILE PAT_A PAT_B -> "A B percent_of_A"
+share() {
+	awk -v a="$2" -v b="$3" '{
+		n = $NF; s = ";" substr($0, 1, length($0) - length($NF) - 1) ";"
+		if (s ~ a) x += n; else if (s ~ b) y += n
+	} END { printf "%d %d %d\n", x, y, (x + y) ? 100 * x / (x + y) + 0.5 : -1 }' "$1"
+}
+
+test_record_errors() {
+	expect_error "record/usage-no-target" 2 "nothing to record" -- "$REC"
+	expect_error "record/usage-freq" 2 "-F: '0' is not a number" -- "$REC" -F 0 -a
+	expect_error "record/usage-pages" 2 "-m: 3 is not a power of 2" -- "$REC" -m 3 -a
+	expect_error "record/usage-event" 2 "-e: 'instructions' is not" -- "$REC" -e instructions -a
+	expect_error "record/usage-user-kernel" 2 "exclude each other" -- \
+		"$REC" --user-only --kernel-only -a
+	expect_error "record/usage-two-targets" 2 "give one of -a, -p and -t" -- \
+		"$REC" -a -p 1
+	expect_error "record/usage-pid-command" 2 "give no COMMAND" -- \
+		"$REC" -p 1 -- true
+	expect_error "record/usage-option" 2 "unrecognized option '--bogus'" -- \
+		"$REC" --bogus -a
+	expect_error "record/no-such-pid" 1 "no such process: 2147483646" -- \
+		"$REC" -p 2147483646
+	expect_error "record/bad-cpu-list" 1 "(bad CPU list '0-x'|not permitted|no perf_event)" -- \
+		"$REC" -C 0-x
+}
+
+# The split workload: 70 % of its time under work_a, 30 % under work_b.
+test_record_split() {
+	local n a b pct
+	"$REC" -q -F 999 -o "$T/split.perf" -- "$SPLIT" 1.5 > /dev/null 2> "$T/rec.err"
+	if [ $? -ne 0 ] || [ ! -s "$T/split.perf" ]; then
+		bad "record/split" "fg-record failed:" "$(head -3 "$T/rec.err")"
+		return
+	fi
+	"$FG" perf --strict -o "$T/split.folded" "$T/split.perf" 2> "$T/col.err" ||
+		{ bad "record/split-collapse" "$(head -3 "$T/col.err")"; return; }
+	ok "record/split-collapse"
+	read -r a b pct < <(share "$T/split.folded" ";work_a;" ";work_b;")
+	if [ "$pct" -ge 63 ] && [ "$pct" -le 77 ] && [ $((a + b)) -gt 0 ]; then
+		ok "record/split-70-30 ($pct %)"
+	else
+		bad "record/split-70-30" "work_a $a, work_b $b: $pct % under work_a, want 70 +- 7"
+	fi
+	# Named, in perf script's layout, with real periods (1001001 ns at 999 Hz).
+	n=$(grep -Ec '^	 +[0-9a-f]+ spin\+0x[0-9a-f]+ \(.*/split\)$' "$T/split.perf")
+	if [ "$n" -gt 500 ] &&
+	   grep -Eq '^split +[0-9]+/[0-9]+ +\[[0-9]{3}\] +[0-9]+\.[0-9]{6}: +1001001 cpu-clock: $' "$T/split.perf" &&
+	   grep -q ';main;work_a;spin ' "$T/split.folded"; then
+		ok "record/split-symbols"
+	else
+		bad "record/split-symbols" "$n spin frames" "$(head -4 "$T/split.perf")"
+	fi
+	if [ "$(tail -c 2 "$T/split.perf" | od -An -c | tr -d ' ')" = '\n\n' ]; then
+		ok "record/split-complete"
+	else
+		bad "record/split-complete" "the output does not end with a blank line"
+	fi
+}
+
+# Forked children are followed; a process that exits before the recording
+# ends is still named (its mappings were recorded at the time).
+test_record_children() {
+	"$REC" -q -F 999 -o "$T/kids.perf" -- sh -c "$SPLIT 0.5 1; sleep 0.7" 2> "$T/rec.err" ||
+		{ bad "record/children" "$(head -3 "$T/rec.err")"; return; }
+	local pids
+	pids=$(awk '/^split / { print $2 }' "$T/kids.perf" | sort -u | wc -l)
+	if [ "$pids" -ge 2 ] && grep -q 'work_a+0x' "$T/kids.perf" &&
+	   [ "$("$FG" perf --pid "$T/kids.perf" | grep -c ';work_b;spin ')" -ge 2 ]; then
+		ok "record/children-exited-named ($pids processes)"
+	else
+		bad "record/children-exited-named" "$pids split processes" \
+			"$("$FG" perf --pid "$T/kids.perf" | head -4)"
+	fi
+	# Without call chains: one line per sample, the run-time address.
+	"$REC" -q --no-call-graph -F 999 -o "$T/one.perf" -- "$SPLIT" 0.3 2> "$T/rec.err"
+	if grep -Eq '^split .* cpu-clock: +[0-9a-f]{6,} spin\+0x' "$T/one.perf" &&
+	   "$FG" perf "$T/one.perf" | grep -q '^split;spin '; then
+		ok "record/no-call-graph"
+	else
+		bad "record/no-call-graph" "$(head -2 "$T/one.perf")"
+	fi
+	# --folded is fg-collapse perf's output, --user-only has no kernel.
+	local a b pct
+	"$REC" -q --folded --user-only -F 999 -o "$T/u.folded" -- "$SPLIT" 0.3 2> "$T/rec.err"
+	read -r a b pct < <(share "$T/u.folded" ";work_a;" ";work_b;")
+	if [ "$pct" -ge 55 ] && [ "$pct" -le 85 ] && ! grep -q 'entry_SYSCALL\|asm_' "$T/u.folded"; then
+		ok "record/folded-user-only"
+	else
+		bad "record/folded-user-only" "$pct % under work_a" "$(head -3 "$T/u.folded")"
+	fi
+	expect_error "record/cannot-run" 1 "cannot run '/nonexistent/cmd': No such file" -- \
+		"$REC" -o "$T/x.perf" -- /nonexistent/cmd
+	if [ -e "$T/x.perf" ]; then
+		bad "record/cannot-run-no-output" "x.perf was left behind"
+	else
+		ok "record/cannot-run-no-output"
+	fi
+}
+
+# System-wide under load: kernel frames named from /proc/kallsyms.
+test_record_kernel() {
+	local n
+	dd if=/dev/zero of=/dev/null bs=512 count=20000000 2> /dev/null &
+	local dd=$!
+	"$REC" -q -a -F 499 -o "$T/all.perf" -- sleep 1 2> "$T/rec.err"
+	kill "$dd" 2> /dev/null
+	wait "$dd" 2> /dev/null
+	n=$(grep -Ec '^	ffffffff[0-9a-f]{8} [A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+ \(\[kernel\.kallsyms\]\)$' "$T/all.perf")
+	if [ "$n" -gt 50 ] && grep -q 'do_syscall_64+0x' "$T/all.perf" &&
+	   grep -Eq '^dd +[0-9]+/[0-9]+ +\[[0-9]{3}\] ' "$T/all.perf" &&
+	   "$FG" perf --strict "$T/all.perf" | grep -q '^dd;.*do_syscall_64'; then
+		ok "record/system-wide-kernel ($n kernel frames)"
+	else
+		bad "record/system-wide-kernel" "$n named kernel frames" "$(head -3 "$T/rec.err")"
+	fi
+}
+
+# SIGINT or SIGTERM ends a recording with a complete, parseable output.
+test_record_signal() {
+	local sig pid st work
+	for sig in INT TERM; do
+		rm -f "$T/sig.perf"
+		"$SPLIT" 4 &
+		work=$!
+		"$REC" -q -p "$work" -F 499 -o "$T/sig.perf" 2> "$T/rec.err" &
+		pid=$!
+		sleep 1
+		kill -"$sig" "$pid"
+		wait "$pid"
+		st=$?
+		kill "$work"
+		wait "$work" 2> /dev/null
+		if [ "$st" -eq 0 ] && [ -s "$T/sig.perf" ] &&
+		   [ "$(tail -c 2 "$T/sig.perf" | od -An -c | tr -d ' ')" = '\n\n' ] &&
+		   "$FG" perf --strict -o "$T/sig.folded" "$T/sig.perf" 2> /dev/null &&
+		   [ -s "$T/sig.folded" ]; then
+			ok "record/sig$sig-complete"
+		else
+			bad "record/sig$sig-complete" "status $st" "$(head -3 "$T/rec.err")"
+		fi
+	done
+	# -p follows a running process until it exits.
+	"$SPLIT" 1 &
+	pid=$!
+	"$REC" -q -p "$pid" -F 999 -o "$T/p.perf" 2> "$T/rec.err"
+	st=$?
+	wait "$pid"
+	if [ "$st" -eq 0 ] && "$FG" perf "$T/p.perf" | grep -q ';work_a;spin '; then
+		ok "record/pid-until-exit"
+	else
+		bad "record/pid-until-exit" "status $st" "$(head -3 "$T/rec.err")"
+	fi
+}
+
+test_record() {
+	local v=$1
+	REC=$v/fg-record
+	test_record_errors
+	record_probe
+	if [ -n "$REC_SKIP" ]; then
+		skip "record/split-70-30" "$REC_SKIP"
+		skip "record/children-exited-named" "$REC_SKIP"
+		skip "record/system-wide-kernel" "$REC_SKIP"
+		skip "record/sigINT-complete" "$REC_SKIP"
+		return
+	fi
+	if [ ! -x "$SPLIT" ]; then
+		bad "record" "$SPLIT is missing; run make $SPLIT"
+		return
+	fi
+	test_record_split
+	test_record_children
+	test_record_signal
+	if [ "$v" = bin ]; then
+		if [ -n "$REC_SKIP_ALL" ]; then
+			skip "record/system-wide-kernel" "$REC_SKIP_ALL"
+		elif grep -q ' T do_syscall_64$' /proc/kallsyms 2> /dev/null &&
+		   ! grep -q '^0000000000000000 T do_syscall_64$' /proc/kallsyms; then
+			test_record_kernel
+		else
+			skip "record/system-wide-kernel" "/proc/kallsyms shows no kernel addresses here"
+		fi
+	fi
+}

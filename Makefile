@@ -46,7 +46,7 @@ CMD_UTIL = $(B)/libcmd.a
 BINS = $(CMDS:%=$(BIN)/%)
 UNIT = $(B)/tests/unit_fold
 TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel $(B)/tests/gperfdump \
-	$(B)/tests/split
+	$(B)/tests/split $(B)/tests/perfsym
 
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all

@@ -14,6 +14,8 @@ struct sym {
 	const char *name;	/* in the ELF data, version not yet dropped */
 	uint32_t order;		/* index in its table */
 	int ifunc;		/* STT_GNU_IFUNC, not STT_FUNC */
+	int bind;		/* STB_LOCAL, STB_GLOBAL, STB_WEAK */
+	int label;		/* STT_NOTYPE in code: perf only */
 };
 
 /*
@@ -184,7 +186,7 @@ static int load_syms(struct module *m)
 		const struct sym *y = &m->byaddr[i];
 		fold_id id;
 
-		if (y->ifunc)
+		if (y->ifunc || y->label)
 			continue;
 		/* .dynsym names may carry a version: "memcpy@@GLIBC_2.14". */
 		id = fold_intern(&m->syms, y->name, strcspn(y->name, "@"));
@@ -453,15 +455,29 @@ static int load_byaddr(struct module *m)
 	for (i = 1; i < n; i++) {
 		GElf_Sym s;
 		GElf_Addr a;
+		GElf_Word shndx;
+		Elf *elf = NULL;
 		const char *name = dwfl_module_getsym_info(m->mod, i, &s, &a,
-							  NULL, NULL, NULL);
-		int t = GELF_ST_TYPE(s.st_info);
+							  &shndx, &elf, NULL);
+		int t = GELF_ST_TYPE(s.st_info), label = 0;
 
-		if (name == NULL || name[0] == '\0' || s.st_shndx == SHN_UNDEF ||
-		    (t != STT_FUNC && t != STT_GNU_IFUNC))
+		if (name == NULL || name[0] == '\0' || s.st_shndx == SHN_UNDEF)
+			continue;
+		if (t == STT_NOTYPE && s.st_shndx != SHN_ABS && elf != NULL &&
+		    GELF_ST_VISIBILITY(s.st_other) != STV_HIDDEN &&
+		    GELF_ST_VISIBILITY(s.st_other) != STV_INTERNAL) {
+			/* An assembler label in code, which perf names. */
+			GElf_Shdr sh;
+			Elf_Scn *scn = elf_getscn(elf, shndx);
+
+			label = scn != NULL && gelf_getshdr(scn, &sh) != NULL &&
+				(sh.sh_flags & SHF_EXECINSTR);
+		}
+		if (!label && t != STT_FUNC && t != STT_GNU_IFUNC)
 			continue;
 		m->byaddr[m->nbyaddr++] = (struct sym){
-			a, s.st_size, name, (uint32_t)i, t == STT_GNU_IFUNC };
+			a, s.st_size, name, (uint32_t)i, t == STT_GNU_IFUNC,
+			GELF_ST_BIND(s.st_info), label };
 	}
 	qsort(m->byaddr, m->nbyaddr, sizeof(*m->byaddr), sym_cmp);
 	return 0;
@@ -489,6 +505,8 @@ static const struct sym *sym_at(struct module *m, uint64_t addr)
 		else
 			hi = mid;
 	}
+	while (lo > 0 && v[lo - 1].label)	/* labels are perf's only */
+		lo--;
 	if (lo == 0)
 		return NULL;
 	i = lo - 1;
@@ -497,6 +515,8 @@ static const struct sym *sym_at(struct module *m, uint64_t addr)
 	for (; i < lo; i++) {
 		int covers = addr < v[i].value + v[i].size;
 
+		if (v[i].label)
+			continue;
 		if (best == NULL)
 			best = &v[i];
 		else if (best->value + best->size <= addr)
@@ -543,6 +563,85 @@ const char *elfsym_symbol(struct elfsym *es, const char *path, uint64_t addr,
 		return NULL;
 	*off = addr - s->value;
 	return sym_name(es, s);
+}
+
+static int underscores(const char *s)
+{
+	int n = 0;
+
+	while (s[n] == '_')
+		n++;
+	return n;
+}
+
+/*
+ * perf's choose_best_symbol() between two symbols at one address: one
+ * with a size, then not weak, then global, then fewer leading
+ * underscores, then the longer name.  1 when a wins.
+ */
+static int perf_better(const struct sym *a, const struct sym *b)
+{
+	size_t na, nb;
+
+	if ((a->size > 0) != (b->size > 0))
+		return a->size > 0;
+	if ((a->bind == STB_WEAK) != (b->bind == STB_WEAK))
+		return b->bind == STB_WEAK;
+	if ((a->bind == STB_GLOBAL) != (b->bind == STB_GLOBAL))
+		return a->bind == STB_GLOBAL;
+	if (underscores(a->name) != underscores(b->name))
+		return underscores(a->name) < underscores(b->name);
+	na = strlen(a->name);
+	nb = strlen(b->name);
+	return na >= nb;	/* on a tie perf keeps the first */
+}
+
+const char *elfsym_perf_symbol(struct elfsym *es, const char *path,
+			       uint64_t addr, uint64_t *off)
+{
+	struct module *m = module(es, path);
+	const struct sym *v, *best;
+	size_t lo = 0, hi, i;
+	uint64_t end;
+	char *d;
+
+	if (m == NULL || m->mod == NULL ||
+	    (!m->byaddr_loaded && load_byaddr(m) != 0))
+		return NULL;
+	v = m->byaddr;
+	hi = m->nbyaddr;
+	while (lo < hi) {		/* first with value > addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].value <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	i = lo - 1;
+	best = &v[i];
+	while (i > 0 && v[i - 1].value == best->value) {
+		i--;
+		if (perf_better(&v[i], best))
+			best = &v[i];
+	}
+	/* A sized symbol ends at its size, an unsized one at the next. */
+	end = best->size > 0 ? best->value + best->size :
+	      lo < m->nbyaddr ? v[lo].value : UINT64_MAX;
+	if (addr >= end)
+		return NULL;
+	*off = addr - best->value;
+	if (best->name[0] != '_' || best->name[1] != 'Z' ||
+	    (d = cplus_demangle(best->name, DMGL_NO_OPTS)) == NULL)
+		return best->name;
+	{
+		char *out = fold_arena_strndup(&es->strings, d, strlen(d));
+
+		free(d);
+		return out != NULL ? out : best->name;
+	}
 }
 
 int elfsym_defines_fini(struct elfsym *es, const char *path)

@@ -74,6 +74,17 @@ const char *elfsym_symbol(struct elfsym *es, const char *path, uint64_t addr,
 			  uint64_t *off);
 
 /*
+ * The function symbol at file address addr as perf names it: of the
+ * symbols at one address, perf's choice (sized, not weak, global, fewer
+ * leading underscores, longer name); a sized symbol ends at its size, an
+ * unsized one at the next symbol; names as in the table (a .symtab's
+ * "cfree@GLIBC_2.2.5" kept), C++ demangled without parameter lists, as
+ * perf script prints by default.  NULL when none; *off as above.
+ */
+const char *elfsym_perf_symbol(struct elfsym *es, const char *path,
+			       uint64_t addr, uint64_t *off);
+
+/*
  * Function names at file address addr, as `addr2line -f -C [-i]` prints
  * them (which is what google-pprof shows): out[0] the outermost (the real
  * function) ... the innermost inlined callee last.  Names come from DWARF (the linkage name demangled,

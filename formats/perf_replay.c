@@ -480,7 +480,7 @@ static int frame(struct perf_replay *rp, const struct task *proc,
 					      &vaddr) == 0) {
 				vaddr += ret;
 				off = vaddr;
-				sym = elfsym_symbol(rp->es, path, vaddr - ret,
+				sym = elfsym_perf_symbol(rp->es, path, vaddr - ret,
 						    &soff);
 			}
 			if (raw)

@@ -180,10 +180,47 @@ test_record_signal() {
 	fi
 }
 
+# fg-record's symbol names against perf 6.1's: every "ADDR sym+0xOFF
+# (/usr/lib/...)" frame of the recorded corpus, named again from the same
+# file address by build/tests/perfsym (elfsym's perf rules).  Only files of
+# the same build give the same answers, so a library that mostly disagrees
+# (another Debian point release) is skipped with a note.  PLT stubs
+# ("memmove@plt"), which perf synthesizes, are left out.
+test_record_symbols() {
+	local tool=build/tests/perfsym dso n ok
+	if [ ! -x "$tool" ]; then
+		bad "record/perf-symbols" "$tool is missing"
+		return
+	fi
+	for f in "$TD"/perf/recorded/*.perf.txt.gz; do gzip -dc "$f"; done |
+	awk -F'\t' '/^\t/ {
+		t = $2; sub(/^ +/, "", t)
+		if (!match(t, /^[0-9a-f]+ [^ ]+\+0x[0-9a-f]+ \(\/usr\/lib\/[^)]*\)$/)) next
+		n = split(t, w, " "); dso = w[n]; gsub(/[()]/, "", dso)
+		if (w[2] ~ /@plt\+/) next
+		print dso, w[1], w[2] }' | sort -u > "$T/frames"
+	cut -d' ' -f1,2 "$T/frames" | "$tool" > "$T/named"
+	paste -d' ' "$T/frames" "$T/named" > "$T/cmp"
+	for dso in $(cut -d' ' -f1 "$T/cmp" | sort -u); do
+		n=$(grep -c "^$dso " "$T/cmp")
+		ok=$(awk -v d="$dso" '$1 == d && $3 == $4' "$T/cmp" | wc -l)
+		if [ ! -e "$dso" ] || [ $((2 * ok)) -lt "$n" ]; then
+			skip "record/perf-symbols ${dso##*/}" \
+				"this machine's file, or its debug symbols, differ from the recording machine's ($ok of $n addresses agree)"
+		elif [ "$ok" -eq "$n" ]; then
+			ok "record/perf-symbols ${dso##*/} ($n addresses)"
+		else
+			bad "record/perf-symbols ${dso##*/}" "$ok of $n agree:" \
+				"$(awk -v d="$dso" '$1 == d && $3 != $4' "$T/cmp" | head -3)"
+		fi
+	done
+}
+
 test_record() {
 	local v=$1
 	REC=$v/fg-record
 	test_record_errors
+	[ "$v" = bin ] && test_record_symbols
 	record_probe
 	if [ -n "$REC_SKIP" ]; then
 		skip "record/split-70-30" "$REC_SKIP"

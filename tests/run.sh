@@ -387,6 +387,29 @@ test_folded() {
 . tests/gperf.sh
 . tests/record.sh
 
+# A man page per command, with its sections, and no stray control bytes
+# (a "\f" font escape written as a form feed once slipped in).
+for c in $(sed -n 's/^CMDS = //p' Makefile); do
+	m=cmd/$c.1
+	if [ ! -f "$m" ]; then
+		bad "man/$c" "$m is missing"
+	elif LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f]' "$m"; then
+		bad "man/$c" "control bytes in $m: $(LC_ALL=C grep -nP '[\x00-\x08\x0b-\x1f]' "$m" | head -2 | cat -A)"
+	elif grep -q '^\.so ' "$m"; then
+		# a link page: its target must be there
+		if [ -f "cmd/$(sed -n 's/^\.so \(man1\/\)*//p' "$m" | head -1)" ]; then
+			ok "man/$c"
+		else
+			bad "man/$c" "$m links to a page that is missing"
+		fi
+	elif ! grep -q '^\.SH NAME' "$m" || ! grep -q '^\.SH SYNOPSIS' "$m" ||
+	     ! grep -q '^\.SH .*OPTIONS' "$m"; then
+		bad "man/$c" "$m lacks NAME, SYNOPSIS or OPTIONS"
+	else
+		ok "man/$c"
+	fi
+done
+
 for v in $VARIANTS; do
 	FG=$v/fg-collapse
 	SVG=$v/fg-svg

@@ -32,6 +32,7 @@ struct task {
 struct ksym {
 	uint64_t addr;
 	fold_id name, dso;
+	uint32_t order;		/* line in kallsyms */
 };
 
 /* A queued record: where its copy is, when it happened, when it came. */
@@ -342,10 +343,17 @@ static int ksym_cmp(const void *a, const void *b)
 {
 	const struct ksym *x = a, *y = b;
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Text symbols of /proc/kallsyms (FORMATS.md g.9), sorted by address. */
+/*
+ * Text symbols of /proc/kallsyms (FORMATS.md g.9), sorted by address and
+ * then file order: of aliases (memcpy, __memcpy, __pi_memcpy) the last
+ * listed is found, the one perf names (its size-0 symbols end where the
+ * next begins, so only the last of a run covers anything).
+ */
 static void load_kallsyms(struct perf_replay *rp)
 {
 	const char *path = rp->o.kallsyms ? rp->o.kallsyms : "/proc/kallsyms";
@@ -374,7 +382,8 @@ static void load_kallsyms(struct perf_replay *rp)
 		if (fold_grow(&rp->ksyms, &rp->capksyms, rp->nksyms + 1,
 			      sizeof(*rp->ksyms)) != 0)
 			break;
-		k = &rp->ksyms[rp->nksyms++];
+		k = &rp->ksyms[rp->nksyms];
+		k->order = (uint32_t)rp->nksyms++;
 		k->addr = a;
 		k->name = fold_intern(&rp->names, name, strlen(name));
 		k->dso = mod != NULL ? fold_intern(&rp->names, mod, strlen(mod)) :

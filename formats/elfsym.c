@@ -488,23 +488,34 @@ static int load_byaddr(struct module *m)
  * largest value <= addr; of those, the first in table order that covers
  * addr, else the one covering the most.
  */
-static const struct sym *sym_at(struct module *m, uint64_t addr)
+/*
+ * The number of m's symbols at or below addr (the index of the first one
+ * above it), loading the table first; 0 also when it cannot be loaded.
+ */
+static size_t syms_upto(struct module *m, uint64_t addr)
 {
-	const struct sym *v, *best = NULL;
-	size_t lo = 0, hi, i;
+	size_t lo = 0, hi;
 
 	if (!m->byaddr_loaded && load_byaddr(m) != 0)
-		return NULL;
-	v = m->byaddr;
+		return 0;
 	hi = m->nbyaddr;
-	while (lo < hi) {		/* first with value > addr */
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (v[mid].value <= addr)
+		if (m->byaddr[mid].value <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static const struct sym *sym_at(struct module *m, uint64_t addr)
+{
+	const struct sym *v, *best = NULL;
+	size_t lo = syms_upto(m, addr), i;
+
+	v = m->byaddr;
 	while (lo > 0 && v[lo - 1].label)	/* labels are perf's only */
 		lo--;
 	if (lo == 0)
@@ -527,18 +538,23 @@ static const struct sym *sym_at(struct module *m, uint64_t addr)
 	return best;
 }
 
-const char *elfsym_demangle(struct elfsym *es, const char *name)
+static const char *demangle(struct elfsym *es, const char *name, int flags)
 {
 	char *d, *out;
 
 	if (name[0] != '_' || (name[1] != 'Z' && name[1] != 'R'))
 		return name;
-	d = cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI);
+	d = cplus_demangle(name, flags);
 	if (d == NULL)
 		return name;
 	out = fold_arena_strndup(&es->strings, d, strlen(d));
 	free(d);
 	return out != NULL ? out : name;
+}
+
+const char *elfsym_demangle(struct elfsym *es, const char *name)
+{
+	return demangle(es, name, DMGL_PARAMS | DMGL_ANSI);
 }
 
 /* A symbol's name without "@VER", demangled. */
@@ -601,25 +617,12 @@ const char *elfsym_perf_symbol(struct elfsym *es, const char *path,
 {
 	struct module *m = module(es, path);
 	const struct sym *v, *best;
-	size_t lo = 0, hi, i;
+	size_t lo, i;
 	uint64_t end;
-	char *d;
 
-	if (m == NULL || m->mod == NULL ||
-	    (!m->byaddr_loaded && load_byaddr(m) != 0))
+	if (m == NULL || m->mod == NULL || (lo = syms_upto(m, addr)) == 0)
 		return NULL;
 	v = m->byaddr;
-	hi = m->nbyaddr;
-	while (lo < hi) {		/* first with value > addr */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].value <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
-		return NULL;
 	i = lo - 1;
 	best = &v[i];
 	while (i > 0 && v[i - 1].value == best->value) {
@@ -633,15 +636,8 @@ const char *elfsym_perf_symbol(struct elfsym *es, const char *path,
 	if (addr >= end)
 		return NULL;
 	*off = addr - best->value;
-	if (best->name[0] != '_' || best->name[1] != 'Z' ||
-	    (d = cplus_demangle(best->name, DMGL_NO_OPTS)) == NULL)
-		return best->name;
-	{
-		char *out = fold_arena_strndup(&es->strings, d, strlen(d));
-
-		free(d);
-		return out != NULL ? out : best->name;
-	}
+	return best->name[1] == 'Z' ? demangle(es, best->name, DMGL_NO_OPTS) :
+				      best->name;
 }
 
 int elfsym_defines_fini(struct elfsym *es, const char *path)

@@ -31,7 +31,8 @@ struct task {
 
 struct ksym {
 	uint64_t addr;
-	fold_id name, dso;
+	const char *name;	/* in kbuf */
+	fold_id dso;
 	uint32_t order;		/* line in kallsyms */
 };
 
@@ -51,6 +52,7 @@ struct perf_replay {
 	struct fold_index tix;		/* tid -> tasks */
 	struct elfsym *es;
 	int ksyms_loaded;
+	char *kbuf;			/* kallsyms' text, cut into names */
 	struct ksym *ksyms;
 	size_t nksyms, capksyms;
 	fold_id kdso;			/* "[kernel.kallsyms]" */
@@ -151,6 +153,7 @@ void perf_replay_free(struct perf_replay *rp)
 	if (rp->es != NULL)
 		elfsym_free(rp->es);
 	free(rp->ksyms);
+	free(rp->kbuf);
 	free(rp->buf);
 	free(rp->buf2);
 	free(rp->q);
@@ -357,26 +360,31 @@ static int ksym_cmp(const void *a, const void *b)
 static void load_kallsyms(struct perf_replay *rp)
 {
 	const char *path = rp->o.kallsyms ? rp->o.kallsyms : "/proc/kallsyms";
-	char *line = NULL;
-	size_t cap = 0, i, nonzero = 0;
-	FILE *f;
+	struct fold_diag quiet = { 0 };
+	size_t len, nonzero = 0;
+	char *p, *end;
+	int sorted = 1;
 
 	rp->ksyms_loaded = 1;
-	if (*path == '\0' || (f = fopen(path, "r")) == NULL)
+	/* Read whole: names stay in the buffer, nothing is interned. */
+	if (*path == '\0' || fold_slurp(path, (size_t)1 << 28, &rp->kbuf, &len,
+					&quiet) != 0)
 		return;
-	while (getline(&line, &cap, f) > 0) {
-		char *p, *name, *mod, type;
-		unsigned long long a = strtoull(line, &p, 16);
+	for (p = rp->kbuf, end = p + len; p < end; p++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *name, *mod, *q;
+		unsigned long long a = strtoull(p, &q, 16);
 		struct ksym *k;
 
-		if (p == line || p[0] != ' ' || p[1] == '\0' || p[2] != ' ')
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		if (q == p || q + 3 > nl || q[0] != ' ' || q[2] != ' ' ||
+		    (q[1] != 't' && q[1] != 'T' && q[1] != 'w' && q[1] != 'W')) {
+			p = nl;
 			continue;
-		type = p[1];
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
-		name = p + 3;
-		name[strcspn(name, "\n")] = '\0';
-		mod = strchr(name, '\t');
+		}
+		name = q + 3;
+		mod = memchr(name, '\t', (size_t)(nl - name));
 		if (mod != NULL)
 			*mod++ = '\0';
 		if (fold_grow(&rp->ksyms, &rp->capksyms, rp->nksyms + 1,
@@ -385,22 +393,22 @@ static void load_kallsyms(struct perf_replay *rp)
 		k = &rp->ksyms[rp->nksyms];
 		k->order = (uint32_t)rp->nksyms++;
 		k->addr = a;
-		k->name = fold_intern(&rp->names, name, strlen(name));
+		k->name = name;
 		k->dso = mod != NULL ? fold_intern(&rp->names, mod, strlen(mod)) :
 				       rp->kdso;
+		if (k->dso == FOLD_NOID)
+			k->name = NULL;
 		nonzero += a != 0;
+		sorted &= rp->nksyms < 2 || k[-1].addr <= a;
+		p = nl;
 	}
-	free(line);
-	fclose(f);
 	/* kptr_restrict shows every address as 0: no names then. */
 	if (nonzero == 0) {
 		rp->nksyms = 0;
 		return;
 	}
-	qsort(rp->ksyms, rp->nksyms, sizeof(*rp->ksyms), ksym_cmp);
-	for (i = 0; i < rp->nksyms; i++)
-		if (rp->ksyms[i].name == FOLD_NOID || rp->ksyms[i].dso == FOLD_NOID)
-			rp->ksyms[i].name = FOLD_NOID;
+	if (!sorted)
+		qsort(rp->ksyms, rp->nksyms, sizeof(*rp->ksyms), ksym_cmp);
 }
 
 static const struct ksym *ksym_find(struct perf_replay *rp, uint64_t addr)
@@ -418,7 +426,7 @@ static const struct ksym *ksym_find(struct perf_replay *rp, uint64_t addr)
 		else
 			hi = mid;
 	}
-	if (lo == 0 || rp->ksyms[lo - 1].name == FOLD_NOID)
+	if (lo == 0 || rp->ksyms[lo - 1].name == NULL)
 		return NULL;
 	return &rp->ksyms[lo - 1];
 }
@@ -472,7 +480,7 @@ static int frame(struct perf_replay *rp, const struct task *proc,
 			return text_printf(rp, "%" PRIx64 " [unknown] "
 					   "([kernel.kallsyms])", addr);
 		return text_printf(rp, "%" PRIx64 " %s+0x%" PRIx64 " (%s)", addr,
-				   fold_name(&rp->names, k->name), addr - k->addr,
+				   k->name, addr - k->addr,
 				   fold_name(&rp->names, k->dso));
 	}
 	if (ctx == CTX_USER && proc != NULL) {

@@ -3,7 +3,8 @@
  * perf_event ring-buffer records.  The first byte picks the sample_type
  * (call chains, CPU, IDENTIFIER shifting every field); the rest is read as
  * records, each sized by its own header as in a ring buffer, flushed in
- * rounds of eight and finally all at once.  MMAP2 paths in the input may
+ * rounds of eight and finally all at once.  With bit 4 of the first byte
+ * the text after the last whole record is read as /proc/kallsyms.  MMAP2 paths in the input may
  * name real files, which are then opened and symbolized; that is fine.
  *
  *   make fuzz && build/fuzz/fuzz_record -max_total_time=60 \
@@ -33,7 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fold_diag d = { 0 };
 	struct perf_replay *rp;
 	uint64_t sum = 0;
-	size_t off = 1, n = 0;
+	size_t off = 1, n = 0, end;
+	char kpath[64];
+	int kfd = -1;
 
 	if (size < 1)
 		return 0;
@@ -47,8 +50,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.sample_type |= PERF_SAMPLE_IDENTIFIER;
 	if (data[0] & 8)
 		o.sample_type &= ~(uint64_t)PERF_SAMPLE_TIME;
-	if ((rp = perf_replay_new(&o, &d)) == NULL)
+	/* Where the records end, so the rest can be the kallsyms text. */
+	for (end = 1; size - end >= 8;) {
+		uint16_t len;
+
+		memcpy(&len, data + end + 6, 2);
+		if (len < 8 || len > size - end)
+			break;
+		end += len;
+	}
+	if ((data[0] & 16) && (kfd = memfd_create("kallsyms", 0)) >= 0 &&
+	    write(kfd, data + end, size - end) == (ssize_t)(size - end)) {
+		snprintf(kpath, sizeof(kpath), "/proc/self/fd/%d", kfd);
+		o.kallsyms = kpath;
+	}
+	if ((rp = perf_replay_new(&o, &d)) == NULL) {
+		if (kfd >= 0)
+			close(kfd);
 		return 0;
+	}
 	while (size - off >= 8) {
 		uint16_t len;
 
@@ -64,5 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	perf_replay_flush(rp, 1, consume, &sum);
 	sum += perf_replay_stats(rp)->lost;
 	perf_replay_free(rp);
+	if (kfd >= 0)
+		close(kfd);
 	return sum == 42;	/* any value will do; keeps sum alive */
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/perf_event.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,7 +159,7 @@ static int take(void *arg, const void *rec, size_t size)
 	uint32_t type;
 
 	memcpy(&type, rec, 4);
-	r->samples += type == 9;	/* PERF_RECORD_SAMPLE */
+	r->samples += type == PERF_RECORD_SAMPLE;
 	return perf_replay_add(r->rp, rec, size);
 }
 

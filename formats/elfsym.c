@@ -10,7 +10,7 @@
 
 /* A function symbol, for lookups by address. */
 struct sym {
-	uint64_t value, size;
+	uint64_t value, size;	/* value first: fold_upto_u64 */
 	const char *name;	/* in the ELF data, version not yet dropped */
 	uint32_t order;		/* index in its table */
 	int ifunc;		/* STT_GNU_IFUNC, not STT_FUNC */
@@ -494,20 +494,9 @@ static int load_byaddr(struct module *m)
  */
 static size_t syms_upto(struct module *m, uint64_t addr)
 {
-	size_t lo = 0, hi;
-
 	if (!m->byaddr_loaded && load_byaddr(m) != 0)
 		return 0;
-	hi = m->nbyaddr;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->byaddr[mid].value <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return fold_upto_u64(m->byaddr, m->nbyaddr, sizeof(*m->byaddr), addr);
 }
 
 static const struct sym *sym_at(struct module *m, uint64_t addr)
@@ -567,18 +556,6 @@ static const char *sym_name(struct elfsym *es, const struct sym *s)
 		return elfsym_demangle(es, s->name);
 	n = fold_arena_strndup(&es->strings, s->name, len);
 	return n != NULL ? elfsym_demangle(es, n) : NULL;
-}
-
-const char *elfsym_symbol(struct elfsym *es, const char *path, uint64_t addr,
-			  uint64_t *off)
-{
-	struct module *m = module(es, path);
-	const struct sym *s;
-
-	if (m == NULL || m->mod == NULL || (s = sym_at(m, addr)) == NULL)
-		return NULL;
-	*off = addr - s->value;
-	return sym_name(es, s);
 }
 
 static int underscores(const char *s)

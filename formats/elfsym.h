@@ -64,22 +64,14 @@ int elfsym_file_vaddr(struct elfsym *es, const char *path, uint64_t off,
 int elfsym_call_before(struct elfsym *es, const char *path, uint64_t off);
 
 /*
- * The function symbol at file address addr: from .symtab (the file's own or
- * its separate debug file's), else .dynsym, version suffix dropped, C++ and
- * Rust names demangled.  Among symbols at the same address the first in
- * table order wins, as binutils picks.  NULL when none; *off is addr minus
- * the symbol's value.
- */
-const char *elfsym_symbol(struct elfsym *es, const char *path, uint64_t addr,
-			  uint64_t *off);
-
-/*
- * The function symbol at file address addr as perf names it: of the
+ * The function symbol at file address addr as perf names it, from .symtab
+ * (the file's own or its separate debug file's), else .dynsym: of the
  * symbols at one address, perf's choice (sized, not weak, global, fewer
  * leading underscores, longer name); a sized symbol ends at its size, an
  * unsized one at the next symbol; names as in the table (a .symtab's
  * "cfree@GLIBC_2.2.5" kept), C++ demangled without parameter lists, as
- * perf script prints by default.  NULL when none; *off as above.
+ * perf script prints by default.  NULL when none; *off is addr minus the
+ * symbol's value.
  */
 const char *elfsym_perf_symbol(struct elfsym *es, const char *path,
 			       uint64_t addr, uint64_t *off);

@@ -345,7 +345,6 @@ struct perfev *perfev_open(const struct perfev_opts *o, struct perfev_info *info
 		ev->pfd[i].events = POLLIN;
 	}
 	set_info(info, &a);
-	info->nevents = ev->nfds;
 	info->nrings = ev->nrings;
 	return ev;
 }

@@ -42,7 +42,7 @@ struct perfev_info {
 	char event[32];		/* as perf script names it: "cpu-clock:u" */
 	int fell_back;		/* cycles could not be opened: cpu-clock */
 	int user_fallback;	/* kernel samples denied: user only */
-	size_t nevents, nrings;
+	size_t nrings;
 };
 
 struct perfev;

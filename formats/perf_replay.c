@@ -12,7 +12,7 @@
 #include "elfsym.h"
 #include "perf_replay.h"
 
-/* One executable mapping of a process. */
+/* One executable mapping of a process (start first: fold_upto_u64). */
 struct map {
 	uint64_t start, end, pgoff;
 	fold_id path;
@@ -30,7 +30,7 @@ struct task {
 };
 
 struct ksym {
-	uint64_t addr;
+	uint64_t addr;		/* first: fold_upto_u64 */
 	const char *name;	/* in kbuf */
 	fold_id dso;
 	uint32_t order;		/* line in kallsyms */
@@ -220,16 +220,8 @@ static int map_add(struct task *t, uint64_t start, uint64_t end,
 
 static const struct map *map_find(const struct task *t, uint64_t addr)
 {
-	size_t lo = 0, hi = t->nmaps;
+	size_t lo = fold_upto_u64(t->maps, t->nmaps, sizeof(*t->maps), addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->maps[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo > 0 && addr < t->maps[lo - 1].end)
 		return &t->maps[lo - 1];
 	return NULL;
@@ -413,19 +405,11 @@ static void load_kallsyms(struct perf_replay *rp)
 
 static const struct ksym *ksym_find(struct perf_replay *rp, uint64_t addr)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (!rp->ksyms_loaded)
 		load_kallsyms(rp);
-	hi = rp->nksyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (rp->ksyms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = fold_upto_u64(rp->ksyms, rp->nksyms, sizeof(*rp->ksyms), addr);
 	if (lo == 0 || rp->ksyms[lo - 1].name == NULL)
 		return NULL;
 	return &rp->ksyms[lo - 1];

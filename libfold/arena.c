@@ -100,3 +100,21 @@ int fold_grow(void *vp, size_t *cap, size_t need, size_t elem)
 	*cap = c;
 	return 0;
 }
+
+size_t fold_upto_u64(const void *base, size_t n, size_t elem, uint64_t key)
+{
+	const unsigned char *b = base;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k;
+
+		memcpy(&k, b + mid * elem, sizeof(k));
+		if (k <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

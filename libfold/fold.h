@@ -54,6 +54,14 @@ void fold_arena_free(struct fold_arena *a);
  */
 int fold_grow(void *vp, size_t *cap, size_t need, size_t elem);
 
+/*
+ * In an array of n elements of elem bytes, each starting with a uint64_t
+ * key and sorted by it: how many have a key <= key (the index of the
+ * first greater one).  The element holding an address is then the one
+ * before, if any: symbols, mappings.
+ */
+size_t fold_upto_u64(const void *base, size_t n, size_t elem, uint64_t key);
+
 /* ---------------------------------------------------------------- index */
 
 /*

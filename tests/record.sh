@@ -9,6 +9,9 @@ REC_SKIP_ALL=""
 
 skip() { echo "SKIP $tag$1: $2"; }
 
+# Does FILE end with a blank line (the end of its last sample)?
+ends_blank() { [ "$(tail -c 2 "$1" | od -An -c | tr -d ' ')" = '\n\n' ]; }
+
 # Is recording allowed here?  Sets REC_SKIP (a command) and REC_SKIP_ALL
 # (system-wide) to the reason if not.
 record_probe() {
@@ -78,7 +81,7 @@ test_record_split() {
 	else
 		bad "record/split-symbols" "$n spin frames" "$(head -4 "$T/split.perf")"
 	fi
-	if [ "$(tail -c 2 "$T/split.perf" | od -An -c | tr -d ' ')" = '\n\n' ]; then
+	if ends_blank "$T/split.perf"; then
 		ok "record/split-complete"
 	else
 		bad "record/split-complete" "the output does not end with a blank line"
@@ -159,7 +162,7 @@ test_record_signal() {
 		kill "$work"
 		wait "$work" 2> /dev/null
 		if [ "$st" -eq 0 ] && [ -s "$T/sig.perf" ] &&
-		   [ "$(tail -c 2 "$T/sig.perf" | od -An -c | tr -d ' ')" = '\n\n' ] &&
+		   ends_blank "$T/sig.perf" &&
 		   "$FG" perf --strict -o "$T/sig.folded" "$T/sig.perf" 2> /dev/null &&
 		   [ -s "$T/sig.folded" ]; then
 			ok "record/sig$sig-complete"

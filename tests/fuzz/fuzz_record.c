@@ -69,12 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			close(kfd);
 		return 0;
 	}
-	while (size - off >= 8) {
+	while (off < end) {	/* records already sized and checked above */
 		uint16_t len;
 
 		memcpy(&len, data + off + 6, 2);
-		if (len < 8 || len > size - off)
-			break;
 		if (perf_replay_add(rp, data + off, len) != 0)
 			break;
 		off += len;

@@ -79,8 +79,11 @@ static void read_pair(struct fold_profile *p, char **paths,
 	struct fold_read_opts ro = *ro0;
 
 	ro.ncols = 1;
-	for (ro.col = 0; ro.col < 2; ro.col++)
+	for (ro.col = 0; ro.col < 2; ro.col++) {
+		/* While reading BEFORE, AFTER's size helps size the tables. */
+		ro.more = ro.col == 0 ? fg_file_size(paths[1]) : 0;
 		fg_read_folded(p, paths + ro.col, 1, &ro, d);
+	}
 }
 
 /* -s: replace p by its copy with hex addresses stripped from the names. */
@@ -103,11 +106,10 @@ static void strip_hex(struct fold_profile *p)
 static void empty_sides(const struct fold_profile *p, char **paths, int nargs,
 			int judging, int quiet)
 {
-	double total[2];
+	int empty[2] = { fold_col_empty(p, 0), fold_col_empty(p, 1) };
 	int col;
 
-	fold_totals(p, total);
-	if (nargs < 2 && total[0] == 0 && total[1] == 0 && judging)
+	if (nargs < 2 && empty[0] && empty[1] && judging)
 		fg_die(FG_EXIT_ERR, "%s: no samples (expected two-count lines "
 		       "\"stack BEFORE AFTER\", or give BEFORE and AFTER)",
 		       nargs ? paths[0] : "<stdin>");
@@ -115,7 +117,7 @@ static void empty_sides(const struct fold_profile *p, char **paths, int nargs,
 		const char *what = nargs == 2 ? (strcmp(paths[col], "-") ? paths[col] : "<stdin>") :
 				   col ? "the AFTER column" : "the BEFORE column";
 
-		if (total[col] != 0)
+		if (!empty[col])
 			continue;
 		if (judging)
 			fg_die(FG_EXIT_ERR, "%s: no samples", what);

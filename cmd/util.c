@@ -98,18 +98,34 @@ void fg_regcomp(regex_t *rx, const char *opt, const char *re)
 	}
 }
 
+uint64_t fg_file_size(const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	return (uint64_t)st.st_size;
+}
+
 void fg_read_folded(struct fold_profile *p, char **paths, int n,
 		    const struct fold_read_opts *ro, struct fold_diag *d)
 {
+	struct fold_read_opts r = *ro;
 	int i;
 
+	/* Each reader is told how much input follows, to size tables once. */
+	for (i = 1; i < n; i++)
+		r.more += fg_file_size(paths[i]);
 	for (i = 0; i < (n ? n : 1); i++) {
 		struct fold_input in;
 		int rc;
 
+		if (i > 0)
+			r.more -= fg_file_size(paths[i]);
 		if (fold_input_open(&in, n ? paths[i] : NULL, d) != 0)
 			fg_die(FG_EXIT_ERR, "%s", d->err);
-		rc = fold_read(p, &in, ro, d);
+		rc = fold_read(p, &in, &r, d);
 		fold_input_close(&in);
 		if (rc != 0)
 			fg_die(FG_EXIT_ERR, "%s", d->err);

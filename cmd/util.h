@@ -33,9 +33,13 @@ noreturn void fg_bad_option(int c, char **argv);
 /* Compile option opt's POSIX extended regex re, or a usage error. */
 void fg_regcomp(regex_t *rx, const char *opt, const char *re);
 
+/* Bytes in a regular file; 0 for "-", pipes and what cannot be seen. */
+uint64_t fg_file_size(const char *path);
+
 /*
  * Read folded files (all of paths[0..n), or stdin when n is 0) into p;
- * dies with the reader's message on error.
+ * dies with the reader's message on error.  ro->more is kept as the input
+ * that follows the last file.
  */
 void fg_read_folded(struct fold_profile *p, char **paths, int n,
 		    const struct fold_read_opts *ro, struct fold_diag *d);

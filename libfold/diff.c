@@ -53,6 +53,16 @@ void fold_totals(const struct fold_profile *p, double *total)
 			total[c] += fold_count_double(p, fold_stack_count(p, i, c));
 }
 
+int fold_col_empty(const struct fold_profile *p, int col)
+{
+	size_t i;
+
+	for (i = 0; i < p->nstacks; i++)
+		if (!fold_count_is_zero(p, fold_stack_count(p, i, col)))
+			return 0;
+	return 1;
+}
+
 /*
  * Column c's total as an integer, as Perl sums it; 0 with *exact clear
  * when it does not fit (Perl would switch to a double, and so do we).

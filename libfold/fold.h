@@ -80,6 +80,8 @@ void fold_index_free(struct fold_index *ix);
 /* Store entry at the empty slot pos found by a failed probe; may grow. */
 int fold_index_insert(struct fold_index *ix, size_t pos, uint32_t hash,
 		      uint32_t entry);
+/* Grow now to hold capacity entries (probe positions change). */
+int fold_index_reserve(struct fold_index *ix, size_t capacity);
 
 /* 64-bit hash of a byte string (not cryptographic, well mixed). */
 uint64_t fold_hash(const void *data, size_t n);
@@ -131,6 +133,45 @@ static inline int fold_same_bytes(const void *a, const void *b, size_t n)
 		return ((x[0] ^ y[0]) | (x[n >> 1] ^ y[n >> 1]) |
 			(x[n - 1] ^ y[n - 1])) == 0;
 	return 1;
+}
+
+/*
+ * Length of the common prefix of a[0..n) and b[0..n), in bytes.  Folded
+ * input is mostly sorted, so neighbouring lines (and neighbouring stacks'
+ * id arrays) share long prefixes: this compares 16 bytes at a time.
+ */
+static inline size_t fold_common_prefix(const void *a, const void *b, size_t n)
+{
+	const char *x = (const char *)a, *y = (const char *)b;
+	size_t i = 0;
+	uint64_t u, v;
+
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(x + i)),
+			_mm_loadu_si128((const __m128i *)(const void *)(y + i))));
+
+		if (m != 0xffff)
+			return i + (size_t)__builtin_ctz(~m);
+	}
+#endif
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&u, x + i, 8);
+		memcpy(&v, y + i, 8);
+		if (u != v)
+			return i + (size_t)__builtin_ctzll(u ^ v) / 8;
+	}
+	while (i < n && x[i] == y[i])
+		i++;
+	return i;
+}
+
+/* How many leading ids a[0..n) and b[0..n) have in common. */
+static inline size_t fold_common_ids(const uint32_t *a, const uint32_t *b,
+				     size_t n)
+{
+	return fold_common_prefix(a, b, n * sizeof(*a)) / sizeof(*a);
 }
 
 /* ---------------------------------------------------------------- names */
@@ -214,12 +255,21 @@ struct fold_profile {
 	struct fold_index ix;	/* hash -> record */
 	struct fold_seq *seq;	/* input order, if kept (see fold_read) */
 	size_t nseq, capseq;
+	uint64_t *ascends;	/* bit i: stack i sorts after stack i - 1 */
+	size_t capascends;	/* words */
 };
 
 int fold_profile_init(struct fold_profile *p, int ncols);
 void fold_profile_free(struct fold_profile *p);
 /* Change the number of columns; only while the profile is empty. */
 int fold_profile_set_ncols(struct fold_profile *p, int ncols);
+/*
+ * Room for nstacks stacks in all, of depth frames on average: a reader
+ * that can tell how much input is coming sizes the tables once, where
+ * doubling them would rehash and fault in fresh memory again and again.
+ * Only a hint; the tables still grow past it.
+ */
+int fold_profile_reserve(struct fold_profile *p, size_t nstacks, size_t depth);
 
 /*
  * The index of the stack frames[0..depth) (root first), added with zero
@@ -231,6 +281,22 @@ int fold_add(struct fold_profile *p, const fold_id *frames, size_t depth,
 	     int col, uint64_t v);
 int fold_add_f(struct fold_profile *p, const fold_id *frames, size_t depth,
 	       int col, double v);
+/*
+ * fold_stack_get in two steps, for a reader with other work to do while
+ * the stack's index slot comes into cache: the hash, a prefetch of its
+ * slot, then the lookup.
+ */
+uint32_t fold_stack_hash(const fold_id *frames, size_t depth);
+static inline void fold_stack_prefetch(const struct fold_profile *p,
+				       uint32_t hash)
+{
+	__builtin_prefetch(&p->ix.slot[hash & p->ix.mask]);
+}
+long fold_stack_get_hashed(struct fold_profile *p, const fold_id *frames,
+			   size_t depth, uint32_t hash);
+/* fold_add and fold_add_f for stack number stack (from fold_stack_get). */
+int fold_add_at(struct fold_profile *p, size_t stack, int col, uint64_t v);
+void fold_add_at_f(struct fold_profile *p, size_t stack, int col, double v);
 /* Switch every count to double (done by fold_add_f; idempotent). */
 void fold_set_fractional(struct fold_profile *p);
 
@@ -256,8 +322,17 @@ static inline fold_count fold_stack_count(const struct fold_profile *p,
 }
 
 /* A count as a double, whichever representation the profile uses. */
-double fold_count_double(const struct fold_profile *p, fold_count c);
-int fold_count_is_zero(const struct fold_profile *p, fold_count c);
+static inline double fold_count_double(const struct fold_profile *p,
+				       fold_count c)
+{
+	return p->fractional ? c.f : (double)c.u;
+}
+
+static inline int fold_count_is_zero(const struct fold_profile *p,
+				     fold_count c)
+{
+	return p->fractional ? c.f == 0 : c.u == 0;
+}
 
 /*
  * Decimal text of a count: integers as digits, doubles in the shortest
@@ -277,6 +352,12 @@ int fold_stack_cmp(const struct fold_profile *p, size_t a, size_t b);
  * caller frees; NULL on failure (an empty profile gives a valid pointer).
  */
 uint32_t *fold_sorted(const struct fold_profile *p);
+/*
+ * Record that stack i sorts after stack i - 1, as a reader of sorted input
+ * knows from its text; fold_sorted then need not compare them.  Stacks
+ * never change or move, so this stays true.  -1 when out of memory.
+ */
+int fold_stack_ascends(struct fold_profile *p, size_t i);
 
 /*
  * Add every stack of src to dst (which may have a different name table):
@@ -329,6 +410,8 @@ fold_id fold_strip_hex(void *arg, struct fold_names *dst, const char *s,
 
 /* The sum of each column (as doubles) into total[0..p->ncols). */
 void fold_totals(const struct fold_profile *p, double *total);
+/* Whether column col has no samples (stops at the first that it has). */
+int fold_col_empty(const struct fold_profile *p, int col);
 
 /*
  * difffolded.pl -n: when the column totals T0 and T1 differ, scale column
@@ -466,6 +549,10 @@ struct fold_input {
 	int binary;		/* NUL bytes allowed (fold_slurp) */
 	const char *mem;	/* fold_input_mem: the bytes read instead */
 	size_t memlen, mempos;
+	char *map;		/* a mapped file (mem and, for text, buf) */
+	size_t maplen, page;
+	size_t unmapped;	/* leading pages of map already unmapped */
+	uint64_t size;		/* bytes of text in all, if known (else 0) */
 };
 
 struct fold_line {
@@ -504,30 +591,57 @@ int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 		    struct fold_diag *d);
 int fold_input_toolong(struct fold_input *in, struct fold_diag *d);
 
-/* Bit i set where p[i] is a newline, for i < n (at most 64). */
-static inline uint64_t fold_nl_mask(const char *p, size_t n)
+int fold_input_nul(struct fold_input *in, size_t at, struct fold_diag *d);
+
+/*
+ * Bit i set where p[i] is a newline, for i < n (at most 64); *nul gets
+ * the same for NUL bytes, which text must not contain.  Checking them here
+ * spares a separate pass over the input.
+ */
+static inline uint64_t fold_nl_mask(const char *p, size_t n, uint64_t *nul)
 {
-	uint64_t m = 0;
+	uint64_t m = 0, z = 0;
 #ifdef __SSE2__
 	/* p has 64 readable bytes: the input buffer's slack covers the tail. */
-	const __m128i nl = _mm_set1_epi8('\n');
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
 	const __m128i *v = (const __m128i *)(const void *)p;
-	uint64_t a = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), nl));
-	uint64_t b = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), nl));
-	uint64_t c = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 2), nl));
-	uint64_t e = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 3), nl));
+	int k;
 
-	m = a | b << 16 | c << 32 | e << 48;
-	if (n < 64)
+	for (k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128(v + k);
+
+		m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)) << (16 * k);
+		z |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero)) << (16 * k);
+	}
+	if (n < 64) {
 		m &= ((uint64_t)1 << n) - 1;
+		z &= ((uint64_t)1 << n) - 1;
+	}
 #else
 	size_t i;
 
-	for (i = 0; i < n && i < 64; i++)
+	for (i = 0; i < n && i < 64; i++) {
 		if (p[i] == '\n')
 			m |= (uint64_t)1 << i;
+		else if (p[i] == '\0')
+			z |= (uint64_t)1 << i;
+	}
 #endif
+	*nul = z;
 	return m;
+}
+
+/* Find the newlines of the next 64-byte block; -1 on a NUL byte. */
+static inline int fold_input_scan(struct fold_input *in, struct fold_diag *d)
+{
+	uint64_t nul;
+
+	/* Ahead of use, and across page boundaries, which hardware stops at. */
+	__builtin_prefetch(in->buf + in->scan + 1024);
+	in->mbase = in->scan;
+	in->mask = fold_nl_mask(in->buf + in->scan, in->end - in->scan, &nul);
+	in->scan += 64;
+	return nul ? fold_input_nul(in, in->mbase + (size_t)__builtin_ctzll(nul), d) : 0;
 }
 
 /*
@@ -560,9 +674,8 @@ static inline int fold_input_line(struct fold_input *in, struct fold_line *ln,
 	while (in->mask == 0) {
 		if (in->scan >= in->end)
 			return fold_input_fill(in, ln, d);
-		in->mbase = in->scan;
-		in->mask = fold_nl_mask(in->buf + in->scan, in->end - in->scan);
-		in->scan += 64;
+		if (fold_input_scan(in, d) != 0)
+			return -1;
 	}
 	return fold_input_take(in, ln, d);
 }
@@ -591,6 +704,8 @@ struct fold_read_opts {
 	int keep_order;		/* also record each line in p->seq */
 	int col;		/* ncols 1 into a two-column p: the column
 				   the counts go to */
+	uint64_t more;		/* bytes of further input into p after this
+				   one, if known: a hint for sizing tables */
 };
 
 /*

@@ -88,14 +88,6 @@ static int set_ncols(struct fold_profile *p, int ncols)
 	return p->ncols == ncols ? 0 : fold_profile_set_ncols(p, ncols);
 }
 
-static int add(struct fold_profile *p, const fold_id *ids, size_t n, int col,
-	       const struct count *c)
-{
-	if (c->frac)
-		return fold_add_f(p, ids, n, col, c->f);
-	return fold_add(p, ids, n, col, c->u);
-}
-
 static void bad_line(struct fold_diag *d, const struct fold_input *in,
 		     const char *why, const char *s, size_t len)
 {
@@ -109,33 +101,6 @@ static void bad_line(struct fold_diag *d, const struct fold_input *in,
 	shown[n] = '\0';
 	fold_diag_error(d, "%s:%llu: %s: \"%s\"", in->name,
 			(unsigned long long)in->lineno, why, shown);
-}
-
-/* Length of the common prefix of a[0..n) and b[0..n). */
-static size_t prefix_len(const char *a, const char *b, size_t n)
-{
-	size_t i = 0;
-	uint64_t x, y;
-
-#ifdef __SSE2__
-	for (; i + 16 <= n; i += 16) {
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(const void *)(a + i)),
-			_mm_loadu_si128((const __m128i *)(const void *)(b + i))));
-
-		if (m != 0xffff)
-			return i + (size_t)__builtin_ctz(~m);
-	}
-#endif
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return i + (size_t)__builtin_ctzll(x ^ y) / 8;
-	}
-	while (i < n && a[i] == b[i])
-		i++;
-	return i;
 }
 
 /*
@@ -176,19 +141,37 @@ struct frames {
 	size_t *end;		/* frame k is text[end[k-1]+1 .. end[k]) */
 	fold_id *ids;
 	size_t n, cap;
+	uint32_t hash;		/* of ids[0..n), once hashed is set */
+	int hashed;
+	int after;		/* the line sorts after the one before */
 };
 
 static int split_frames(struct fold_profile *p, struct frames *fr,
 			const char *s, size_t len)
 {
-	size_t common = prefix_len(s, fr->text, len < fr->len ? len : fr->len);
-	size_t k = 0, start;
+	size_t common = fold_common_prefix(s, fr->text,
+					   len < fr->len ? len : fr->len);
+	size_t k = 0, hi = fr->n ? fr->n - 1 : 0, start;
 
-	if (common == len && len == fr->len)
-		return 0;	/* the same stack again */
-	/* Keep the frames whose closing ';' lies in the shared prefix. */
-	while (k + 1 < fr->n && fr->end[k] < common)
-		k++;
+	if (common == len && len == fr->len) {
+		fr->after = 0;	/* the same stack again */
+		return 0;
+	}
+	fr->after = common == fr->len ||
+		    (common < len && (unsigned char)s[common] >
+				     (unsigned char)fr->text[common]);
+	/*
+	 * Keep the frames whose closing ';' lies in the shared prefix: k is
+	 * the first frame ending at or after it (the last frame at most).
+	 */
+	while (k < hi) {
+		size_t mid = (k + hi) / 2;
+
+		if (fr->end[mid] < common)
+			k = mid + 1;
+		else
+			hi = mid;
+	}
 	start = k > 0 ? fr->end[k - 1] + 1 : 0;
 	if (fr->textcap < len) {
 		char *t = realloc(fr->text, len * 2);
@@ -201,6 +184,7 @@ static int split_frames(struct fold_profile *p, struct frames *fr,
 	memcpy(fr->text + common, s + common, len - common);
 	fr->len = len;
 	fr->n = k;
+	fr->hashed = 0;
 	for (;;) {
 		size_t stop = next_semicolon(s, start, len);
 
@@ -234,22 +218,108 @@ static double count_double(const struct count *c)
 	return c->frac ? c->f : (double)c->u;
 }
 
-/*
- * Record the line just added in p's input-order sequence: c1 (NULL for
- * one-count lines) to column 0, c2 to column col.
- */
-static int keep(struct fold_profile *p, const struct frames *fr,
-		const struct count *c1, const struct count *c2, int col)
+static int add_count(struct fold_profile *p, size_t stack, int col,
+		     const struct count *c)
 {
-	long k = fold_stack_get(p, fr->ids, fr->n);
-	double v[FOLD_MAXCOLS] = { 0 };
+	if (!c->frac)
+		return fold_add_at(p, stack, col, c->u);
+	fold_add_at_f(p, stack, col, c->f);
+	return 0;
+}
 
-	if (k < 0)
+/*
+ * A line whose stack is looked up only after the next line is split: the
+ * stack index is larger than the cache, so its slot is prefetched and the
+ * miss overlaps with that work.
+ */
+struct pending {
+	fold_id *ids;
+	size_t n, cap;		/* n 0: nothing pending */
+	uint32_t hash;
+	struct count c1, c2;	/* c1 to column 0 if two, c2 to column col */
+	int two, col;
+	int after;		/* sorts after the line before */
+	uint64_t lineno;
+	long last;		/* the stack of the line before, or -1 */
+};
+
+static int stash(struct pending *pd, const struct frames *fr,
+		 const struct count *c1, const struct count *c2, int two,
+		 int col, uint64_t lineno)
+{
+	if (pd->cap < fr->n) {
+		fold_id *ids = realloc(pd->ids, fr->n * 2 * sizeof(*ids));
+
+		if (ids == NULL)
+			return -1;
+		pd->ids = ids;
+		pd->cap = fr->n * 2;
+	}
+	memcpy(pd->ids, fr->ids, fr->n * sizeof(*fr->ids));
+	pd->n = fr->n;
+	pd->hash = fr->hash;
+	if (two)
+		pd->c1 = *c1;
+	pd->c2 = *c2;
+	pd->two = two;
+	pd->col = col;
+	pd->after = fr->after;
+	pd->lineno = lineno;
+	return 0;
+}
+
+/* Add the pending line's counts to its stack (and keep its place). */
+static int commit(struct fold_profile *p, struct pending *pd, int keep_order)
+{
+	double v[FOLD_MAXCOLS] = { 0 };
+	size_t n = p->nstacks;
+	long k;
+
+	if (pd->n == 0)
+		return 0;
+	k = fold_stack_get_hashed(p, pd->ids, pd->n, pd->hash);
+	pd->n = 0;
+	if (k < 0 || (pd->two && add_count(p, (size_t)k, 0, &pd->c1) != 0) ||
+	    add_count(p, (size_t)k, pd->col, &pd->c2) != 0)
 		return -1;
-	if (c1 != NULL)
-		v[0] = count_double(c1);
-	v[col] = count_double(c2);
+	/* A new stack after the last one, from a sorted line: tell sorting. */
+	if ((size_t)k == n && n > 0 && pd->last == (long)n - 1 && pd->after &&
+	    fold_stack_ascends(p, n) != 0)
+		return -1;
+	pd->last = k;
+	if (!keep_order)
+		return 0;
+	/* Input order, for flame charts. */
+	if (pd->two)
+		v[0] = count_double(&pd->c1);
+	v[pd->col] = count_double(&pd->c2);
 	return fold_seq_add(p, (size_t)k, v);
+}
+
+/* Lines read before the tables are sized for the rest of the input. */
+#define GUESS_AFTER 1024
+/* The most stacks a guess reserves room for; beyond, tables double. */
+#define GUESS_MAX (1u << 20)
+
+/*
+ * Size the tables for the whole input from its first lines: at most as
+ * many more stacks as lines remain (a sorted folded file has a stack per
+ * line), in this input and in those that follow, of the depth seen so far.
+ */
+static void guess_size(struct fold_profile *p, const struct fold_input *in,
+		       uint64_t after, uint64_t nframes, uint64_t nlines)
+{
+	uint64_t done = in->offset + in->pos, left, more;
+
+	if (in->size <= done || nlines == 0 || after > UINT64_MAX / 2)
+		return;
+	left = in->size - done + after;
+	more = left / done * in->lineno + left % done * in->lineno / done;
+	if (more > GUESS_MAX)
+		more = GUESS_MAX;
+	/* Only a hint: failing to reserve is not an error. */
+	(void)fold_profile_reserve(p, p->nstacks + (size_t)more,
+				   (size_t)(nframes / nlines));
 }
 
 int fold_read(struct fold_profile *p, struct fold_input *in,
@@ -260,7 +330,10 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 	int into = opts->ncols == 1 && p->ncols == 2;
 	int col;		/* where the last count of a line goes */
 	struct frames fr = { 0 };
+	struct pending pd = { .last = -1 };
 	struct fold_line ln;
+	uint64_t nframes = 0, nlines = 0;	/* for guess_size */
+	uint64_t errline = 0;
 	int r, rc = -1;
 
 	if (into && (opts->col < 0 || opts->col > 1)) {
@@ -309,15 +382,29 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 			why = "empty stack";
 			goto bad;
 		}
+		errline = in->lineno;
 		if (split_frames(p, &fr, s, len) != 0)
 			goto oom;
-		if (ncols == 2 && add(p, fr.ids, fr.n, 0, &c1) != 0)
+		if (nlines < GUESS_AFTER) {
+			nframes += fr.n;
+			if (++nlines == GUESS_AFTER && in->size > 0) {
+				int e = errno;
+
+				guess_size(p, in, opts->more, nframes, nlines);
+				errno = e;
+			}
+		}
+		if (!fr.hashed) {
+			fr.hash = fold_stack_hash(fr.ids, fr.n);
+			fr.hashed = 1;
+		}
+		fold_stack_prefetch(p, fr.hash);
+		errline = pd.lineno;
+		if (commit(p, &pd, opts->keep_order) != 0)
 			goto oom;
+		errline = in->lineno;
 		col = into ? opts->col : ncols - 1;
-		if (add(p, fr.ids, fr.n, col, &c2) != 0)
-			goto oom;
-		if (opts->keep_order &&
-		    keep(p, &fr, ncols == 2 ? &c1 : NULL, &c2, col) != 0)
+		if (stash(&pd, &fr, &c1, &c2, ncols == 2, col, in->lineno) != 0)
 			goto oom;
 		continue;
 bad:
@@ -327,17 +414,21 @@ bad:
 		fold_diag_warn(d, "%s", d->err);
 		d->err[0] = '\0';
 	}
-	if (r == 0)
-		rc = 0;
+	if (r != 0)
+		goto out;
+	errline = pd.lineno;
+	if (commit(p, &pd, opts->keep_order) != 0)
+		goto oom;
+	rc = 0;
 	goto out;
 oom:
-	fold_diag_error(d, "%s:%llu: %s", in->name,
-			(unsigned long long)in->lineno,
+	fold_diag_error(d, "%s:%llu: %s", in->name, (unsigned long long)errline,
 			errno == EOVERFLOW ? "count overflow" : strerror(errno));
 out:
 	free(fr.text);
 	free(fr.end);
 	free(fr.ids);
+	free(pd.ids);
 	return rc;
 }
 
@@ -438,8 +529,9 @@ int fold_write(const struct fold_profile *p, int fd)
 			endcap = depth * 2;
 		}
 		/* Frames shared with the previous line, each followed by ';'. */
-		for (m = 0; m + 1 < pdepth && m < depth && f[m] == prev[m]; m++)
-			;
+		m = fold_common_ids(f, prev, depth < pdepth ? depth : pdepth);
+		if (m > 0 && m == pdepth)
+			m--;	/* the previous line's last frame ends in ' ' */
 		need = (m ? end[m - 1] : 0) + (size_t)p->ncols * FOLD_COUNT_BUFSZ;
 		for (j = m; j < depth; j++)
 			need += fold_name_len(&p->names, f[j]) + 1;

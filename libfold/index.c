@@ -87,9 +87,10 @@ void fold_index_free(struct fold_index *ix)
 	ix->count = 0;
 }
 
-static int grow(struct fold_index *ix)
+/* Rehash into n slots (a power of two, more than there are now). */
+static int resize(struct fold_index *ix, size_t n)
 {
-	size_t n = (ix->mask + 1) * 2, i;
+	size_t i;
 	uint64_t *slot;
 
 	if (n > ((size_t)1 << 33)) {
@@ -127,6 +128,15 @@ int fold_index_insert(struct fold_index *ix, size_t pos, uint32_t hash,
 	ix->count++;
 	/* Keep the load under 1/2 so probe runs stay short. */
 	if (ix->count * 2 > ix->mask + 1)
-		return grow(ix);
+		return resize(ix, (ix->mask + 1) * 2);
 	return 0;
+}
+
+int fold_index_reserve(struct fold_index *ix, size_t capacity)
+{
+	size_t n = ix->mask + 1;
+
+	while (n < capacity * 2 && n <= ((size_t)1 << 33))
+		n *= 2;
+	return n > ix->mask + 1 ? resize(ix, n) : 0;
 }

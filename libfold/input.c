@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -11,6 +13,7 @@
 
 #define INPUT_CHUNK (512u << 10)
 #define INPUT_MAX_BUF (256u << 20)	/* pinned data plus one line */
+#define INPUT_MAP_MIN (1u << 20)	/* smaller regular files are read */
 
 void fold_diag_error(struct fold_diag *d, const char *fmt, ...)
 {
@@ -122,6 +125,20 @@ static ssize_t read_more(struct fold_input *in, struct fold_diag *d)
 {
 	ssize_t n;
 
+	if (in->buf == in->map) {
+		/*
+		 * The next chunk of a mapped file: its pages are mapped in
+		 * with one call rather than a fault each (a hint; faults do
+		 * the same where the kernel lacks it).
+		 */
+		n = (ssize_t)(in->cap - in->end < INPUT_CHUNK ?
+			      in->cap - in->end : INPUT_CHUNK);
+#ifdef MADV_POPULATE_READ
+		(void)madvise(in->map + in->end / in->page * in->page,
+			      (size_t)n + in->end % in->page, MADV_POPULATE_READ);
+#endif
+		return n;
+	}
 	if (in->gz)
 		return read_gz(in, in->buf + in->end, in->cap - in->end, d);
 	n = read_raw(in, in->buf + in->end, in->cap - in->end);
@@ -153,19 +170,63 @@ static int grow(struct fold_input *in, size_t cap, struct fold_diag *d)
 
 static uint64_t line_of(const struct fold_input *in, const char *p);
 
+/*
+ * A large regular file is mapped rather than read: reading copies every
+ * byte once more and faults in a buffer, which costs as much as parsing
+ * does in the fastest filters.  The file is mapped over a zeroed anonymous
+ * reservation, so the slack after its end reads as zeros even when the
+ * size is a multiple of the page size.  It is still taken a chunk at a
+ * time (see read_more and fold_input_fill), so that only about a chunk of
+ * it is mapped in at once.  Anything unusual (a pipe, an offset, a failed
+ * mmap) falls back to read().
+ */
+static void map_file(struct fold_input *in)
+{
+	struct stat st;
+	size_t size, len, page = (size_t)sysconf(_SC_PAGESIZE);
+	void *a, *f;
+
+	if (fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)INPUT_MAP_MIN ||
+	    (uint64_t)st.st_size > SIZE_MAX / 2 ||
+	    lseek(in->fd, 0, SEEK_CUR) != 0)
+		return;
+	size = (size_t)st.st_size;
+	len = (size + FOLD_INPUT_SLACK + page - 1) / page * page;
+	a = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (a == MAP_FAILED)
+		return;
+	f = mmap(a, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, in->fd, 0);
+	if (f == MAP_FAILED) {
+		munmap(a, len);
+		return;
+	}
+	/* As if read: a shell script sharing the descriptor sees it used. */
+	(void)lseek(in->fd, (off_t)size, SEEK_SET);
+	in->map = f;
+	in->maplen = len;
+	in->page = page;
+	in->mem = f;
+	in->memlen = size;
+}
+
+/*
+ * Text is checked for NUL bytes as its lines are found (fold_input_scan),
+ * and its first bytes when it is opened, as the magic numbers are.
+ */
+static int head_text(struct fold_input *in, size_t n, struct fold_diag *d)
+{
+	const char *z = in->binary ? NULL : memchr(in->buf, 0, n);
+
+	return z != NULL ? fold_input_nul(in, (size_t)(z - in->buf), d) : 0;
+}
+
 static int start(struct fold_input *in, struct fold_diag *d)
 {
 	unsigned char head[8];
 	ssize_t n;
-	char *nul;
 
-	in->cap = INPUT_CHUNK;
-	/* Zeroed, slack included, so word loads past a line end are defined. */
-	in->buf = calloc(1, in->cap + FOLD_INPUT_SLACK);
-	if (in->buf == NULL) {
-		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
-		return -1;
-	}
 	n = read_full(in, head, sizeof(head));
 	if (n < 0) {
 		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
@@ -182,6 +243,22 @@ static int start(struct fold_input *in, struct fold_diag *d)
 		fold_diag_error(d, "%s: xz, zstd and bzip2 input is not "
 				"supported; decompress it first (gzip is)",
 				in->name);
+		return -1;
+	}
+	if (in->map != NULL && !(n >= 2 && head[0] == 0x1f && head[1] == 0x8b)) {
+		/* Mapped text: the mapping is the buffer, read to its end. */
+		in->buf = in->map;
+		in->cap = in->memlen;
+		in->end = (size_t)n;
+		in->mempos = in->memlen;
+		in->size = in->memlen;
+		return head_text(in, (size_t)n, d);
+	}
+	in->cap = INPUT_CHUNK;
+	/* Zeroed, slack included, so word loads past a line end are defined. */
+	in->buf = calloc(1, in->cap + FOLD_INPUT_SLACK);
+	if (in->buf == NULL) {
+		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
 		return -1;
 	}
 	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
@@ -205,17 +282,7 @@ static int start(struct fold_input *in, struct fold_diag *d)
 	}
 	memcpy(in->buf, head, (size_t)n);
 	in->end = (size_t)n;
-	if (in->binary)
-		return 0;
-	nul = memchr(in->buf, 0, in->end);
-	if (nul != NULL) {
-		fold_diag_error(d, "%s:%llu: binary data (NUL byte at offset "
-				"%zu); expected text", in->name,
-				(unsigned long long)line_of(in, nul),
-				(size_t)(nul - in->buf));
-		return -1;
-	}
-	return 0;
+	return head_text(in, (size_t)n, d);
 }
 
 static void input_init(struct fold_input *in, int fd, const char *name,
@@ -234,6 +301,8 @@ static int input_fd(struct fold_input *in, int fd, const char *name,
 		    int binary, struct fold_diag *d)
 {
 	input_init(in, fd, name, binary);
+	if (!binary)
+		map_file(in);
 	if (start(in, d) != 0) {
 		fold_input_close(in);	/* not owned: the fd stays open */
 		return -1;
@@ -334,13 +403,20 @@ void fold_input_close(struct fold_input *in)
 		free(in->z);
 	}
 	free(in->zbuf);
-	free(in->buf);
+	if (in->buf != in->map)
+		free(in->buf);
+	/* Not the pages let go: new mappings may have taken their place. */
+	if (in->map != NULL)
+		munmap(in->map + in->unmapped * in->page,
+		       in->maplen - in->unmapped * in->page);
 	if (in->owned)
 		close(in->fd);
 	in->owned = 0;
 	in->z = NULL;
 	in->zbuf = NULL;
 	in->buf = NULL;
+	in->map = NULL;
+	in->unmapped = 0;
 	in->fd = -1;
 }
 
@@ -365,6 +441,15 @@ static uint64_t line_of(const struct fold_input *in, const char *p)
 	return n;
 }
 
+int fold_input_nul(struct fold_input *in, size_t at, struct fold_diag *d)
+{
+	fold_diag_error(d, "%s:%llu: binary data (NUL byte at offset %llu); "
+			"expected text", in->name,
+			(unsigned long long)line_of(in, in->buf + at),
+			(unsigned long long)(in->offset + at));
+	return -1;
+}
+
 /*
  * Called when every newline before in->end has been returned: compact,
  * read more, and return the next line (or the last one, without LF).
@@ -375,9 +460,16 @@ int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 	for (;;) {
 		size_t keep = in->pin < in->pos ? in->pin : in->pos;
 		ssize_t n;
-		char *nul;
 
-		if (keep > 0) {
+		if (in->buf == in->map && keep / in->page > in->unmapped) {
+			/*
+			 * What was read of a mapped file is let go, page by
+			 * page, as a read buffer would be overwritten.
+			 */
+			(void)munmap(in->map + in->unmapped * in->page,
+				     (keep / in->page - in->unmapped) * in->page);
+			in->unmapped = keep / in->page;
+		} else if (keep > 0 && in->buf != in->map) {
 			memmove(in->buf, in->buf + keep, in->end - keep);
 			in->pos -= keep;
 			in->end -= keep;
@@ -403,7 +495,7 @@ int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 			in->last_nl = 0;
 			return 1;
 		}
-		if (in->end == in->cap) {
+		if (in->end == in->cap && in->buf != in->map) {
 			if (in->cap * 2 > INPUT_MAX_BUF) {
 				fold_diag_error(d, "%s:%llu: record too large "
 						"(more than %u MiB)", in->name,
@@ -421,22 +513,10 @@ int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 			in->eof = 1;
 			continue;
 		}
-		nul = memchr(in->buf + in->end, 0, (size_t)n);
-		if (nul != NULL) {
-			fold_diag_error(d, "%s:%llu: binary data (NUL byte at "
-					"offset %llu); expected text", in->name,
-					(unsigned long long)line_of(in, nul),
-					(unsigned long long)(in->offset +
-							     (size_t)(nul - in->buf)));
-			return -1;
-		}
 		in->end += (size_t)n;
-		while (in->mask == 0 && in->scan < in->end) {
-			in->mbase = in->scan;
-			in->mask = fold_nl_mask(in->buf + in->scan,
-						in->end - in->scan);
-			in->scan += 64;
-		}
+		while (in->mask == 0 && in->scan < in->end)
+			if (fold_input_scan(in, d) != 0)
+				return -1;
 		if (in->mask != 0)
 			return fold_input_take(in, ln, d);
 	}

@@ -28,6 +28,7 @@ void fold_profile_free(struct fold_profile *p)
 	free(p->recs);
 	free(p->stacks);
 	free(p->seq);
+	free(p->ascends);
 	fold_index_free(&p->ix);
 	memset(p, 0, sizeof(*p));
 }
@@ -42,18 +43,75 @@ int fold_profile_set_ncols(struct fold_profile *p, int ncols)
 	return 0;
 }
 
+/* Bytes of a record of depth frames, padded to 8. */
+static size_t rec_size(const struct fold_profile *p, size_t depth)
+{
+	size_t size = sizeof(struct fold_srec) +
+		      (size_t)p->ncols * sizeof(fold_count) +
+		      depth * sizeof(fold_id);
+
+	return (size + 7) & ~(size_t)7;
+}
+
+/* Record bytes for need more, cap growing from at least want; -1 if not. */
+static int recs_room(struct fold_profile *p, size_t need, size_t want)
+{
+	size_t cap = p->caprecs ? p->caprecs * 2 : 1 << 16;
+	char *v;
+
+	if (p->caprecs - p->nrecs >= need && p->caprecs >= want)
+		return 0;
+	if (cap < want)
+		cap = want;
+	while (cap - p->nrecs < need)
+		cap *= 2;
+	if (cap / 8 >= UINT32_MAX - 1) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	v = realloc(p->recs, cap);
+	if (v == NULL)
+		return -1;
+	p->recs = v;
+	p->caprecs = cap;
+	return 0;
+}
+
+int fold_profile_reserve(struct fold_profile *p, size_t nstacks, size_t depth)
+{
+	if (nstacks <= p->nstacks)
+		return 0;
+	if (nstacks > UINT32_MAX / 2 || depth > UINT32_MAX / 8) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	/* Untouched record memory costs nothing, so err on the large side. */
+	if (recs_room(p, 0, p->nrecs + (nstacks - p->nstacks) *
+		      rec_size(p, depth + depth / 4)) != 0 ||
+	    fold_grow(&p->stacks, &p->capstacks, nstacks,
+		      sizeof(*p->stacks)) != 0)
+		return -1;
+	return fold_index_reserve(&p->ix, nstacks);
+}
+
 static struct fold_srec *rec_at(const struct fold_profile *p, uint32_t off)
 {
 	return (struct fold_srec *)(void *)(p->recs + (size_t)off * 8);
 }
 
 /* The record of a stack, added with zero counts if new; NULL on failure. */
-static struct fold_srec *get(struct fold_profile *p, const fold_id *frames,
-			     size_t depth)
+uint32_t fold_stack_hash(const fold_id *frames, size_t depth)
+{
+	return (uint32_t)(fold_hash(frames, depth * sizeof(*frames)) >> 32);
+}
+
+static struct fold_srec *get_hashed(struct fold_profile *p,
+				    const fold_id *frames, size_t depth,
+				    uint32_t h)
 {
 	size_t bytes = depth * sizeof(*frames), i, size;
-	uint32_t h = (uint32_t)(fold_hash(frames, bytes) >> 32), off;
 	struct fold_srec *r;
+	uint32_t off;
 	int c;
 
 	if (depth == 0 || depth > UINT32_MAX / 8) {
@@ -72,33 +130,11 @@ static struct fold_srec *get(struct fold_profile *p, const fold_id *frames,
 		    fold_same_bytes(r->counts + p->ncols, frames, bytes))
 			return r;
 	}
-	size = sizeof(*r) + (size_t)p->ncols * sizeof(fold_count) + bytes;
-	size = (size + 7) & ~(size_t)7;
-	if (p->caprecs - p->nrecs < size) {
-		size_t cap = p->caprecs ? p->caprecs * 2 : 1 << 16;
-		char *v;
-
-		while (cap - p->nrecs < size)
-			cap *= 2;
-		if (cap / 8 >= UINT32_MAX - 1) {
-			errno = EOVERFLOW;
-			return NULL;
-		}
-		v = realloc(p->recs, cap);
-		if (v == NULL)
-			return NULL;
-		p->recs = v;
-		p->caprecs = cap;
-	}
-	if (p->nstacks == p->capstacks) {
-		size_t cap = p->capstacks ? p->capstacks * 2 : 1024;
-		uint32_t *v = realloc(p->stacks, cap * sizeof(*v));
-
-		if (v == NULL)
-			return NULL;
-		p->stacks = v;
-		p->capstacks = cap;
-	}
+	size = rec_size(p, depth);
+	if (recs_room(p, size, 0) != 0 ||
+	    fold_grow(&p->stacks, &p->capstacks, p->nstacks + 1,
+		      sizeof(*p->stacks)) != 0)
+		return NULL;
 	off = (uint32_t)(p->nrecs / 8);
 	r = rec_at(p, off);
 	r->depth = (uint32_t)depth;
@@ -117,9 +153,23 @@ static struct fold_srec *get(struct fold_profile *p, const fold_id *frames,
 	return r;
 }
 
+static struct fold_srec *get(struct fold_profile *p, const fold_id *frames,
+			     size_t depth)
+{
+	return get_hashed(p, frames, depth, fold_stack_hash(frames, depth));
+}
+
 long fold_stack_get(struct fold_profile *p, const fold_id *frames, size_t depth)
 {
 	struct fold_srec *r = get(p, frames, depth);
+
+	return r ? (long)r->index : -1;
+}
+
+long fold_stack_get_hashed(struct fold_profile *p, const fold_id *frames,
+			   size_t depth, uint32_t hash)
+{
+	struct fold_srec *r = get_hashed(p, frames, depth, hash);
 
 	return r ? (long)r->index : -1;
 }
@@ -175,15 +225,17 @@ int fold_add_f(struct fold_profile *p, const fold_id *frames, size_t depth,
 	return 0;
 }
 
-double fold_count_double(const struct fold_profile *p, fold_count c)
+int fold_add_at(struct fold_profile *p, size_t stack, int col, uint64_t v)
 {
-	return p->fractional ? c.f : (double)c.u;
+	return add_u(p, fold_srec(p, stack), col, v);
 }
 
-int fold_count_is_zero(const struct fold_profile *p, fold_count c)
+void fold_add_at_f(struct fold_profile *p, size_t stack, int col, double v)
 {
-	return p->fractional ? c.f == 0 : c.u == 0;
+	fold_set_fractional(p);
+	fold_srec(p, stack)->counts[col].f += v;
 }
+
 
 static size_t format_u64(uint64_t v, char *buf)
 {
@@ -262,8 +314,7 @@ int fold_stack_cmp(const struct fold_profile *p, size_t a, size_t b)
 	const fold_id *fb = fold_stack_frames(p, b, &nb);
 	int r;
 
-	while (i < na && i < nb && fa[i] == fb[i])
-		i++;
+	i = fold_common_ids(fa, fb, na < nb ? na : nb);
 	if (i == na || i == nb)
 		return na < nb ? -1 : na > nb;
 	la = p->names.v[fa[i]].len;
@@ -292,6 +343,25 @@ int fold_stack_cmp(const struct fold_profile *p, size_t a, size_t b)
  * sorted folded files come in a few long runs (one per file), so this is
  * nearly linear on them.
  */
+int fold_stack_ascends(struct fold_profile *p, size_t i)
+{
+	size_t old = p->capascends;
+
+	if (fold_grow(&p->ascends, &p->capascends, i / 64 + 1,
+		      sizeof(*p->ascends)) != 0)
+		return -1;
+	memset(p->ascends + old, 0,
+	       (p->capascends - old) * sizeof(*p->ascends));
+	p->ascends[i / 64] |= (uint64_t)1 << (i % 64);
+	return 0;
+}
+
+/* Whether stack i is known to sort after stack i - 1. */
+static int ascends(const struct fold_profile *p, size_t i)
+{
+	return i / 64 < p->capascends && (p->ascends[i / 64] >> (i % 64) & 1);
+}
+
 uint32_t *fold_sorted(const struct fold_profile *p)
 {
 	size_t n = p->nstacks, nruns = 0, i, r;
@@ -308,7 +378,7 @@ uint32_t *fold_sorted(const struct fold_profile *p)
 	}
 	for (i = 0; i < n; i++) {
 		a[i] = (uint32_t)i;
-		if (i == 0 || fold_stack_cmp(p, i - 1, i) > 0)
+		if (i == 0 || (!ascends(p, i) && fold_stack_cmp(p, i - 1, i) > 0))
 			run[nruns++] = i;
 	}
 	run[nruns] = n;

@@ -616,6 +616,64 @@ static void test_input_lines_and_pin(void)
 }
 
 
+/*
+ * Large regular files are mapped, not read: an end on a page boundary
+ * without a final newline (the slack after it is a page of its own), a NUL
+ * byte deep inside, and the pages let go behind the reader, which new
+ * allocations may reuse and closing must not unmap.
+ */
+static void test_input_mapped(void)
+{
+	size_t n = 2 << 20, i, lines = 0, total = 0, lastlen = 0;
+	char *text = malloc(n), *blocks[8] = { 0 }, last = 0;
+	struct fold_input in;
+	struct fold_diag d = { 0 };
+	struct fold_line ln;
+	int r;
+
+	CHECK(text != NULL);
+	for (i = 0; i < n; i++)
+		text[i] = (i % 100 == 99) ? '\n' : (char)('a' + i % 26);
+	text[n - 1] = 'z';
+	CHECK(open_mem(&in, text, n, &d) == 0);
+	CHECK(in.map != NULL);
+	while ((r = fold_input_line(&in, &ln, &d)) > 0) {
+		lines++;
+		total += ln.len;
+		lastlen = ln.len;
+		last = ln.len ? ln.s[ln.len - 1] : 0;
+		if (lines % 2000 == 0 && lines / 2000 <= 8) {
+			/* asked for where the file's first pages were */
+			void *b = mmap(in.map + (lines / 2000 - 1) * (200 << 10),
+				       200 << 10, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			CHECK(b != MAP_FAILED);
+			blocks[lines / 2000 - 1] = b == MAP_FAILED ? NULL : b;
+			if (b != MAP_FAILED)
+				memset(b, 1, 200 << 10);
+		}
+	}
+	CHECK(r == 0 && lines == n / 100 + 1 && total == n - n / 100);
+	CHECK(lastlen == n % 100 && last == 'z');
+	fold_input_close(&in);
+	for (i = 0; i < 8; i++) {
+		if (blocks[i] == NULL)
+			continue;
+		memset(blocks[i], 2, 200 << 10);	/* still mapped */
+		munmap(blocks[i], 200 << 10);
+	}
+	/* a NUL byte on line 15001, at offset 1500042 */
+	text[1500042] = '\0';
+	CHECK(open_mem(&in, text, n, &d) == 0);
+	while ((r = fold_input_line(&in, &ln, &d)) > 0)
+		;
+	CHECK(r == -1 && strstr(d.err, "mem:15001: binary data (NUL byte at "
+				"offset 1500042)") != NULL);
+	fold_input_close(&in);
+	free(text);
+}
+
 /* Two one-count files into the columns of one profile (fg-diff). */
 static void test_read_into_columns(void)
 {
@@ -714,6 +772,38 @@ static void test_sort_runs_and_write(void)
 	fold_profile_free(&p);
 }
 
+/*
+ * Readers tell sorting which new stacks follow the one before (from the
+ * text of sorted lines): every such hint must be true, and a sorted file
+ * gives one for each stack after its first.  Digits sort before ';', so
+ * "a;b0" comes before "a;b;c".
+ */
+static void test_sort_hints(void)
+{
+	struct fold_profile p;
+	struct fold_read_opts o = { 0 };
+	struct fold_diag d = { 0 };
+	size_t i, hints = 0;
+
+	CHECK(fold_profile_init(&p, 1) == 0);
+	CHECK(read_folded(&p, "a 1\na;b 1\na;b0 1\na;b;c 1\na;b;c;d 1\nab 1\nb 1\n",
+			  &o, &d) == 0);
+	for (i = 1; i < p.nstacks; i++)
+		hints += p.ascends != NULL && (p.ascends[i / 64] >> (i % 64) & 1);
+	CHECK(hints == p.nstacks - 1);
+	/* unsorted, repeated and prefix lines, and a second file */
+	CHECK(read_folded(&p, "a;b;c 1\na;b0 2\nz 1\nz 1\nab;c 1\nab;c;d 1\n"
+			  "a;b;a 1\nc 1\nb;x 1\n", &o, &d) == 0);
+	CHECK(read_folded(&p, "a;a 1\nb;a 1\n", &o, &d) == 0);
+	for (i = 1; i < p.nstacks; i++)
+		if (i / 64 < p.capascends && (p.ascends[i / 64] >> (i % 64) & 1))
+			CHECK(fold_stack_cmp(&p, i - 1, i) < 0);
+	CHECK(strcmp(write_folded(&p),
+		     "a 1\na;a 1\na;b 1\na;b0 3\na;b;a 1\na;b;c 2\na;b;c;d 1\n"
+		     "ab 1\nab;c 1\nab;c;d 1\nb 1\nb;a 1\nb;x 1\nc 1\nz 2\n") == 0);
+	fold_profile_free(&p);
+}
+
 /* Widths from the larger column keep a stack that vanished. */
 static void test_tree_max_width(void)
 {
@@ -769,6 +859,8 @@ static const struct {
 	{ "input-gzip", test_input_gzip },
 	{ "input-errors", test_input_errors },
 	{ "input-lines-and-pin", test_input_lines_and_pin },
+	{ "input-mapped", test_input_mapped },
+	{ "sort-hints", test_sort_hints },
 };
 
 int main(void)

@@ -86,16 +86,11 @@ static void read_pair(struct fold_profile *p, char **paths,
 	}
 }
 
-/* -s: replace p by its copy with hex addresses stripped from the names. */
+/* -s: hex addresses stripped from the names. */
 static void strip_hex(struct fold_profile *p)
 {
-	struct fold_profile q;
-
-	if (fold_profile_init(&q, p->ncols) != 0 ||
-	    fold_rename(&q, p, fold_strip_hex, NULL) != 0)
+	if (fold_rename(p, fold_strip_hex, NULL) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-	fold_profile_free(p);
-	*p = q;
 }
 
 /*

@@ -388,11 +388,11 @@ int fold_reverse(struct fold_profile *dst, const struct fold_profile *src);
 int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
 		const unsigned char *is_base);
 /*
- * fold_rename: every frame name passed through rename(arg, ...); stacks
- * whose new names coincide merge.
+ * Pass every frame name of p through rename(arg, ...), in place: stacks
+ * whose new names coincide merge.  When no name changes, p is left as it
+ * is, at the cost of one pass over the names.  On failure p is unchanged.
  */
-int fold_rename(struct fold_profile *dst, const struct fold_profile *src,
-		fold_rename_fn rename, void *arg);
+int fold_rename(struct fold_profile *p, fold_rename_fn rename, void *arg);
 
 /* ----------------------------------------------------------------- diff */
 

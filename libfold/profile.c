@@ -519,6 +519,11 @@ static int transform(struct fold_profile *dst, const struct fold_profile *src,
 	}
 	if (src->fractional)
 		fold_set_fractional(dst);
+	/* At most as many stacks, of the same size, as src: one allocation. */
+	if (src->nstacks > 0 &&
+	    fold_profile_reserve(dst, src->nstacks,
+				 (src->nrecs / src->nstacks) / sizeof(fold_id)) != 0)
+		goto out;
 	for (i = 0; i < src->nstacks; i++) {
 		const fold_id *f = fold_stack_frames(src, i, &n);
 		struct fold_srec *r;
@@ -561,10 +566,42 @@ static size_t same_xf(const fold_id *f, size_t n, fold_id *out, const void *arg)
 	return n;
 }
 
-int fold_rename(struct fold_profile *dst, const struct fold_profile *src,
-		fold_rename_fn rename, void *arg)
+int fold_rename(struct fold_profile *p, fold_rename_fn rename, void *arg)
 {
-	return transform(dst, src, same_xf, NULL, rename, arg);
+	struct fold_profile q;
+	size_t i;
+	int same = 1;
+
+	if (fold_profile_init(&q, p->ncols) != 0)
+		return -1;
+	/*
+	 * The names first: when none changes (no hex address to strip, say)
+	 * the renamed profile would be a copy, so p stays as it is.
+	 */
+	for (i = 0; i < p->names.n; i++) {
+		const char *s = fold_name(&p->names, (fold_id)i);
+		size_t len = fold_name_len(&p->names, (fold_id)i);
+		fold_id id = rename(arg, &q.names, s, len);
+
+		if (id == FOLD_NOID)
+			goto fail;
+		if (id != i || fold_name_len(&q.names, id) != len ||
+		    memcmp(fold_name(&q.names, id), s, len) != 0)
+			same = 0;
+	}
+	if (same) {
+		fold_profile_free(&q);
+		return 0;
+	}
+	/* rename finds the names it made above: one id each, as before */
+	if (transform(&q, p, same_xf, NULL, rename, arg) != 0)
+		goto fail;
+	fold_profile_free(p);
+	*p = q;
+	return 0;
+fail:
+	fold_profile_free(&q);
+	return -1;
 }
 
 static size_t reverse_xf(const fold_id *f, size_t n, fold_id *out,

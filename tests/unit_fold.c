@@ -694,16 +694,33 @@ static void test_read_into_columns(void)
 
 static void test_strip_hex(void)
 {
-	struct fold_profile a, q;
+	struct fold_profile a;
 	struct fold_read_opts o = { 0 };
 	struct fold_diag d = { 0 };
+	const char *plain = "a;b 1\na;c 2\nz 3\n";
 
-	CHECK(fold_profile_init(&a, 1) == 0 && fold_profile_init(&q, 1) == 0);
+	CHECK(fold_profile_init(&a, 1) == 0);
 	CHECK(read_folded(&a, "0x7f12;main 3\n0x7FAB;main 1\nf00x1g;0x;0xg 2\n", &o, &d) == 0);
-	CHECK(fold_rename(&q, &a, fold_strip_hex, NULL) == 0);
-	CHECK(strcmp(write_folded(&q), "0x...;main 4\nf00x...g;0x;0xg 2\n") == 0);
+	CHECK(fold_rename(&a, fold_strip_hex, NULL) == 0);
+	CHECK(strcmp(write_folded(&a), "0x...;main 4\nf00x...g;0x;0xg 2\n") == 0);
+	CHECK(a.nstacks == 2 && a.names.n == 5);
 	fold_profile_free(&a);
-	fold_profile_free(&q);
+	/* the only hex is in the first name: its id stays, its text not */
+	CHECK(fold_profile_init(&a, 1) == 0);
+	CHECK(read_folded(&a, "0x1;m 1\nm 2\n", &o, &d) == 0);
+	CHECK(fold_rename(&a, fold_strip_hex, NULL) == 0);
+	CHECK(strcmp(write_folded(&a), "0x...;m 1\nm 2\n") == 0);
+	fold_profile_free(&a);
+	/* nothing to strip: the profile stays as it is */
+	CHECK(fold_profile_init(&a, 1) == 0);
+	CHECK(read_folded(&a, plain, &o, &d) == 0);
+	{
+		const char *recs = a.recs;
+
+		CHECK(fold_rename(&a, fold_strip_hex, NULL) == 0);
+		CHECK(a.recs == recs && strcmp(write_folded(&a), plain) == 0);
+	}
+	fold_profile_free(&a);
 }
 
 static void test_normalize(void)

@@ -33,22 +33,6 @@ static int read_col(struct fold_profile *p, int col, const uint8_t *data,
 	return rc;
 }
 
-/* -s: p's copy with hex addresses stripped from the names, in place. */
-static int strip_hex(struct fold_profile *p)
-{
-	struct fold_profile q;
-
-	if (fold_profile_init(&q, p->ncols) != 0)
-		return -1;
-	if (fold_rename(&q, p, fold_strip_hex, NULL) != 0) {
-		fold_profile_free(&q);
-		return -1;
-	}
-	fold_profile_free(p);
-	*p = q;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *sep;
@@ -68,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (read_col(&p, 0, data, (size_t)(sep - data)) == 0 &&
 	    read_col(&p, 1, sep + 1, size - (size_t)(sep + 1 - data)) == 0 &&
-	    (!(flags & 1) || strip_hex(&p) == 0)) {
+	    (!(flags & 1) || fold_rename(&p, fold_strip_hex, NULL) == 0)) {
 		if (flags & 2)
 			fold_normalize(&p);
 		out = open("/dev/null", O_WRONLY);

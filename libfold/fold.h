@@ -549,7 +549,7 @@ struct fold_input {
 	int binary;		/* NUL bytes allowed (fold_slurp) */
 	const char *mem;	/* fold_input_mem: the bytes read instead */
 	size_t memlen, mempos;
-	char *map;		/* a mapped file (mem and, for text, buf) */
+	char *map;		/* a mapped text file (also mem and buf) */
 	size_t maplen, page;
 	size_t unmapped;	/* leading pages of map already unmapped */
 	uint64_t size;		/* bytes of text in all, if known (else 0) */

@@ -178,7 +178,7 @@ static uint64_t line_of(const struct fold_input *in, const char *p);
  * size is a multiple of the page size.  It is still taken a chunk at a
  * time (see read_more and fold_input_fill), so that only about a chunk of
  * it is mapped in at once.  Anything unusual (a pipe, an offset, a failed
- * mmap) falls back to read().
+ * mmap, gzip data) falls back to read().
  */
 static void map_file(struct fold_input *in)
 {
@@ -260,6 +260,16 @@ static int start(struct fold_input *in, struct fold_diag *d)
 	if (in->buf == NULL) {
 		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
 		return -1;
+	}
+	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b && in->map != NULL) {
+		/* Compressed input is read: its pages would stay mapped. */
+		munmap(in->map, in->maplen);
+		in->map = NULL;
+		in->mem = NULL;
+		if (lseek(in->fd, n, SEEK_SET) != n) {
+			fold_diag_error(d, "%s: %s", in->name, strerror(errno));
+			return -1;
+		}
 	}
 	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
 		z_stream *z = calloc(1, sizeof(*z));

@@ -123,10 +123,7 @@ static const struct option perf_options[] = {
 	{ "idle", no_argument, NULL, OPT_IDLE },
 	{ "no-idle", no_argument, NULL, OPT_NOIDLE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	FG_COMMON_OPTIONS,
 };
 
 static int collapse_perf(int argc, char **argv)
@@ -218,10 +215,7 @@ static const struct option pprof_options[] = {
 	{ "labels", required_argument, NULL, OPT_LABELS },
 	{ "focus", required_argument, NULL, OPT_FOCUS },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	FG_COMMON_OPTIONS,
 };
 
 /* A profile.proto is decoded whole; this bounds the memory that takes. */
@@ -321,10 +315,7 @@ static const struct option gperf_options[] = {
 	{ "alloc_space", no_argument, NULL, OPT_ALLOC_SPACE },
 	{ "alloc_objects", no_argument, NULL, OPT_ALLOC_OBJECTS },
 	{ "no-inline", no_argument, NULL, OPT_NOINLINE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	FG_COMMON_OPTIONS,
 };
 
 /* Profiles are read whole (the CPU format ends with the maps). */
@@ -402,10 +393,7 @@ static int collapse_gperf(int argc, char **argv)
 static const struct option folded_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	FG_COMMON_OPTIONS,
 };
 
 static int collapse_folded(int argc, char **argv)

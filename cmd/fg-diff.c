@@ -66,10 +66,7 @@ static const struct option options[] = {
 	{ "fail-above", required_argument, NULL, OPT_FAIL },
 	{ "match", required_argument, NULL, OPT_MATCH },
 	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	FG_COMMON_OPTIONS,
 };
 
 /* BEFORE and AFTER, each read straight into its column of p. */

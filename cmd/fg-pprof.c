@@ -40,10 +40,7 @@ static const struct option options[] = {
 	{ "type", required_argument, NULL, 't' },
 	{ "period", required_argument, NULL, OPT_PERIOD },
 	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	FG_COMMON_OPTIONS,
 };
 
 /* "TYPE/UNIT" with both parts non-empty and no second '/'. */

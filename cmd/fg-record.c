@@ -67,10 +67,7 @@ static const struct option options[] = {
 	{ "mmap-pages", required_argument, NULL, 'm' },
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	FG_COMMON_OPTIONS,
 };
 
 static volatile sig_atomic_t stop_signal;

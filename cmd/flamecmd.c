@@ -127,10 +127,7 @@ static const struct option options[] = {
 	{ "truncate-text-right", no_argument, NULL, OPT_TRUNCRIGHT },
 	{ "truncate-text-left", no_argument, NULL, OPT_TRUNCLEFT },
 	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	FG_COMMON_OPTIONS,
 };
 
 /* A number > 0 (>= 0 with zero_ok), or a usage error naming the option. */

@@ -14,6 +14,13 @@
 #define FG_VERSION_TEXT "fgkit " FGKIT_VERSION
 
 /* Exit statuses: bad input or I/O, and bad usage. */
+/* The options every command has, closing its getopt_long table. */
+#define FG_COMMON_OPTIONS \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ NULL, 0, NULL, 0 }
+
 #define FG_EXIT_ERR 1
 #define FG_EXIT_USAGE 2
 

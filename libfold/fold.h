@@ -358,6 +358,11 @@ uint32_t *fold_sorted(const struct fold_profile *p);
  * never change or move, so this stays true.  -1 when out of memory.
  */
 int fold_stack_ascends(struct fold_profile *p, size_t i);
+/* Whether stack i is known (by fold_stack_ascends) to sort after i - 1. */
+static inline int fold_stack_ascending(const struct fold_profile *p, size_t i)
+{
+	return i / 64 < p->capascends && (p->ascends[i / 64] >> (i % 64) & 1);
+}
 
 /*
  * Add every stack of src to dst (which may have a different name table):
@@ -549,7 +554,7 @@ struct fold_input {
 	int binary;		/* NUL bytes allowed (fold_slurp) */
 	const char *mem;	/* fold_input_mem: the bytes read instead */
 	size_t memlen, mempos;
-	char *map;		/* a mapped text file (also mem and buf) */
+	char *map;		/* a mapped text file (then also buf) */
 	size_t maplen, page;
 	size_t unmapped;	/* leading pages of map already unmapped */
 	uint64_t size;		/* bytes of text in all, if known (else 0) */

@@ -202,13 +202,10 @@ static void map_file(struct fold_input *in)
 		munmap(a, len);
 		return;
 	}
-	/* As if read: a shell script sharing the descriptor sees it used. */
-	(void)lseek(in->fd, (off_t)size, SEEK_SET);
 	in->map = f;
 	in->maplen = len;
 	in->page = page;
-	in->mem = f;
-	in->memlen = size;
+	in->size = size;
 }
 
 /*
@@ -226,6 +223,7 @@ static int start(struct fold_input *in, struct fold_diag *d)
 {
 	unsigned char head[8];
 	ssize_t n;
+	int gz;
 
 	n = read_full(in, head, sizeof(head));
 	if (n < 0) {
@@ -245,14 +243,21 @@ static int start(struct fold_input *in, struct fold_diag *d)
 				in->name);
 		return -1;
 	}
-	if (in->map != NULL && !(n >= 2 && head[0] == 0x1f && head[1] == 0x8b)) {
-		/* Mapped text: the mapping is the buffer, read to its end. */
+	gz = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+	if (in->map != NULL && !gz) {
+		/* Mapped text: the mapping is the buffer (head included). */
 		in->buf = in->map;
-		in->cap = in->memlen;
+		in->cap = (size_t)in->size;
 		in->end = (size_t)n;
-		in->mempos = in->memlen;
-		in->size = in->memlen;
+		/* As if read: a shell script sharing the descriptor sees it used. */
+		(void)lseek(in->fd, (off_t)in->size, SEEK_SET);
 		return head_text(in, (size_t)n, d);
+	}
+	if (in->map != NULL) {
+		/* Compressed input is read: its pages would stay mapped. */
+		munmap(in->map, in->maplen);
+		in->map = NULL;
+		in->size = 0;
 	}
 	in->cap = INPUT_CHUNK;
 	/* Zeroed, slack included, so word loads past a line end are defined. */
@@ -261,17 +266,7 @@ static int start(struct fold_input *in, struct fold_diag *d)
 		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
 		return -1;
 	}
-	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b && in->map != NULL) {
-		/* Compressed input is read: its pages would stay mapped. */
-		munmap(in->map, in->maplen);
-		in->map = NULL;
-		in->mem = NULL;
-		if (lseek(in->fd, n, SEEK_SET) != n) {
-			fold_diag_error(d, "%s: %s", in->name, strerror(errno));
-			return -1;
-		}
-	}
-	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+	if (gz) {
 		z_stream *z = calloc(1, sizeof(*z));
 
 		in->zcap = INPUT_CHUNK;

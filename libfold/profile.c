@@ -220,8 +220,7 @@ int fold_add_f(struct fold_profile *p, const fold_id *frames, size_t depth,
 
 	if (r == NULL)
 		return -1;
-	fold_set_fractional(p);
-	r->counts[col].f += v;
+	fold_add_at_f(p, r->index, col, v);
 	return 0;
 }
 
@@ -358,12 +357,6 @@ int fold_stack_ascends(struct fold_profile *p, size_t i)
 	return 0;
 }
 
-/* Whether stack i is known to sort after stack i - 1. */
-static int ascends(const struct fold_profile *p, size_t i)
-{
-	return i / 64 < p->capascends && (p->ascends[i / 64] >> (i % 64) & 1);
-}
-
 uint32_t *fold_sorted(const struct fold_profile *p)
 {
 	size_t n = p->nstacks, nruns = 0, i, r;
@@ -380,7 +373,7 @@ uint32_t *fold_sorted(const struct fold_profile *p)
 	}
 	for (i = 0; i < n; i++) {
 		a[i] = (uint32_t)i;
-		if (i == 0 || (!ascends(p, i) && fold_stack_cmp(p, i - 1, i) > 0))
+		if (i == 0 || (!fold_stack_ascending(p, i) && fold_stack_cmp(p, i - 1, i) > 0))
 			run[nruns++] = i;
 	}
 	run[nruns] = n;
@@ -486,37 +479,49 @@ int fold_seq_add(struct fold_profile *p, size_t stack, const double *v)
 }
 
 /*
+ * Each name of src as an id in dst: rename()'s, or the same id when rename
+ * is NULL (the names are then interned in id order).  A malloc'd array in
+ * *names; -1 on failure.
+ */
+static int map_names(struct fold_profile *dst, const struct fold_profile *src,
+		     fold_rename_fn rename, void *rarg, fold_id **names)
+{
+	size_t nn = src->names.n, i;
+
+	*names = malloc((nn ? nn : 1) * sizeof(**names));
+	if (*names == NULL)
+		return -1;
+	for (i = 0; i < nn; i++) {
+		const char *s = fold_name(&src->names, (fold_id)i);
+		size_t len = fold_name_len(&src->names, (fold_id)i);
+
+		(*names)[i] = rename ? rename(rarg, &dst->names, s, len) :
+				       fold_intern(&dst->names, s, len);
+		if ((*names)[i] == FOLD_NOID)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * Copy src into the empty dst, rewriting each stack: xform() puts the new
- * frames in out and returns their number (0 drops the stack).  Each name of
- * src becomes rename()'s id in dst, or the same id when rename is NULL (the
- * names are then interned in id order), so xform works on src's ids either
- * way.
+ * frames in out and returns their number (0 drops the stack), on src's ids;
+ * names[] (from map_names) then gives them in dst.
  */
 typedef size_t (*xform_fn)(const fold_id *f, size_t n, fold_id *out,
 			   const void *arg);
 
 static int transform(struct fold_profile *dst, const struct fold_profile *src,
-		     xform_fn xform, const void *arg, fold_rename_fn rename,
-		     void *rarg)
+		     xform_fn xform, const void *arg, const fold_id *names)
 {
-	size_t nn = src->names.n, i, j, n;
-	fold_id *names = malloc((nn ? nn : 1) * sizeof(*names));
+	size_t i, j, n;
 	fold_id *buf = malloc(max_depth(src) * sizeof(*buf));
 	uint32_t *map = malloc((src->nstacks ? src->nstacks : 1) * sizeof(*map));
 	int c, rc = -1;
 
-	if (names == NULL || buf == NULL || map == NULL ||
+	if (buf == NULL || map == NULL ||
 	    fold_profile_set_ncols(dst, src->ncols) != 0)
 		goto out;
-	for (i = 0; i < nn; i++) {
-		const char *s = fold_name(&src->names, (fold_id)i);
-		size_t len = fold_name_len(&src->names, (fold_id)i);
-
-		names[i] = rename ? rename(rarg, &dst->names, s, len) :
-				    fold_intern(&dst->names, s, len);
-		if (names[i] == FOLD_NOID)
-			goto out;
-	}
 	if (src->fractional)
 		fold_set_fractional(dst);
 	/* At most as many stacks, of the same size, as src: one allocation. */
@@ -553,9 +558,21 @@ static int transform(struct fold_profile *dst, const struct fold_profile *src,
 			goto out;
 	rc = 0;
 out:
-	free(names);
 	free(buf);
 	free(map);
+	return rc;
+}
+
+/* transform with src's names as they are. */
+static int transform_same_names(struct fold_profile *dst,
+				const struct fold_profile *src, xform_fn xform,
+				const void *arg)
+{
+	fold_id *names;
+	int rc = map_names(dst, src, NULL, NULL, &names) == 0 &&
+		 transform(dst, src, xform, arg, names) == 0 ? 0 : -1;
+
+	free(names);
 	return rc;
 }
 
@@ -569,37 +586,36 @@ static size_t same_xf(const fold_id *f, size_t n, fold_id *out, const void *arg)
 int fold_rename(struct fold_profile *p, fold_rename_fn rename, void *arg)
 {
 	struct fold_profile q;
-	size_t i;
+	fold_id *names = NULL;
+	size_t i, len;
 	int same = 1;
 
 	if (fold_profile_init(&q, p->ncols) != 0)
 		return -1;
-	/*
-	 * The names first: when none changes (no hex address to strip, say)
-	 * the renamed profile would be a copy, so p stays as it is.
-	 */
-	for (i = 0; i < p->names.n; i++) {
-		const char *s = fold_name(&p->names, (fold_id)i);
-		size_t len = fold_name_len(&p->names, (fold_id)i);
-		fold_id id = rename(arg, &q.names, s, len);
-
-		if (id == FOLD_NOID)
-			goto fail;
-		if (id != i || fold_name_len(&q.names, id) != len ||
-		    memcmp(fold_name(&q.names, id), s, len) != 0)
-			same = 0;
-	}
-	if (same) {
-		fold_profile_free(&q);
-		return 0;
-	}
-	/* rename finds the names it made above: one id each, as before */
-	if (transform(&q, p, same_xf, NULL, rename, arg) != 0)
+	if (map_names(&q, p, rename, arg, &names) != 0)
 		goto fail;
-	fold_profile_free(p);
-	*p = q;
+	/*
+	 * When no name changes (no hex address to strip, say) the renamed
+	 * profile would be a copy, so p stays as it is.
+	 */
+	for (i = 0; i < p->names.n && same; i++) {
+		len = fold_name_len(&p->names, (fold_id)i);
+		same = names[i] == i && fold_name_len(&q.names, names[i]) == len &&
+		       memcmp(fold_name(&q.names, names[i]),
+			      fold_name(&p->names, (fold_id)i), len) == 0;
+	}
+	if (!same) {
+		if (transform(&q, p, same_xf, NULL, names) != 0)
+			goto fail;
+		fold_profile_free(p);
+		*p = q;
+	} else {
+		fold_profile_free(&q);
+	}
+	free(names);
 	return 0;
 fail:
+	free(names);
 	fold_profile_free(&q);
 	return -1;
 }
@@ -617,7 +633,7 @@ static size_t reverse_xf(const fold_id *f, size_t n, fold_id *out,
 
 int fold_reverse(struct fold_profile *dst, const struct fold_profile *src)
 {
-	return transform(dst, src, reverse_xf, NULL, NULL, NULL);
+	return transform_same_names(dst, src, reverse_xf, NULL);
 }
 
 static size_t reroot_xf(const fold_id *f, size_t n, fold_id *out,
@@ -635,5 +651,5 @@ static size_t reroot_xf(const fold_id *f, size_t n, fold_id *out,
 int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
 		const unsigned char *is_base)
 {
-	return transform(dst, src, reroot_xf, is_base, NULL, NULL);
+	return transform_same_names(dst, src, reroot_xf, is_base);
 }

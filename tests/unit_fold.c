@@ -806,14 +806,14 @@ static void test_sort_hints(void)
 	CHECK(read_folded(&p, "a 1\na;b 1\na;b0 1\na;b;c 1\na;b;c;d 1\nab 1\nb 1\n",
 			  &o, &d) == 0);
 	for (i = 1; i < p.nstacks; i++)
-		hints += p.ascends != NULL && (p.ascends[i / 64] >> (i % 64) & 1);
+		hints += fold_stack_ascending(&p, i);
 	CHECK(hints == p.nstacks - 1);
 	/* unsorted, repeated and prefix lines, and a second file */
 	CHECK(read_folded(&p, "a;b;c 1\na;b0 2\nz 1\nz 1\nab;c 1\nab;c;d 1\n"
 			  "a;b;a 1\nc 1\nb;x 1\n", &o, &d) == 0);
 	CHECK(read_folded(&p, "a;a 1\nb;a 1\n", &o, &d) == 0);
 	for (i = 1; i < p.nstacks; i++)
-		if (i / 64 < p.capascends && (p.ascends[i / 64] >> (i % 64) & 1))
+		if (fold_stack_ascending(&p, i))
 			CHECK(fold_stack_cmp(&p, i - 1, i) < 0);
 	CHECK(strcmp(write_folded(&p),
 		     "a 1\na;a 1\na;b 1\na;b0 3\na;b;a 1\na;b;c 2\na;b;c;d 1\n"

@@ -34,8 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			/* the reader's sort hints are all true */
 			for (i = 1; i < p.nstacks; i++)
-				if (i / 64 < p.capascends &&
-				    (p.ascends[i / 64] >> (i % 64) & 1) &&
+				if (fold_stack_ascending(&p, i) &&
 				    fold_stack_cmp(&p, i - 1, i) >= 0)
 					abort();
 			out = open("/dev/null", O_WRONLY);

@@ -22,8 +22,8 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 FG_CFLAGS = -std=c11 $(WARNINGS) $(if $(WERROR),-Werror)
 # Code generated from formats/profile.proto by protoc-c.
 GEN = build/gen
-FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' \
-	      -Ilibfold -Iformats -Icmd -I$(GEN)
+# Includes name their folder from the top of the tree ("formats/perf/perf_script.h").
+FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' -I. -I$(GEN)
 PKGS = cairo libprotobuf-c
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c) -lm
@@ -34,11 +34,13 @@ BIN ?= bin
 
 CMDS = fg-collapse fg-svg fg-icicle fg-diff fg-pprof fg-record
 
-LIBFOLD_SRC = $(wildcard libfold/*.c)
-PROTO_SRC = $(GEN)/profile.pb-c.c
-FORMATS_SRC = $(wildcard formats/*.c) $(PROTO_SRC)
+# Sources are found in every folder under libfold/ and formats/.
+LIBFOLD_SRC = $(shell find libfold -name '*.c' | LC_ALL=C sort)
+PROTO_DIR = $(GEN)/formats/pprof
+PROTO_SRC = $(PROTO_DIR)/profile.pb-c.c
+FORMATS_SRC = $(shell find formats -name '*.c' | LC_ALL=C sort) $(PROTO_SRC)
 CMD_UTIL_SRC = cmd/util.c cmd/flamecmd.c
-HDRS = $(wildcard libfold/*.h formats/*.h cmd/*.h) $(GEN)/profile.pb-c.h
+HDRS = $(shell find libfold formats cmd -name '*.h') $(PROTO_DIR)/profile.pb-c.h
 
 LIBFOLD = $(B)/libfold.a
 LIBFORMATS = $(B)/libformats.a
@@ -63,17 +65,17 @@ $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(FG_CPPFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(FG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(GEN)/profile.pb-c.c $(GEN)/profile.pb-c.h: formats/profile.proto
-	@mkdir -p $(GEN)
-	protoc-c --c_out=$(GEN) -Iformats formats/profile.proto
+$(PROTO_DIR)/profile.pb-c.c $(PROTO_DIR)/profile.pb-c.h: formats/pprof/profile.proto
+	@mkdir -p $(PROTO_DIR)
+	protoc-c --c_out=$(PROTO_DIR) -Iformats/pprof formats/pprof/profile.proto
 
 # Generated code is not held to our warning flags.
-$(B)/$(GEN)/profile.pb-c.o: $(GEN)/profile.pb-c.c $(GEN)/profile.pb-c.h
+$(B)/$(PROTO_SRC:.c=.o): $(PROTO_SRC) $(PROTO_DIR)/profile.pb-c.h
 	@mkdir -p $(dir $@)
 	$(CC) $(FG_CPPFLAGS) $(PKG_CFLAGS) $(CPPFLAGS) -std=c11 $(CFLAGS) -c -o $@ $<
 
 # The SVG script is assembled in from its own source file.
-$(B)/formats/flame_js.o: formats/flame.js
+$(B)/formats/flame/flame_js.o: formats/flame/flame.js
 
 # The SVG checker of the tests reads documents with libxml2.
 $(B)/tests/svgframes: tests/svgframes.c

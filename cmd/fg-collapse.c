@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "gperf_fold.h"
-#include "perf_fold.h"
-#include "pprof.h"
-#include "perf_script.h"
-#include "util.h"
+#include "formats/gperf/gperf_fold.h"
+#include "formats/perf/perf_fold.h"
+#include "formats/pprof/pprof.h"
+#include "formats/perf/perf_script.h"
+#include "cmd/util.h"
 
 /* p as folded text to output (stdout if NULL), whole or not at all. */
 static void write_folded(const struct fold_profile *p, const char *output)

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "diff_report.h"
-#include "util.h"
+#include "formats/report/diff_report.h"
+#include "cmd/util.h"
 
 /* The gate found a function that grew too much. */
 #define EXIT_GATE 3

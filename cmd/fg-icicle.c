@@ -1,5 +1,5 @@
 /* fg-icicle - folded stacks to an icicle chart: a flame graph, root on top. */
-#include "flamecmd.h"
+#include "cmd/flamecmd.h"
 
 int main(int argc, char **argv)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "pprof.h"
-#include "util.h"
+#include "formats/pprof/pprof.h"
+#include "cmd/util.h"
 
 static void usage(FILE *f)
 {

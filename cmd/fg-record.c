@@ -15,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "perf_event.h"
-#include "perf_fold.h"
-#include "perf_replay.h"
-#include "util.h"
+#include "formats/perf/perf_event.h"
+#include "formats/perf/perf_fold.h"
+#include "formats/perf/perf_replay.h"
+#include "cmd/util.h"
 
 static void usage(FILE *f)
 {

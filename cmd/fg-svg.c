@@ -1,5 +1,5 @@
 /* fg-svg - folded stacks to a flame graph (SVG, PNG or PDF). */
-#include "flamecmd.h"
+#include "cmd/flamecmd.h"
 
 int main(int argc, char **argv)
 {

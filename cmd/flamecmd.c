@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "flame_cairo.h"
-#include "flamecmd.h"
-#include "svg_flame.h"
-#include "util.h"
+#include "formats/flame/flame_cairo.h"
+#include "cmd/flamecmd.h"
+#include "formats/flame/svg_flame.h"
+#include "cmd/util.h"
 
 static void usage(FILE *f, int icicle)
 {

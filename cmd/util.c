@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "cmd/util.h"
 
 static const char *prog = "fgkit";
 /* The temporary output file while one exists ("" otherwise). */

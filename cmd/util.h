@@ -9,7 +9,7 @@
 #include <regex.h>
 #include <stdnoreturn.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 #define FG_VERSION_TEXT "fgkit " FGKIT_VERSION
 

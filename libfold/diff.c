@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 static int is_hex(char c)
 {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 struct count {
 	uint64_t u;

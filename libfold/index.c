@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 static inline uint64_t load64(const unsigned char *p)
 {

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 int fold_names_init(struct fold_names *nm)
 {

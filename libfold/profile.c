@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 int fold_profile_init(struct fold_profile *p, int ncols)
 {

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 struct builder {
 	struct fold_tree *t;

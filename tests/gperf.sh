@@ -1,4 +1,4 @@
-# gperf.sh - tests of the gperftools profile parsers (formats/gperf.c)
+# gperf.sh - tests of the gperftools profile parsers (formats/gperf/gperf.c)
 # and of `fg-collapse gperf`
 # through build/tests/gperfdump, sourced by run.sh.  The totals are checked
 # against google-pprof --text on the same profiles (testdata/gperf).

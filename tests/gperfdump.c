@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gperf.h"
+#include "formats/gperf/gperf.h"
 
 struct sums {
 	uint64_t inuse[2], alloc[2];

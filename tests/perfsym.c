@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elfsym.h"
+#include "formats/elf/elfsym.h"
 
 int main(void)
 {

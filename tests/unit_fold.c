@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 static int failed;
 static char why[512];

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "diff_report.h"
-#include "fold.h"
+#include "formats/report/diff_report.h"
+#include "libfold/fold.h"
 #include "fuzz.h"
 
 /* Read data[0..size) into column col of p. */

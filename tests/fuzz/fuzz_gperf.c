@@ -12,10 +12,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 #include "fuzz.h"
-#include "gperf.h"
-#include "gperf_fold.h"
+#include "formats/gperf/gperf.h"
+#include "formats/gperf/gperf_fold.h"
 
 /* Touch what the parsers hand out, so ASan sees any bad pointer. */
 static int consume(void *arg, const struct gperf_sample *s)

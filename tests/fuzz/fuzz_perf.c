@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "perf_fold.h"
-#include "perf_script.h"
+#include "formats/perf/perf_fold.h"
+#include "formats/perf/perf_script.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -16,9 +16,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 #include "fuzz.h"
-#include "pprof.h"
+#include "formats/pprof/pprof.h"
 
 /*
  * Write p with pprof_write and read it back: the writer's own sample

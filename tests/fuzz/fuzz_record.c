@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "fuzz.h"
-#include "perf_replay.h"
+#include "formats/perf/perf_replay.h"
 
 /* Touch what the replay hands out, so ASan sees any bad pointer. */
 static int consume(void *arg, const struct perf_sample *s)

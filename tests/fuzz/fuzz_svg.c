@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "svg_flame.h"
+#include "formats/flame/svg_flame.h"
 
 static void side_files(const uint8_t *data, size_t size)
 {

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "elfsym.h"
-#include "gperf.h"
-#include "gperf_fold.h"
+#include "formats/elf/elfsym.h"
+#include "formats/gperf/gperf.h"
+#include "formats/gperf/gperf_fold.h"
 
 /* Frames per address at most (an inline chain). */
 #define MAXNAMES 64

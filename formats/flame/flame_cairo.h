@@ -5,7 +5,7 @@
 #ifndef FLAME_CAIRO_H
 #define FLAME_CAIRO_H
 
-#include "svg_flame.h"
+#include "formats/flame/svg_flame.h"
 
 enum flame_format { FLAME_SVG, FLAME_PNG, FLAME_PDF };
 

@@ -11,8 +11,8 @@
 
 #include <regex.h>
 
-#include "fold.h"
-#include "perf_script.h"
+#include "libfold/fold.h"
+#include "formats/perf/perf_script.h"
 
 struct perf_fold_opts {
 	int pid;		/* root frame "comm-PID" */

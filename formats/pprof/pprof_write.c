@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <zlib.h>
 
-#include "pprof.h"
-#include "profile.pb-c.h"
+#include "formats/pprof/pprof.h"
+#include "formats/pprof/profile.pb-c.h"
 
 typedef Perftools__Profiles__Profile Profile;
 typedef Perftools__Profiles__Location Location;

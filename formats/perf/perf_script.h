@@ -20,7 +20,7 @@
 
 #include <stdio.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 struct perf_frame {
 	const char *text;	/* "ADDR SYM[+0xOFF] (DSO)", leading blanks gone */

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "pprof.h"
-#include "profile.pb-c.h"
+#include "formats/pprof/pprof.h"
+#include "formats/pprof/profile.pb-c.h"
 
 typedef Perftools__Profiles__Profile Profile;
 typedef Perftools__Profiles__Sample Sample;

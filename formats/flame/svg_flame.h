@@ -6,7 +6,7 @@
 #ifndef SVG_FLAME_H
 #define SVG_FLAME_H
 
-#include "flame.h"
+#include "formats/flame/flame.h"
 
 /* --nameattr: extra attributes per function name. */
 struct svg_nameattr {

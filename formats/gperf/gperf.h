@@ -10,7 +10,7 @@
 #ifndef GPERF_H
 #define GPERF_H
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 /* One line of the maps text. */
 struct gperf_map {

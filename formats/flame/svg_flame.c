@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "svg_flame.h"
+#include "formats/flame/svg_flame.h"
 
 /* The interactive script, formats/flame.js, embedded by flame_js.c. */
 extern const char svg_flame_js[];

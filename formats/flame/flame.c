@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "flame.h"
+#include "formats/flame/flame.h"
 
 static const char *const palette_names[] = {
 	"hot", "mem", "io", "wakeup", "chain", "java", "js", "perl", "python",

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "chars.h"
-#include "elfsym.h"
-#include "perf_fold.h"
+#include "formats/text/chars.h"
+#include "formats/elf/elfsym.h"
+#include "formats/perf/perf_fold.h"
 
 /* What besides the line text decides a frame's names. */
 #define KEY_JAVA 1		/* the process name starts with "java" */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "flame_cairo.h"
+#include "formats/flame/flame_cairo.h"
 
 struct sink {
 	int fd;

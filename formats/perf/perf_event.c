@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "perf_event.h"
+#include "formats/perf/perf_event.h"
 
 #define MAXCPU 4096
 

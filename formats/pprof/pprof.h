@@ -11,7 +11,7 @@
 
 #include <regex.h>
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 struct pprof_read_opts {
 	/*

@@ -11,7 +11,7 @@
 #ifndef FLAME_H
 #define FLAME_H
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 enum flame_palette {
 	FLAME_HOT, FLAME_MEM, FLAME_IO, FLAME_WAKEUP, FLAME_CHAIN, FLAME_JAVA,

@@ -5,8 +5,8 @@
 #include <libiberty/demangle.h>
 #include <stdlib.h>
 
-#include "elfsym.h"
-#include "fold.h"
+#include "formats/elf/elfsym.h"
+#include "libfold/fold.h"
 
 /* A function symbol, for lookups by address. */
 struct sym {

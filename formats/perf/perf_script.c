@@ -6,8 +6,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "chars.h"
-#include "perf_script.h"
+#include "formats/text/chars.h"
+#include "formats/perf/perf_script.h"
 
 static inline int is_blank(char c)
 {

@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fold.h"
-#include "perf_script.h"
+#include "libfold/fold.h"
+#include "formats/perf/perf_script.h"
 
 struct perf_replay_opts {
 	uint64_t sample_type;	/* of the events (PERF_SAMPLE_* bits) */

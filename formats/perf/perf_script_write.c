@@ -1,7 +1,7 @@
 /* perf_script_write.c - samples as `perf script` text. */
 #include <inttypes.h>
 
-#include "perf_script.h"
+#include "formats/perf/perf_script.h"
 
 /* A frame, its address word right-aligned in 16 columns as perf does. */
 static void put_frame(FILE *f, const struct perf_frame *fr)

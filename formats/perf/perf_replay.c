@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "elfsym.h"
-#include "perf_replay.h"
+#include "formats/elf/elfsym.h"
+#include "formats/perf/perf_replay.h"
 
 /* One executable mapping of a process (start first: fold_upto_u64). */
 struct map {

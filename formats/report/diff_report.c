@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "diff_report.h"
-#include "flame.h"
+#include "formats/report/diff_report.h"
+#include "formats/flame/flame.h"
 
 int diff_format_find(const char *s)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gperf.h"
+#include "formats/gperf/gperf.h"
 
 /* ----------------------------------------------------------------- maps */
 

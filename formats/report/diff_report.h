@@ -11,7 +11,7 @@
 #ifndef DIFF_REPORT_H
 #define DIFF_REPORT_H
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 enum diff_format { DIFF_TEXT, DIFF_MARKDOWN, DIFF_CSV, DIFF_JSON };
 

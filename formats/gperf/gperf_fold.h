@@ -6,7 +6,7 @@
 #ifndef GPERF_FOLD_H
 #define GPERF_FOLD_H
 
-#include "fold.h"
+#include "libfold/fold.h"
 
 /* Which value of a heap profile (google-pprof's flags). */
 enum gperf_value {

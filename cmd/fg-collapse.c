@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "libfold/input.h"
 #include "formats/gperf/gperf_fold.h"
 #include "formats/perf/perf_fold.h"
 #include "formats/pprof/pprof.h"

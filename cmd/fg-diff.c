@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "formats/report/diff_report.h"
+#include "libfold/out.h"
 #include "cmd/util.h"
 
 /* The gate found a function that grew too much. */
@@ -134,8 +135,7 @@ static double number(const char *opt, const char *s)
 
 /* The gate: list functions that grew by more than limit points. */
 static int gate(const struct diff_report *r, double limit, const regex_t *match,
-		int show, enum diff_format fmt, const struct fg_out *out,
-		const char *errpath, int quiet)
+		int show, enum table_format fmt, struct fold_out *o, int quiet)
 {
 	struct diff_row *bad = malloc((r->n ? r->n : 1) * sizeof(*bad));
 	const struct diff_row *top = NULL;
@@ -155,17 +155,20 @@ static int gate(const struct diff_report *r, double limit, const regex_t *match,
 		else if (row->delta > 0 && (top == NULL || row->delta > top->delta))
 			top = row;
 	}
-	if (n > 0 && show && diff_report_write(out->fd, fmt, r, bad, n, limit) != 0)
-		fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
+	if (n > 0 && show)
+		diff_report_write(o, fmt, r, bad, n, limit);
 	if (!quiet && n > 0) {
-		diff_report_name(r, &bad[0], name, sizeof(name));
+		fold_text_safe(name, sizeof(name), fold_name(&r->prof->names, bad[0].name),
+			       fold_name_len(&r->prof->names, bad[0].name));
 		fprintf(stderr, "%s: FAIL: %zu function%s grew by more than %g "
 			"point%s of all samples (by %s), most: %s %+.2f\n",
 			fg_prog(), n, n == 1 ? "" : "s", limit, limit == 1 ? "" : "s",
 			r->by_total ? "total" : "self", name, bad[0].delta);
 	} else if (!quiet) {
 		if (top != NULL)
-			diff_report_name(r, top, name, sizeof(name));
+			fold_text_safe(name, sizeof(name),
+				       fold_name(&r->prof->names, top->name),
+				       fold_name_len(&r->prof->names, top->name));
 		fprintf(stderr, "%s: ok: no function grew by more than %g point%s "
 			"of all samples (by %s)%s%s",
 			fg_prog(), limit, limit == 1 ? "" : "s",
@@ -186,7 +189,7 @@ int main(int argc, char **argv)
 	struct fold_diag d;
 	struct fg_out out;
 	const char *output = NULL, *errpath;
-	enum diff_format fmt = DIFF_TEXT;
+	enum table_format fmt = TABLE_TEXT;
 	int c, normalize = 0, strip = 0, report = 0, by_total = 0, quiet = 0;
 	int have_match = 0, status = 0, nargs;
 	long top = 20;
@@ -217,10 +220,10 @@ int main(int argc, char **argv)
 				fg_usage_error("--by: '%s' is not self or total", optarg);
 			break;
 		case 'f':
-			if (diff_format_find(optarg) < 0)
+			if (table_format_find(optarg) < 0)
 				fg_usage_error("--format: '%s' is not text, markdown, "
 					       "csv or json", optarg);
-			fmt = (enum diff_format)diff_format_find(optarg);
+			fmt = (enum table_format)table_format_find(optarg);
 			break;
 		case OPT_FAIL: limit = number("fail-above", optarg); break;
 		case OPT_MATCH:
@@ -271,17 +274,20 @@ int main(int argc, char **argv)
 	fg_out_open(&out, output);
 	if (report || limit >= 0) {
 		struct diff_report r;
+		struct fold_out o;
 
-		if (diff_report_build(&r, &prof, by_total) != 0)
+		if (diff_report_build(&r, &prof, by_total) != 0 ||
+		    fold_out_init(&o, out.fd, 1 << 16) != 0)
 			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-		if (report &&
-		    diff_report_write(out.fd, fmt, &r, r.rows,
-				      top == 0 || (size_t)top > r.n ? r.n : (size_t)top,
-				      -1) != 0)
-			fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
+		if (report)
+			diff_report_write(&o, fmt, &r, r.rows,
+					  top == 0 || (size_t)top > r.n ? r.n : (size_t)top,
+					  -1);
 		if (limit >= 0)
 			status = gate(&r, limit, have_match ? &match : NULL, !report,
-				      fmt, &out, errpath, quiet);
+				      fmt, &o, quiet);
+		if (fold_out_close(&o) != 0)
+			fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
 		diff_report_free(&r);
 	} else if (fold_write(&prof, out.fd) != 0) {
 		fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "formats/perf/perf_event.h"
+#include "libfold/out.h"
 #include "formats/perf/perf_fold.h"
 #include "formats/perf/perf_replay.h"
 #include "cmd/util.h"
@@ -97,7 +98,7 @@ struct rec {
 	size_t ntids, captids;
 	struct perf_replay *rp;
 	struct fold_diag d;
-	FILE *out;		/* perf script text, or ... */
+	struct fold_out out;	/* perf script text, or ... */
 	struct perf_fold *pf;	/* ... folded stacks */
 	uint64_t samples;	/* SAMPLE records seen, for the status line */
 };
@@ -143,8 +144,9 @@ static int emit(void *arg, const struct perf_sample *s)
 
 	if (r->pf != NULL)
 		return perf_fold_sample(r->pf, s);
-	if (perf_script_write(r->out, s) != 0) {
-		fold_diag_error(&r->d, "write error: %s", strerror(errno));
+	perf_script_write(&r->out, s);
+	if (r->out.err != 0) {
+		fold_diag_error(&r->d, "write error: %s", strerror(r->out.err));
 		return -1;
 	}
 	return 0;
@@ -339,11 +341,8 @@ int main(int argc, char **argv)
 			fg_die(FG_EXIT_ERR, "%s", r.d.err[0] ? r.d.err :
 			       strerror(errno));
 	} else {
-		int fd = dup(out.fd);
-
-		if (fd < 0 || (r.out = fdopen(fd, "w")) == NULL)
+		if (fold_out_init(&r.out, out.fd, 1 << 16) != 0)
 			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-		setvbuf(r.out, NULL, _IOFBF, 1 << 16);
 	}
 
 	/* SIGINT and SIGTERM end the recording; the output is then kept. */
@@ -418,7 +417,7 @@ int main(int argc, char **argv)
 			       strerror(errno));
 		perf_fold_free(r.pf);
 		fold_profile_free(&prof);
-	} else if (fclose(r.out) != 0) {
+	} else if (fold_out_close(&r.out) != 0) {
 		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
 		       strerror(errno));
 	}

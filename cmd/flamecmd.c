@@ -394,10 +394,10 @@ int fg_flame_main(int argc, char **argv, int icicle)
 	if (fold_tree_build_opts(&tree, &prof, &to) != 0 ||
 	    flame_layout(&lay, &tree, to.col, &fo) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-	if (fo.total > 0 && fo.total < tree.nodes[0].total[to.col] && !quiet &&
-	    fo.total >= tree.nodes[0].total[to.col] * 0.02)
+	if (fo.total > 0 && fo.total < fold_node_total(&tree, 0, to.col) && !quiet &&
+	    fo.total >= fold_node_total(&tree, 0, to.col) * 0.02)
 		fg_warn("--total %.10g is less than the sum of counts (%.10g); "
-			"ignored", fo.total, tree.nodes[0].total[to.col]);
+			"ignored", fo.total, fold_node_total(&tree, 0, to.col));
 
 	errpath = output ? output : "<stdout>";
 	fg_out_open(&out, output);

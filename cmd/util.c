@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libfold/input.h"
 #include "cmd/util.h"
 
 static const char *prog = "fgkit";

@@ -87,8 +87,10 @@ int fold_grow(void *vp, size_t *cap, size_t need, size_t elem)
 	if (need <= *cap)
 		return 0;
 	while (c < need) {
-		if (c > SIZE_MAX / 2 / elem)
+		if (c > SIZE_MAX / 2 / elem) {
+			errno = ENOMEM;
 			return -1;
+		}
 		c *= 2;
 	}
 	/* Through memcpy: vp points to a T *, not to a void *. */

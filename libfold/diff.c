@@ -41,64 +41,29 @@ fold_id fold_strip_hex(void *arg, struct fold_names *dst, const char *s,
 	return id;
 }
 
-void fold_totals(const struct fold_profile *p, double *total)
-{
-	size_t i;
-	int c;
-
-	for (c = 0; c < p->ncols; c++)
-		total[c] = 0;
-	for (i = 0; i < p->nstacks; i++)
-		for (c = 0; c < p->ncols; c++)
-			total[c] += fold_count_double(p, fold_stack_count(p, i, c));
-}
-
 int fold_col_empty(const struct fold_profile *p, int col)
 {
-	size_t i;
-
-	for (i = 0; i < p->nstacks; i++)
-		if (!fold_count_is_zero(p, fold_stack_count(p, i, col)))
-			return 0;
-	return 1;
-}
-
-/*
- * Column c's total as an integer, as Perl sums it; 0 with *exact clear
- * when it does not fit (Perl would switch to a double, and so do we).
- */
-static uint64_t total_u(const struct fold_profile *p, int c, int *exact)
-{
-	uint64_t t = 0;
-	size_t i;
-
-	*exact = !p->fractional;
-	for (i = 0; i < p->nstacks && *exact; i++)
-		if (__builtin_add_overflow(t, fold_stack_count(p, i, c).u, &t))
-			*exact = 0;
-	return *exact ? t : 0;
+	return fold_count_is_zero(p, p->total[col]);
 }
 
 int fold_normalize(struct fold_profile *p)
 {
-	double t[FOLD_MAXCOLS];
-	uint64_t t0, t1;
-	int exact0, exact1;
 	size_t i;
 
 	if (p->ncols != 2) {
 		errno = EINVAL;
 		return -1;
 	}
-	t0 = total_u(p, 0, &exact0);
-	t1 = total_u(p, 1, &exact1);
-	if (exact0 && exact1) {
+	if (!p->fractional) {
+		uint64_t t0 = p->total[0].u, t1 = p->total[1].u, sum = 0;
+
 		if (t0 == t1 || t0 == 0)
 			return 0;
 		/*
 		 * Perl multiplies integers exactly while the product fits
 		 * and divides exactly when the division is; otherwise both
-		 * steps are in doubles.
+		 * steps are in doubles.  Either way a count only shrinks or
+		 * grows to at most t1, so the new total fits.
 		 */
 		for (i = 0; i < p->nstacks; i++) {
 			fold_count *c = &fold_srec(p, i)->counts[0];
@@ -110,19 +75,24 @@ int fold_normalize(struct fold_profile *p)
 			else
 				c->u = (uint64_t)trunc((double)c->u * (double)t1 /
 						       (double)t0);
+			sum += c->u;
 		}
+		p->total[0].u = sum;
 		return 0;
-	}
-	fold_totals(p, t);
-	if (t[0] == t[1] || t[0] == 0)
-		return 0;
-	fold_set_fractional(p);
-	for (i = 0; i < p->nstacks; i++) {
-		fold_count *c = &fold_srec(p, i)->counts[0];
+	} else {
+		double t0 = p->total[0].f, t1 = p->total[1].f, sum = 0;
 
-		c->f = trunc(c->f * t[1] / t[0]);
+		if (t0 == t1 || t0 == 0)
+			return 0;
+		for (i = 0; i < p->nstacks; i++) {
+			fold_count *c = &fold_srec(p, i)->counts[0];
+
+			c->f = trunc(c->f * t1 / t0);
+			sum += c->f;
+		}
+		p->total[0].f = sum;
+		return 0;
 	}
-	return 0;
 }
 
 struct fold_func *fold_funcs(const struct fold_profile *p)
@@ -141,18 +111,17 @@ struct fold_func *fold_funcs(const struct fold_profile *p)
 	}
 	for (i = 0; i < p->nstacks; i++) {
 		const fold_id *f = fold_stack_frames(p, i, &depth);
-		double v[FOLD_MAXCOLS];
+		const fold_count *v = fold_srec(p, i)->counts;
 
+		/* No sum can wrap: the profile's totals bound them all. */
 		for (c = 0; c < p->ncols; c++)
-			v[c] = fold_count_double(p, fold_stack_count(p, i, c));
-		for (c = 0; c < p->ncols; c++)
-			fn[f[depth - 1]].self[c] += v[c];
+			fold_count_add(&fn[f[depth - 1]].self[c], v[c], p->fractional);
 		for (j = 0; j < depth; j++) {
 			if (seen[f[j]] == i + 1)
 				continue;	/* recursion: counted once */
 			seen[f[j]] = (uint32_t)i + 1;
 			for (c = 0; c < p->ncols; c++)
-				fn[f[j]].total[c] += v[c];
+				fold_count_add(&fn[f[j]].total[c], v[c], p->fractional);
 		}
 	}
 	free(seen);

@@ -17,162 +17,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
-/* ---------------------------------------------------------------- arena */
+/* The allocator and index the model is built on (not part of the API). */
+#include "libfold/internal.h"
 
-/*
- * Bump allocator for data that lives as long as its owner (names, cache
- * keys).  Memory is released all at once by fold_arena_free().
- */
-struct fold_arena_chunk;
-struct fold_arena {
-	struct fold_arena_chunk *head;
-	char *cur, *end;
-	size_t reserved;	/* bytes obtained from malloc */
-};
-
-void fold_arena_init(struct fold_arena *a);
-/*
- * n bytes, 8-byte aligned; NULL when out of memory.  FOLD_ARENA_SLACK
- * readable bytes follow every allocation, so copies may move whole 16-byte
- * blocks past a string's end.
- */
-#define FOLD_ARENA_SLACK 16
-void *fold_arena_alloc(struct fold_arena *a, size_t n);
-/* A NUL-terminated copy of s[0..n). */
-char *fold_arena_strndup(struct fold_arena *a, const char *s, size_t n);
-void fold_arena_free(struct fold_arena *a);
-
-/*
- * Make room for need elements of elem bytes in the malloc'd array *vp
- * (vp is the address of the array pointer) of capacity *cap, doubling it
- * (16 at first).  -1 when out of memory, the array then untouched.
- */
-int fold_grow(void *vp, size_t *cap, size_t need, size_t elem);
-
-/*
- * In an array of n elements of elem bytes, each starting with a uint64_t
- * key and sorted by it: how many have a key <= key (the index of the
- * first greater one).  The element holding an address is then the one
- * before, if any: symbols, mappings.
- */
-size_t fold_upto_u64(const void *base, size_t n, size_t elem, uint64_t key);
-
-/* ---------------------------------------------------------------- index */
-
-/*
- * Open-addressing hash index from a 32-bit hash to a 32-bit entry number.
- * The owner keeps the entries and decides equality; the index only stores
- * (hash, entry) pairs, so growing never needs to look at the entries.
- */
-struct fold_index {
-	uint64_t *slot;		/* 0 = empty, else hash << 32 | (entry + 1) */
-	size_t mask;
-	size_t count;
-};
-
-int fold_index_init(struct fold_index *ix, size_t capacity);
-void fold_index_free(struct fold_index *ix);
-/* Store entry at the empty slot pos found by a failed probe; may grow. */
-int fold_index_insert(struct fold_index *ix, size_t pos, uint32_t hash,
-		      uint32_t entry);
-/* Grow now to hold capacity entries (probe positions change). */
-int fold_index_reserve(struct fold_index *ix, size_t capacity);
-
-/* 64-bit hash of a byte string (not cryptographic, well mixed). */
-uint64_t fold_hash(const void *data, size_t n);
-
-/*
- * memcmp(a, b, n) == 0 for the short keys of hash tables, inline: whole
- * 16- or 8-byte blocks, then one overlapping block for the tail, so the only
- * data-dependent branch is the loop.
- */
-static inline int fold_same_bytes(const void *a, const void *b, size_t n)
-{
-	const char *x = (const char *)a, *y = (const char *)b;
-	uint64_t u, v, d = 0;
-	uint32_t p, q;
-	size_t i;
-
-#ifdef __SSE2__
-	if (n >= 16) {
-		for (i = 0; i + 16 < n; i += 16)
-			if (_mm_movemask_epi8(_mm_cmpeq_epi8(
-				    _mm_loadu_si128((const __m128i *)(const void *)(x + i)),
-				    _mm_loadu_si128((const __m128i *)(const void *)(y + i)))) != 0xffff)
-				return 0;
-		return _mm_movemask_epi8(_mm_cmpeq_epi8(
-			       _mm_loadu_si128((const __m128i *)(const void *)(x + n - 16)),
-			       _mm_loadu_si128((const __m128i *)(const void *)(y + n - 16)))) ==
-		       0xffff;
-	}
-#endif
-	if (n >= 8) {
-		for (i = 0; i + 8 < n; i += 8) {
-			memcpy(&u, x + i, 8);
-			memcpy(&v, y + i, 8);
-			d |= u ^ v;
-		}
-		memcpy(&u, x + n - 8, 8);
-		memcpy(&v, y + n - 8, 8);
-		return (d | (u ^ v)) == 0;
-	}
-	if (n >= 4) {
-		memcpy(&p, x, 4);
-		memcpy(&q, y, 4);
-		d = p ^ q;
-		memcpy(&p, x + n - 4, 4);
-		memcpy(&q, y + n - 4, 4);
-		return (d | (p ^ q)) == 0;
-	}
-	if (n > 0)
-		return ((x[0] ^ y[0]) | (x[n >> 1] ^ y[n >> 1]) |
-			(x[n - 1] ^ y[n - 1])) == 0;
-	return 1;
-}
-
-/*
- * Length of the common prefix of a[0..n) and b[0..n), in bytes.  Folded
- * input is mostly sorted, so neighbouring lines (and neighbouring stacks'
- * id arrays) share long prefixes: this compares 16 bytes at a time.
- */
-static inline size_t fold_common_prefix(const void *a, const void *b, size_t n)
-{
-	const char *x = (const char *)a, *y = (const char *)b;
-	size_t i = 0;
-	uint64_t u, v;
-
-#ifdef __SSE2__
-	for (; i + 16 <= n; i += 16) {
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(const void *)(x + i)),
-			_mm_loadu_si128((const __m128i *)(const void *)(y + i))));
-
-		if (m != 0xffff)
-			return i + (size_t)__builtin_ctz(~m);
-	}
-#endif
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&u, x + i, 8);
-		memcpy(&v, y + i, 8);
-		if (u != v)
-			return i + (size_t)__builtin_ctzll(u ^ v) / 8;
-	}
-	while (i < n && x[i] == y[i])
-		i++;
-	return i;
-}
-
-/* How many leading ids a[0..n) and b[0..n) have in common. */
-static inline size_t fold_common_ids(const uint32_t *a, const uint32_t *b,
-				     size_t n)
-{
-	return fold_common_prefix(a, b, n * sizeof(*a)) / sizeof(*a);
-}
+struct fold_input;		/* libfold/input.h */
 
 /* ---------------------------------------------------------------- names */
 
@@ -215,7 +64,9 @@ static inline size_t fold_name_len(const struct fold_names *nm, fold_id id)
 /*
  * A count is an unsigned 64-bit integer, or a double once any fractional
  * count has been added (the whole profile then switches, so "1.5" read
- * from a folded file is written back as "1.5").
+ * from a folded file is written back as "1.5").  Integers stay integers
+ * end to end: sums in the tree and per function are exact, and counts
+ * above 2^53 print with every digit.
  */
 typedef union {
 	uint64_t u;
@@ -223,6 +74,45 @@ typedef union {
 } fold_count;
 
 #define FOLD_MAXCOLS 2
+
+/* A count as a double, however the profile holds it. */
+static inline double fold_count_value(fold_count c, int fractional)
+{
+	return fractional ? c.f : (double)c.u;
+}
+
+/* *a += b, as integers or as doubles. */
+static inline void fold_count_add(fold_count *a, fold_count b, int fractional)
+{
+	if (fractional)
+		a->f += b.f;
+	else
+		a->u += b.u;
+}
+
+/*
+ * What a column counts, named as pprof names sample types: a type and a
+ * unit ("cpu"/"nanoseconds", "alloc_space"/"bytes", "samples"/"count").
+ * Readers set it from what their input says; renderers show values scaled
+ * by it (libfold/out.h).  Empty strings: not known, read as samples.
+ */
+#define FOLD_UNIT_LEN 64
+struct fold_unit {
+	char type[FOLD_UNIT_LEN];
+	char unit[FOLD_UNIT_LEN];
+};
+
+/* Set u to type and unit (cut to fit; NULL is ""). */
+void fold_unit_set(struct fold_unit *u, const char *type, const char *unit);
+/*
+ * Set u from "TYPE/UNIT" or a bare "UNIT" (the type is then named after
+ * it: "samples" for counts, "time", "space"); -1 with EINVAL when s is
+ * empty, too long or has an empty part.
+ */
+int fold_unit_parse(struct fold_unit *u, const char *s);
+int fold_unit_same(const struct fold_unit *a, const struct fold_unit *b);
+/* "type/unit" into buf (size bytes), "samples/count" when not known. */
+void fold_unit_name(const struct fold_unit *u, char *buf, size_t size);
 
 /*
  * Each stack is one record, so adding to a stack touches one place:
@@ -241,7 +131,7 @@ struct fold_srec {
  */
 struct fold_seq {
 	uint32_t stack;
-	double v[FOLD_MAXCOLS];
+	fold_count v[FOLD_MAXCOLS];
 };
 
 struct fold_profile {
@@ -257,6 +147,13 @@ struct fold_profile {
 	size_t nseq, capseq;
 	uint64_t *ascends;	/* bit i: stack i sorts after stack i - 1 */
 	size_t capascends;	/* words */
+	/*
+	 * The sum of each column, kept as counts are added: adding fails
+	 * (EOVERFLOW) rather than let it pass 2^64 - 1, together with the
+	 * other column's, so every sum derived from a profile fits.
+	 */
+	fold_count total[FOLD_MAXCOLS];
+	struct fold_unit unit[FOLD_MAXCOLS];
 };
 
 int fold_profile_init(struct fold_profile *p, int ncols);
@@ -335,14 +232,6 @@ static inline int fold_count_is_zero(const struct fold_profile *p,
 }
 
 /*
- * Decimal text of a count: integers as digits, doubles in the shortest
- * fixed-point form that reads back to the same value.  Returns the length;
- * buf needs FOLD_COUNT_BUFSZ bytes.
- */
-#define FOLD_COUNT_BUFSZ 352
-size_t fold_count_format(const struct fold_profile *p, fold_count c, char *buf);
-
-/*
  * Compare stacks a and b as their folded strings ("f1;f2;...") would
  * compare bytewise, without building the strings.
  */
@@ -379,8 +268,11 @@ int fold_merge(struct fold_profile *dst, int dcol,
 typedef fold_id (*fold_rename_fn)(void *arg, struct fold_names *dst,
 				  const char *s, size_t len);
 
-/* Append (stack, v[0..ncols)) to p's input-order sequence. */
-int fold_seq_add(struct fold_profile *p, size_t stack, const double *v);
+/*
+ * Append (stack, v[0..ncols)) to p's input-order sequence; v holds counts
+ * as the profile does (integers, or doubles once fractional).
+ */
+int fold_seq_add(struct fold_profile *p, size_t stack, const fold_count *v);
 
 /*
  * Rewrite every stack of src into the empty profile dst (same columns,
@@ -413,9 +305,7 @@ int fold_rename(struct fold_profile *p, fold_rename_fn rename, void *arg);
 fold_id fold_strip_hex(void *arg, struct fold_names *dst, const char *s,
 		       size_t len);
 
-/* The sum of each column (as doubles) into total[0..p->ncols). */
-void fold_totals(const struct fold_profile *p, double *total);
-/* Whether column col has no samples (stops at the first that it has). */
+/* Whether column col has no samples. */
 int fold_col_empty(const struct fold_profile *p, int col);
 
 /*
@@ -431,8 +321,8 @@ int fold_normalize(struct fold_profile *p);
  * recursion), for each column.
  */
 struct fold_func {
-	double self[FOLD_MAXCOLS];
-	double total[FOLD_MAXCOLS];
+	fold_count self[FOLD_MAXCOLS];	/* as the profile holds counts */
+	fold_count total[FOLD_MAXCOLS];
 };
 
 /*
@@ -477,9 +367,9 @@ struct fold_node {
 	uint32_t parent;
 	uint32_t first_child, next_sibling;	/* 0 = none (root is never a child) */
 	uint32_t depth;				/* root 0 */
-	double start;
-	double total[FOLD_TREE_COLS];
-	double self[FOLD_TREE_COLS];
+	double start;				/* x, in counts */
+	fold_count total[FOLD_TREE_COLS];	/* exact, as the profile's */
+	fold_count self[FOLD_TREE_COLS];
 };
 
 struct fold_tree {
@@ -488,6 +378,19 @@ struct fold_tree {
 	size_t n, cap;
 	uint32_t maxdepth;
 };
+
+/* Node i's total and self counts in column col, as doubles. */
+static inline double fold_node_total(const struct fold_tree *t, size_t i,
+				     int col)
+{
+	return fold_count_value(t->nodes[i].total[col], t->prof->fractional);
+}
+
+static inline double fold_node_self(const struct fold_tree *t, size_t i,
+				    int col)
+{
+	return fold_count_value(t->nodes[i].self[col], t->prof->fractional);
+}
 
 /* Name order, widths from the last column. */
 int fold_tree_build(struct fold_tree *t, const struct fold_profile *p);
@@ -512,194 +415,6 @@ void fold_diag_error(struct fold_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void fold_diag_warn(struct fold_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* ---------------------------------------------------------------- input */
-
-/*
- * Buffered line input from a file or stdin, plain or gzip (detected from
- * the magic bytes).  Lines come back without their LF and without a CR
- * before it.  Input containing a NUL byte, or a line longer than max_line,
- * is an error: text formats never contain them and a reader should not
- * guess at binary data.
- *
- * At least FOLD_INPUT_SLACK bytes of readable memory follow every line, so
- * parsers may load whole words across a line's end (and must ignore what
- * they read there).
- *
- * A consumer that must keep earlier lines while it reads on (a perf sample
- * spans many lines) pins the first of them: nothing from the pin onward is
- * discarded, and fold_input_pinned() tells where the pinned bytes are now.
- */
-struct fold_input {
-	const char *name;	/* for messages: the path, or "<stdin>" */
-	int fd;
-	int owned;		/* fd was opened here and is closed here */
-	int gz;			/* 1 while decompressing, 2 between members */
-	void *z;		/* z_stream */
-	unsigned char *zbuf;
-	size_t zcap;
-	int zdone;		/* compressed input exhausted */
-	char *buf;
-	size_t cap, pos, end;
-	size_t pin;		/* SIZE_MAX: nothing pinned */
-	/* newlines of the 64-byte block at mbase not yet returned, bit i for
-	   byte mbase + i; the next block to scan starts at scan */
-	uint64_t mask;
-	size_t mbase, scan;
-	size_t max_line;
-	uint64_t lineno;	/* of the line last returned */
-	uint64_t offset;	/* bytes (uncompressed) before buf[0] */
-	int eof;
-	int last_nl;		/* 0 once the last line, without LF, is returned */
-	int binary;		/* NUL bytes allowed (fold_slurp) */
-	const char *mem;	/* fold_input_mem: the bytes read instead */
-	size_t memlen, mempos;
-	char *map;		/* a mapped text file (then also buf) */
-	size_t maplen, page;
-	size_t unmapped;	/* leading pages of map already unmapped */
-	uint64_t size;		/* bytes of text in all, if known (else 0) */
-};
-
-struct fold_line {
-	char *s;
-	size_t len;
-};
-
-#define FOLD_MAX_LINE (512u * 1024u)
-#define FOLD_INPUT_SLACK 64
-
-/* path NULL or "-" reads stdin.  Returns -1 with a message in d. */
-int fold_input_open(struct fold_input *in, const char *path,
-		    struct fold_diag *d);
-/* Wrap an open descriptor (not closed by fold_input_close). */
-int fold_input_fd(struct fold_input *in, int fd, const char *name,
-		  struct fold_diag *d);
-/*
- * Read the text data[0..len) (not copied: it must outlive in), for a
- * format recognised after fold_slurp() has read the whole input.
- */
-int fold_input_mem(struct fold_input *in, const char *data, size_t len,
-		   const char *name, struct fold_diag *d);
-void fold_input_close(struct fold_input *in);
-
-/*
- * The whole of a binary input (path NULL or "-": stdin), gunzipped when it
- * starts with the gzip magic, in a malloc'd buffer the caller frees, with
- * FOLD_INPUT_SLACK zero bytes after it.  For formats that cannot be read
- * in pieces (a protobuf message is decoded as a whole).  More than max
- * bytes is an error.  Returns -1 with a message in d.
- */
-int fold_slurp(const char *path, size_t max, char **data, size_t *len,
-	       struct fold_diag *d);
-
-int fold_input_fill(struct fold_input *in, struct fold_line *ln,
-		    struct fold_diag *d);
-int fold_input_toolong(struct fold_input *in, struct fold_diag *d);
-
-int fold_input_nul(struct fold_input *in, size_t at, struct fold_diag *d);
-
-/*
- * Bit i set where p[i] is a newline, for i < n (at most 64); *nul gets
- * the same for NUL bytes, which text must not contain.  Checking them here
- * spares a separate pass over the input.
- */
-static inline uint64_t fold_nl_mask(const char *p, size_t n, uint64_t *nul)
-{
-	uint64_t m = 0, z = 0;
-#ifdef __SSE2__
-	/* p has 64 readable bytes: the input buffer's slack covers the tail. */
-	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-	const __m128i *v = (const __m128i *)(const void *)p;
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128(v + k);
-
-		m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)) << (16 * k);
-		z |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero)) << (16 * k);
-	}
-	if (n < 64) {
-		m &= ((uint64_t)1 << n) - 1;
-		z &= ((uint64_t)1 << n) - 1;
-	}
-#else
-	size_t i;
-
-	for (i = 0; i < n && i < 64; i++) {
-		if (p[i] == '\n')
-			m |= (uint64_t)1 << i;
-		else if (p[i] == '\0')
-			z |= (uint64_t)1 << i;
-	}
-#endif
-	*nul = z;
-	return m;
-}
-
-/* Find the newlines of the next 64-byte block; -1 on a NUL byte. */
-static inline int fold_input_scan(struct fold_input *in, struct fold_diag *d)
-{
-	uint64_t nul;
-
-	/* Ahead of use, and across page boundaries, which hardware stops at. */
-	__builtin_prefetch(in->buf + in->scan + 1024);
-	in->mbase = in->scan;
-	in->mask = fold_nl_mask(in->buf + in->scan, in->end - in->scan, &nul);
-	in->scan += 64;
-	return nul ? fold_input_nul(in, in->mbase + (size_t)__builtin_ctzll(nul), d) : 0;
-}
-
-/*
- * Next line: 1, 0 at end of input, -1 on error (message in d).  Newlines are
- * found 64 bytes at a time through a bitmap, which beats a memchr() per
- * short line.
- */
-/* Return the line ending at the lowest newline in in->mask. */
-static inline int fold_input_take(struct fold_input *in, struct fold_line *ln,
-				  struct fold_diag *d)
-{
-	char *s = in->buf + in->pos;
-	char *nl = in->buf + in->mbase + __builtin_ctzll(in->mask);
-
-	in->mask &= in->mask - 1;
-	if ((size_t)(nl - s) > in->max_line)
-		return fold_input_toolong(in, d);
-	in->pos = (size_t)(nl - in->buf) + 1;
-	in->lineno++;
-	if (nl > s && nl[-1] == '\r')
-		nl--;
-	ln->s = s;
-	ln->len = (size_t)(nl - s);
-	return 1;
-}
-
-static inline int fold_input_line(struct fold_input *in, struct fold_line *ln,
-				  struct fold_diag *d)
-{
-	while (in->mask == 0) {
-		if (in->scan >= in->end)
-			return fold_input_fill(in, ln, d);
-		if (fold_input_scan(in, d) != 0)
-			return -1;
-	}
-	return fold_input_take(in, ln, d);
-}
-
-static inline void fold_input_pin(struct fold_input *in, const char *p)
-{
-	in->pin = (size_t)(p - in->buf);
-}
-
-static inline void fold_input_unpin(struct fold_input *in)
-{
-	in->pin = SIZE_MAX;
-}
-
-/* Where the pinned bytes are now; only while something is pinned. */
-static inline char *fold_input_pinned(const struct fold_input *in)
-{
-	return in->buf + in->pin;
-}
 
 /* --------------------------------------------------------------- folded */
 
@@ -727,8 +442,5 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 
 /* Write p as folded text, sorted by stack string; -1 with errno on error. */
 int fold_write(const struct fold_profile *p, int fd);
-
-/* write(2) all of data[0..n), retrying short writes and EINTR. */
-int fold_write_all(int fd, const void *data, size_t n);
 
 #endif

@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "libfold/fold.h"
+#include "libfold/input.h"
+#include "libfold/out.h"
 
 struct count {
 	uint64_t u;
@@ -139,6 +140,7 @@ struct frames {
 	char *text;
 	size_t len, textcap;
 	size_t *end;		/* frame k is text[end[k-1]+1 .. end[k]) */
+	size_t endcap;
 	fold_id *ids;
 	size_t n, cap;
 	uint32_t hash;		/* of ids[0..n), once hashed is set */
@@ -173,14 +175,8 @@ static int split_frames(struct fold_profile *p, struct frames *fr,
 			hi = mid;
 	}
 	start = k > 0 ? fr->end[k - 1] + 1 : 0;
-	if (fr->textcap < len) {
-		char *t = realloc(fr->text, len * 2);
-
-		if (t == NULL)
-			return -1;
-		fr->text = t;
-		fr->textcap = len * 2;
-	}
+	if (fold_grow(&fr->text, &fr->textcap, len, 1) != 0)
+		return -1;
 	memcpy(fr->text + common, s + common, len - common);
 	fr->len = len;
 	fr->n = k;
@@ -188,20 +184,9 @@ static int split_frames(struct fold_profile *p, struct frames *fr,
 	for (;;) {
 		size_t stop = next_semicolon(s, start, len);
 
-		if (fr->n == fr->cap) {
-			size_t cap = fr->cap ? fr->cap * 2 : 64;
-			size_t *ends = realloc(fr->end, cap * sizeof(*ends));
-			fold_id *ids;
-
-			if (ends == NULL)
-				return -1;
-			fr->end = ends;
-			ids = realloc(fr->ids, cap * sizeof(*ids));
-			if (ids == NULL)
-				return -1;
-			fr->ids = ids;
-			fr->cap = cap;
-		}
+		if (fold_grow(&fr->end, &fr->endcap, fr->n + 1, sizeof(*fr->end)) != 0 ||
+		    fold_grow(&fr->ids, &fr->cap, fr->n + 1, sizeof(*fr->ids)) != 0)
+			return -1;
 		fr->ids[fr->n] = fold_intern(&p->names, s + start, stop - start);
 		if (fr->ids[fr->n] == FOLD_NOID)
 			return -1;
@@ -212,10 +197,16 @@ static int split_frames(struct fold_profile *p, struct frames *fr,
 	}
 }
 
-/* Value of a parsed count as a double. */
-static double count_double(const struct count *c)
+/* A parsed count as the profile now holds counts. */
+static fold_count as_count(const struct fold_profile *p, const struct count *c)
 {
-	return c->frac ? c->f : (double)c->u;
+	fold_count v;
+
+	if (p->fractional)
+		v.f = c->frac ? c->f : (double)c->u;
+	else
+		v.u = c->u;
+	return v;
 }
 
 static int add_count(struct fold_profile *p, size_t stack, int col,
@@ -247,14 +238,8 @@ static int stash(struct pending *pd, const struct frames *fr,
 		 const struct count *c1, const struct count *c2, int two,
 		 int col, uint64_t lineno)
 {
-	if (pd->cap < fr->n) {
-		fold_id *ids = realloc(pd->ids, fr->n * 2 * sizeof(*ids));
-
-		if (ids == NULL)
-			return -1;
-		pd->ids = ids;
-		pd->cap = fr->n * 2;
-	}
+	if (fold_grow(&pd->ids, &pd->cap, fr->n, sizeof(*pd->ids)) != 0)
+		return -1;
 	memcpy(pd->ids, fr->ids, fr->n * sizeof(*fr->ids));
 	pd->n = fr->n;
 	pd->hash = fr->hash;
@@ -271,7 +256,7 @@ static int stash(struct pending *pd, const struct frames *fr,
 /* Add the pending line's counts to its stack (and keep its place). */
 static int commit(struct fold_profile *p, struct pending *pd, int keep_order)
 {
-	double v[FOLD_MAXCOLS] = { 0 };
+	fold_count v[FOLD_MAXCOLS] = { { 0 } };
 	size_t n = p->nstacks;
 	long k;
 
@@ -291,8 +276,8 @@ static int commit(struct fold_profile *p, struct pending *pd, int keep_order)
 		return 0;
 	/* Input order, for flame charts. */
 	if (pd->two)
-		v[0] = count_double(&pd->c1);
-	v[pd->col] = count_double(&pd->c2);
+		v[0] = as_count(p, &pd->c1);
+	v[pd->col] = as_count(p, &pd->c2);
 	return fold_seq_add(p, (size_t)k, v);
 }
 
@@ -432,24 +417,6 @@ out:
 	return rc;
 }
 
-int fold_write_all(int fd, const void *data, size_t n)
-{
-	const char *buf = data;
-
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Copy a name in 16-byte blocks: the arena's slack makes reading past its
  * end safe, and the output buffer keeps room for the overshoot.
@@ -463,107 +430,76 @@ static inline void copy_name(char *dst, const char *src, size_t len)
 }
 
 /*
- * The output buffer of fold_write.  Sorted stacks share their first frames
- * with the stack before, so a line starts as one copy of the previous
- * line's shared prefix and only the other frames are looked up and copied.
- * A flush therefore keeps the previous line.
+ * Sorted stacks share their first frames with the stack before, so a line
+ * starts as one copy of the previous line's shared prefix, and only the
+ * other frames are looked up and copied.  The output's mark keeps the
+ * previous line in the buffer across flushes.
  */
-struct wbuf {
-	char *buf;
-	size_t cap, n;
-	size_t line;		/* where the previous line starts */
-};
-
-/* Room for need more bytes (plus copy overshoot); -1 with errno. */
-static int wbuf_room(struct wbuf *w, int fd, size_t need)
-{
-	char *b;
-
-	need += 16;
-	if (w->cap - w->n >= need)
-		return 0;
-	if (fold_write_all(fd, w->buf, w->line) != 0)
-		return -1;
-	memmove(w->buf, w->buf + w->line, w->n - w->line);
-	w->n -= w->line;
-	w->line = 0;
-	if (w->cap - w->n >= need)
-		return 0;
-	/* A line longer than the buffer. */
-	b = realloc(w->buf, w->n + need);
-	if (b == NULL)
-		return -1;
-	w->buf = b;
-	w->cap = w->n + need;
-	return 0;
-}
-
 int fold_write(const struct fold_profile *p, int fd)
 {
-	/* Small enough to stay in cache, which also spares page faults. */
-	struct wbuf w = { .cap = 128 << 10 };
-	uint32_t *order = fold_sorted(p);
+	struct fold_out o;
+	uint32_t *order;
 	size_t *end = NULL;	/* end[j]: frame j's ';' + 1, from line start */
 	size_t endcap = 0, k, j, m, depth, pdepth = 0, need, start;
 	const fold_id *prev = NULL;
 	int c, rc = -1;
 
-	w.buf = malloc(w.cap);
-	if (order == NULL || w.buf == NULL)
+	/* Small enough to stay in cache, which also spares page faults. */
+	if (fold_out_init(&o, fd, 128 << 10) != 0)
+		return -1;
+	order = fold_sorted(p);
+	if (order == NULL)
 		goto out;
 	for (k = 0; k < p->nstacks; k++) {
 		const fold_id *f = fold_stack_frames(p, order[k], &depth);
 		int zero = 1;
+		char *d;
 
 		for (c = 0; c < p->ncols; c++)
 			if (!fold_count_is_zero(p, fold_stack_count(p, order[k], c)))
 				zero = 0;
 		if (zero)
 			continue;
-		if (depth > endcap) {
-			size_t *e = realloc(end, depth * 2 * sizeof(*e));
-
-			if (e == NULL)
-				goto out;
-			end = e;
-			endcap = depth * 2;
-		}
+		if (fold_grow(&end, &endcap, depth, sizeof(*end)) != 0)
+			goto out;
 		/* Frames shared with the previous line, each followed by ';'. */
 		m = fold_common_ids(f, prev, depth < pdepth ? depth : pdepth);
 		if (m > 0 && m == pdepth)
 			m--;	/* the previous line's last frame ends in ' ' */
-		need = (m ? end[m - 1] : 0) + (size_t)p->ncols * FOLD_COUNT_BUFSZ;
+		need = (m ? end[m - 1] : 0) + (size_t)p->ncols * FOLD_NUM_BUFSZ + 16;
 		for (j = m; j < depth; j++)
 			need += fold_name_len(&p->names, f[j]) + 1;
-		if (wbuf_room(&w, fd, need) != 0)
-			goto out;
-		start = w.n;
+		if ((d = fold_out_room(&o, need)) == NULL)
+			break;
+		start = o.n;
 		if (m > 0) {
-			memcpy(w.buf + w.n, w.buf + w.line, end[m - 1]);
-			w.n += end[m - 1];
+			memcpy(d, o.buf + o.mark, end[m - 1]);
+			o.n += end[m - 1];
 		}
 		for (j = m; j < depth; j++) {
 			size_t len = fold_name_len(&p->names, f[j]);
 
-			copy_name(w.buf + w.n, fold_name(&p->names, f[j]), len);
-			w.n += len;
-			w.buf[w.n++] = ';';
-			end[j] = w.n - start;
+			copy_name(o.buf + o.n, fold_name(&p->names, f[j]), len);
+			o.n += len;
+			o.buf[o.n++] = ';';
+			end[j] = o.n - start;
 		}
-		w.buf[w.n - 1] = ' ';
+		o.buf[o.n - 1] = ' ';
 		for (c = 0; c < p->ncols; c++) {
-			w.n += fold_count_format(p, fold_stack_count(p, order[k], c),
-						 w.buf + w.n);
-			w.buf[w.n++] = c + 1 < p->ncols ? ' ' : '\n';
+			o.n += fold_fmt_count(o.buf + o.n,
+					      fold_stack_count(p, order[k], c),
+					      p->fractional);
+			o.buf[o.n++] = c + 1 < p->ncols ? ' ' : '\n';
 		}
-		w.line = start;
+		o.mark = start;
 		prev = f;
 		pdepth = depth;
 	}
-	rc = fold_write_all(fd, w.buf, w.n);
+	rc = 0;
 out:
+	if (fold_out_close(&o) != 0)
+		rc = -1;
 	free(order);
-	free(w.buf);
 	free(end);
 	return rc;
 }

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "libfold/fold.h"
+#include "libfold/input.h"
 
 #define INPUT_CHUNK (512u << 10)
 #define INPUT_MAX_BUF (256u << 20)	/* pinned data plus one line */

@@ -65,15 +65,8 @@ fold_id fold_intern(struct fold_names *nm, const char *s, size_t len)
 		errno = EOVERFLOW;
 		return FOLD_NOID;
 	}
-	if (nm->n == nm->cap) {
-		size_t cap = nm->cap ? nm->cap * 2 : 1024;
-		struct fold_name *v = realloc(nm->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return FOLD_NOID;
-		nm->v = v;
-		nm->cap = cap;
-	}
+	if (fold_grow(&nm->v, &nm->cap, nm->n + 1, sizeof(*nm->v)) != 0)
+		return FOLD_NOID;
 	copy = fold_arena_strndup(&nm->arena, s, len);
 	if (copy == NULL)
 		return FOLD_NOID;

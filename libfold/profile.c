@@ -187,21 +187,36 @@ void fold_set_fractional(struct fold_profile *p)
 		for (c = 0; c < p->ncols; c++)
 			r->counts[c].f = (double)r->counts[c].u;
 	}
+	for (i = 0; i < p->nseq; i++)
+		for (c = 0; c < FOLD_MAXCOLS; c++)
+			p->seq[i].v[c].f = (double)p->seq[i].v[c].u;
+	for (c = 0; c < FOLD_MAXCOLS; c++)
+		p->total[c].f = (double)p->total[c].u;
 	p->fractional = 1;
 }
 
-/* Add the integer v to column col of record r. */
+/*
+ * Add the integer v to column col of record r.  The column totals are
+ * checked, both together: then no sum over stacks, functions or tree
+ * nodes can wrap, whichever columns it takes.
+ */
 static int add_u(struct fold_profile *p, struct fold_srec *r, int col,
 		 uint64_t v)
 {
-	fold_count *c = &r->counts[col];
+	uint64_t t, both;
 
 	if (p->fractional) {
-		c->f += (double)v;
-	} else if (__builtin_add_overflow(c->u, v, &c->u)) {
+		r->counts[col].f += (double)v;
+		p->total[col].f += (double)v;
+		return 0;
+	}
+	if (__builtin_add_overflow(p->total[col].u, v, &t) ||
+	    __builtin_add_overflow(t, p->total[1 - col].u, &both)) {
 		errno = EOVERFLOW;
 		return -1;
 	}
+	p->total[col].u = t;
+	r->counts[col].u += v;
 	return 0;
 }
 
@@ -233,57 +248,9 @@ void fold_add_at_f(struct fold_profile *p, size_t stack, int col, double v)
 {
 	fold_set_fractional(p);
 	fold_srec(p, stack)->counts[col].f += v;
+	p->total[col].f += v;
 }
 
-
-static size_t format_u64(uint64_t v, char *buf)
-{
-	static const char pairs[201] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	size_t n = 1, i;
-	uint64_t t;
-
-	/* Count the digits four at a time: a chain of divisions is slow. */
-	for (t = v; t >= 10000; t /= 10000)
-		n += 4;
-	n += (t >= 10) + (t >= 100) + (t >= 1000);
-	buf[n] = '\0';
-	/* Two digits at a time from the end. */
-	for (i = n; v >= 100; v /= 100) {
-		i -= 2;
-		memcpy(buf + i, pairs + 2 * (v % 100), 2);
-	}
-	if (v >= 10)
-		memcpy(buf + i - 2, pairs + 2 * v, 2);
-	else
-		buf[i - 1] = (char)('0' + v);
-	return n;
-}
-
-size_t fold_count_format(const struct fold_profile *p, fold_count c, char *buf)
-{
-	double v = c.f;
-	int prec, n = 0;
-
-	if (!p->fractional)
-		return format_u64(c.u, buf);
-	/*
-	 * Folded counts have no exponent syntax, so print fixed-point with
-	 * the fewest decimals that read back to the same double.
-	 */
-	for (prec = 0; prec <= 40; prec++) {
-		n = snprintf(buf, FOLD_COUNT_BUFSZ, "%.*f", prec, v);
-		if (n < 0 || n >= FOLD_COUNT_BUFSZ) {
-			n = snprintf(buf, FOLD_COUNT_BUFSZ, "%.0f", v);
-			break;
-		}
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	return n < 0 ? 0 : (size_t)n;
-}
 
 /*
  * Walk a stack's folded string one byte at a time: *fi is the frame, *ci the
@@ -427,6 +394,8 @@ int fold_merge(struct fold_profile *dst, int dcol,
 
 	if (map == NULL || buf == NULL)
 		goto out;
+	if (dst->unit[dcol].unit[0] == '\0')
+		dst->unit[dcol] = src->unit[scol];
 	for (i = 0; i < nn; i++)
 		map[i] = FOLD_NOID;
 	for (i = 0; i < src->nstacks; i++) {
@@ -457,24 +426,19 @@ out:
 	return rc;
 }
 
-int fold_seq_add(struct fold_profile *p, size_t stack, const double *v)
+int fold_seq_add(struct fold_profile *p, size_t stack, const fold_count *v)
 {
 	struct fold_seq *e;
 	int c;
 
-	if (p->nseq == p->capseq) {
-		size_t cap = p->capseq ? p->capseq * 2 : 1024;
-		struct fold_seq *q = realloc(p->seq, cap * sizeof(*q));
-
-		if (q == NULL)
-			return -1;
-		p->seq = q;
-		p->capseq = cap;
-	}
+	if (fold_grow(&p->seq, &p->capseq, p->nseq + 1, sizeof(*p->seq)) != 0)
+		return -1;
 	e = &p->seq[p->nseq++];
 	e->stack = (uint32_t)stack;
 	for (c = 0; c < FOLD_MAXCOLS; c++)
-		e->v[c] = c < p->ncols ? v[c] : 0;
+		e->v[c].u = 0;
+	for (c = 0; c < p->ncols; c++)
+		e->v[c] = v[c];
 	return 0;
 }
 
@@ -546,12 +510,16 @@ static int transform(struct fold_profile *dst, const struct fold_profile *src,
 		for (c = 0; c < src->ncols; c++) {
 			fold_count v = fold_stack_count(src, i, c);
 
-			if (src->fractional)
+			if (src->fractional) {
 				r->counts[c].f += v.f;
-			else if (add_u(dst, r, c, v.u) != 0)
+				dst->total[c].f += v.f;
+			} else if (add_u(dst, r, c, v.u) != 0) {
 				goto out;
+			}
 		}
 	}
+	for (c = 0; c < FOLD_MAXCOLS; c++)
+		dst->unit[c] = src->unit[c];
 	for (j = 0; j < src->nseq; j++)
 		if (map[src->seq[j].stack] != UINT32_MAX &&
 		    fold_seq_add(dst, map[src->seq[j].stack], src->seq[j].v) != 0)
@@ -652,4 +620,57 @@ int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
 		const unsigned char *is_base)
 {
 	return transform_same_names(dst, src, reroot_xf, is_base);
+}
+
+/* ---------------------------------------------------------------- units */
+
+void fold_unit_set(struct fold_unit *u, const char *type, const char *unit)
+{
+	snprintf(u->type, sizeof(u->type), "%s", type ? type : "");
+	snprintf(u->unit, sizeof(u->unit), "%s", unit ? unit : "");
+}
+
+int fold_unit_parse(struct fold_unit *u, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	size_t tlen = slash ? (size_t)(slash - s) : 0;
+	const char *unit = slash ? slash + 1 : s;
+
+	if (*unit == '\0' || (slash && tlen == 0) || strchr(unit, '/') != NULL ||
+	    tlen >= sizeof(u->type) || strlen(unit) >= sizeof(u->unit)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(u->type, s, tlen);
+	u->type[tlen] = '\0';
+	strcpy(u->unit, unit);
+	if (tlen == 0) {
+		/* A bare unit: pprof's usual type names for it. */
+		static const char *const time[] = { "ns", "nanoseconds", "us",
+			"microseconds", "ms", "milliseconds", "s", "seconds" };
+		static const char *const space[] = { "B", "bytes", "kB",
+			"kilobytes", "MB", "megabytes" };
+		const char *type = "samples";
+		size_t i;
+
+		for (i = 0; i < sizeof(time) / sizeof(time[0]); i++)
+			if (strcmp(unit, time[i]) == 0)
+				type = "time";
+		for (i = 0; i < sizeof(space) / sizeof(space[0]); i++)
+			if (strcmp(unit, space[i]) == 0)
+				type = "space";
+		strcpy(u->type, type);
+	}
+	return 0;
+}
+
+int fold_unit_same(const struct fold_unit *a, const struct fold_unit *b)
+{
+	return strcmp(a->type, b->type) == 0 && strcmp(a->unit, b->unit) == 0;
+}
+
+void fold_unit_name(const struct fold_unit *u, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", u->type[0] ? u->type : "samples",
+		 u->unit[0] ? u->unit : "count");
 }

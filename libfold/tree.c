@@ -7,6 +7,7 @@
 struct builder {
 	struct fold_tree *t;
 	uint32_t *tail;		/* last child of each node */
+	size_t tailcap;
 	struct fold_index ix;	/* (parent, name) -> node */
 };
 
@@ -23,20 +24,9 @@ static long add_node(struct builder *b, uint32_t parent, fold_id name)
 	struct fold_tree *t = b->t;
 	struct fold_node *n;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap * 2;
-		struct fold_node *v = realloc(t->nodes, cap * sizeof(*v));
-		uint32_t *tail;
-
-		if (v == NULL)
-			return -1;
-		t->nodes = v;
-		tail = realloc(b->tail, cap * sizeof(*tail));
-		if (tail == NULL)
-			return -1;
-		b->tail = tail;
-		t->cap = cap;
-	}
+	if (fold_grow(&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)) != 0 ||
+	    fold_grow(&b->tail, &b->tailcap, t->n + 1, sizeof(*b->tail)) != 0)
+		return -1;
 	if (t->n >= UINT32_MAX - 1) {
 		errno = EOVERFLOW;
 		return -1;
@@ -106,7 +96,7 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 	double clock = 0;
 	/* the profile's columns, and the larger of the two if asked for */
 	int ncols = col == FOLD_COL_MAX ? FOLD_TREE_COLS : p->ncols;
-	int c, rc = -1;
+	int frac = p->fractional, c, rc = -1;
 
 	if (!ordered && ((order = fold_sorted(p)) == NULL ||
 			 fold_index_init(&b->ix, p->nstacks) != 0))
@@ -114,18 +104,11 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 	for (k = 0; k < n; k++) {
 		size_t s = seq ? p->seq[k].stack : order ? order[k] : k;
 		const fold_id *f = fold_stack_frames(p, s, &depth);
-		double v[FOLD_TREE_COLS];
+		fold_count v[FOLD_TREE_COLS];
 		uint32_t cur;
 
-		if (depth > cap) {
-			uint32_t *q;
-
-			cap = depth * 2;
-			q = realloc(path, cap * sizeof(*q));
-			if (q == NULL)
-				goto out;
-			path = q;
-		}
+		if (fold_grow(&path, &cap, depth, sizeof(*path)) != 0)
+			goto out;
 		for (j = 0; j < depth && j < pdepth && f[j] == prev[j]; j++)
 			;
 		cur = j ? path[j - 1] : 0;
@@ -139,13 +122,14 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 				t->nodes[cur].start = clock;
 		}
 		for (c = 0; c < p->ncols; c++)
-			v[c] = seq ? p->seq[k].v[c] :
-				     fold_count_double(p, fold_stack_count(p, s, c));
+			v[c] = seq ? p->seq[k].v[c] : fold_stack_count(p, s, c);
 		if (ncols == FOLD_TREE_COLS)
-			v[FOLD_COL_MAX] = v[0] > v[1] ? v[0] : v[1];
+			v[FOLD_COL_MAX] = (frac ? v[0].f > v[1].f : v[0].u > v[1].u) ?
+						  v[0] : v[1];
+		/* No sum wraps: the profile's totals bound them all. */
 		for (c = 0; c < ncols; c++)
-			t->nodes[cur].self[c] += v[c];
-		clock += v[col];
+			fold_count_add(&t->nodes[cur].self[c], v[c], frac);
+		clock += fold_count_value(v[col], frac);
 		prev = f;
 		pdepth = depth;
 	}
@@ -153,9 +137,10 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 		struct fold_node *nd = &t->nodes[i];
 
 		for (c = 0; c < ncols; c++) {
-			nd->total[c] += nd->self[c];
+			fold_count_add(&nd->total[c], nd->self[c], frac);
 			if (i > 0)
-				t->nodes[nd->parent].total[c] += nd->total[c];
+				fold_count_add(&t->nodes[nd->parent].total[c],
+					       nd->total[c], frac);
 		}
 	}
 	rc = 0;
@@ -189,20 +174,13 @@ static int sort_by_weight(struct fold_tree *t, int col)
 		uint32_t c, n = 0, k;
 
 		for (c = t->nodes[i].first_child; c; c = t->nodes[c].next_sibling) {
-			if (n == cap) {
-				struct sib *q;
-
-				cap = cap ? cap * 2 : 64;
-				q = realloc(v, cap * sizeof(*q));
-				if (q == NULL) {
-					free(v);
-					return -1;
-				}
-				v = q;
+			if (fold_grow(&v, &cap, (size_t)n + 1, sizeof(*v)) != 0) {
+				free(v);
+				return -1;
 			}
 			v[n].node = c;
 			v[n].pos = n;
-			v[n].w = t->nodes[c].total[col];
+			v[n].w = fold_node_total(t, c, col);
 			n++;
 		}
 		if (n < 2)
@@ -223,12 +201,12 @@ static void place(struct fold_tree *t, int col)
 	size_t i;
 
 	for (i = 0; i < t->n; i++) {
-		double x = t->nodes[i].start + t->nodes[i].self[col];
+		double x = t->nodes[i].start + fold_node_self(t, i, col);
 		uint32_t c;
 
 		for (c = t->nodes[i].first_child; c; c = t->nodes[c].next_sibling) {
 			t->nodes[c].start = x;
-			x += t->nodes[c].total[col];
+			x += fold_node_total(t, c, col);
 		}
 	}
 }
@@ -245,11 +223,11 @@ int fold_tree_build_opts(struct fold_tree *t, const struct fold_profile *p,
 		return -1;
 	}
 	t->prof = p;
-	t->cap = 1024;
-	t->nodes = calloc(t->cap, sizeof(*t->nodes));
-	b.tail = calloc(t->cap, sizeof(*b.tail));
-	if (t->nodes == NULL || b.tail == NULL)
+	if (fold_grow(&t->nodes, &t->cap, 1024, sizeof(*t->nodes)) != 0 ||
+	    fold_grow(&b.tail, &b.tailcap, 1024, sizeof(*b.tail)) != 0)
 		goto out;
+	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
+	b.tail[0] = 0;
 	t->nodes[0].name = FOLD_NOID;
 	t->n = 1;
 	if (build(&b, p, opts->order == FOLD_ORDER_INPUT, col) != 0)

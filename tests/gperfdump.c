@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "libfold/input.h"
 #include "formats/gperf/gperf.h"
 
 struct sums {

@@ -10,7 +10,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "libfold/fold.h"
+#include "libfold/input.h"
+#include "libfold/out.h"
 
 static int failed;
 static char why[512];
@@ -185,26 +186,26 @@ static void test_fractional(void)
 
 static void test_count_format(void)
 {
-	struct fold_profile p = { .fractional = 0 };
-	char buf[FOLD_COUNT_BUFSZ];
+	char buf[FOLD_NUM_BUFSZ];
 	fold_count c;
 	static const double v[] = { 0.1, 12.5, 1e-7, 123456789.25, 3, 1e20 };
 	size_t i;
+	int frac = 0;
 
 	c.u = 0;
-	CHECK(fold_count_format(&p, c, buf) == 1 && strcmp(buf, "0") == 0);
+	CHECK(fold_fmt_count(buf, c, frac) == 1 && strcmp(buf, "0") == 0);
 	c.u = UINT64_MAX;
-	fold_count_format(&p, c, buf);
+	fold_fmt_count(buf, c, frac);
 	CHECK(strcmp(buf, "18446744073709551615") == 0);
-	p.fractional = 1;
+	frac = 1;
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		c.f = v[i];
-		fold_count_format(&p, c, buf);
+		fold_fmt_count(buf, c, frac);
 		CHECK(strchr(buf, 'e') == NULL);
 		CHECK(strtod(buf, NULL) == v[i]);
 	}
 	c.f = 12.5;
-	fold_count_format(&p, c, buf);
+	fold_fmt_count(buf, c, frac);
 	CHECK(strcmp(buf, "12.5") == 0);
 }
 
@@ -267,16 +268,16 @@ static void test_tree(void)
 	fold_add(&p, ids, n, 0, 1);
 	CHECK(fold_tree_build(&t, &p) == 0);
 	root = &t.nodes[0];
-	CHECK(root->name == FOLD_NOID && root->total[0] == 100);
+	CHECK(root->name == FOLD_NOID && root->total[0].u == 100);
 	CHECK(t.maxdepth == 3);
 	m = &t.nodes[root->first_child];
 	CHECK(strcmp(fold_name(&p.names, m->name), "main") == 0);
-	CHECK(m->next_sibling == 0 && m->total[0] == 100 && m->self[0] == 0);
+	CHECK(m->next_sibling == 0 && m->total[0].u == 100 && m->self[0].u == 0);
 	a = &t.nodes[m->first_child];
 	CHECK(strcmp(fold_name(&p.names, a->name), "a") == 0);
-	CHECK(a->total[0] == 91 && a->self[0] == 1 && a->depth == 2);
+	CHECK(a->total[0].u == 91 && a->self[0].u == 1 && a->depth == 2);
 	d = &t.nodes[a->next_sibling];
-	CHECK(strcmp(fold_name(&p.names, d->name), "d") == 0 && d->total[0] == 9);
+	CHECK(strcmp(fold_name(&p.names, d->name), "d") == 0 && d->total[0].u == 9);
 	CHECK(strcmp(fold_name(&p.names, t.nodes[a->first_child].name), "b") == 0);
 	CHECK(t.n == 6);
 	fold_tree_free(&t);
@@ -345,12 +346,12 @@ static void test_tree_input_order(void)
 	CHECK(fold_tree_build_opts(&t, &p, &o) == 0);
 	/* "main" closes the first a; the second a opens at 2 and holds c, b */
 	m = t.nodes[0].first_child;
-	CHECK(t.nodes[m].next_sibling == 0 && t.nodes[m].total[0] == 5);
+	CHECK(t.nodes[m].next_sibling == 0 && t.nodes[m].total[0].u == 5);
 	a1 = t.nodes[m].first_child;
 	a2 = t.nodes[a1].next_sibling;
 	CHECK(a2 != 0 && strcmp(nm(&t, a2), "a") == 0);
-	CHECK(t.nodes[a1].start == 0 && t.nodes[a1].total[0] == 1);
-	CHECK(t.nodes[a2].start == 2 && t.nodes[a2].total[0] == 3);
+	CHECK(t.nodes[a1].start == 0 && t.nodes[a1].total[0].u == 1);
+	CHECK(t.nodes[a2].start == 2 && t.nodes[a2].total[0].u == 3);
 	CHECK(strcmp(nm(&t, t.nodes[a2].first_child), "c") == 0);
 	CHECK(t.nodes[t.nodes[t.nodes[a2].first_child].next_sibling].start == 4);
 	fold_tree_free(&t);
@@ -767,9 +768,9 @@ static void test_funcs(void)
 	f = fold_names_find(&p.names, "f", 1);
 	m = fold_names_find(&p.names, "m", 1);
 	/* recursion counts a stack once */
-	CHECK(fn[f].total[0] == 6 && fn[f].total[1] == 7);
-	CHECK(fn[f].self[0] == 6 && fn[f].self[1] == 7);
-	CHECK(fn[m].total[0] == 7 && fn[m].self[0] == 0);
+	CHECK(fn[f].total[0].u == 6 && fn[f].total[1].u == 7);
+	CHECK(fn[f].self[0].u == 6 && fn[f].self[1].u == 7);
+	CHECK(fn[m].total[0].u == 7 && fn[m].self[0].u == 0);
 	free(fn);
 	fold_profile_free(&p);
 }
@@ -833,10 +834,10 @@ static void test_tree_max_width(void)
 	CHECK(fold_profile_init(&p, 2) == 0);
 	CHECK(read_folded(&p, "m;a 10 30\nm;b 20 10\nm;c 5 0\n", &o, &d) == 0);
 	CHECK(fold_tree_build_opts(&t, &p, &to) == 0);
-	CHECK(t.nodes[0].total[FOLD_COL_MAX] == 55);
-	CHECK(t.nodes[0].total[0] == 35 && t.nodes[0].total[1] == 40);
+	CHECK(t.nodes[0].total[FOLD_COL_MAX].u == 55);
+	CHECK(t.nodes[0].total[0].u == 35 && t.nodes[0].total[1].u == 40);
 	/* m, then a, b, c placed side by side in max widths */
-	CHECK(t.n == 5 && t.nodes[4].start == 50 && t.nodes[4].total[FOLD_COL_MAX] == 5);
+	CHECK(t.n == 5 && t.nodes[4].start == 50 && t.nodes[4].total[FOLD_COL_MAX].u == 5);
 	fold_tree_free(&t);
 	fold_profile_free(&p);
 	CHECK(fold_profile_init(&p, 1) == 0);

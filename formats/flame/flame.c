@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "libfold/input.h"
 #include "formats/flame/flame.h"
+#include "libfold/out.h"
 
 static const char *const palette_names[] = {
 	"hot", "mem", "io", "wakeup", "chain", "java", "js", "perl", "python",
@@ -334,18 +336,8 @@ static int cmap_set(struct flame_cmap *m, const char *s, size_t n,
 
 	if (id == FOLD_NOID)
 		return -1;
-	if (id >= m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		unsigned char (*v)[3];
-
-		while (cap <= id)
-			cap *= 2;
-		v = realloc(m->rgb, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		m->rgb = v;
-		m->cap = cap;
-	}
+	if (fold_grow(&m->rgb, &m->cap, (size_t)id + 1, sizeof(*m->rgb)) != 0)
+		return -1;
 	memcpy(m->rgb[id], rgb, 3);
 	return 0;
 }
@@ -420,8 +412,8 @@ int flame_cmap_save(const struct flame_cmap *m, const char *path,
 	size_t n = m->names.n, i, plen = strlen(path);
 	fold_id *order = malloc((n ? n : 1) * sizeof(*order));
 	char *tmp = malloc(plen + 8);
-	FILE *f = NULL;
-	int rc = -1;
+	struct fold_out o;
+	int fd = -1, rc = -1;
 
 	if (order == NULL || tmp == NULL)
 		goto fail;
@@ -429,29 +421,31 @@ int flame_cmap_save(const struct flame_cmap *m, const char *path,
 		order[i] = (fold_id)i;
 	qsort_r(order, n, sizeof(*order), by_name, (void *)&m->names);
 	snprintf(tmp, plen + 8, "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (f == NULL)
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || fold_out_init(&o, fd, 1 << 16) != 0)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		const unsigned char *c = m->rgb[order[i]];
 
-		fwrite(fold_name(&m->names, order[i]), 1,
-		       fold_name_len(&m->names, order[i]), f);
-		fprintf(f, "->rgb(%u,%u,%u)\n", c[0], c[1], c[2]);
+		fold_out_bytes(&o, fold_name(&m->names, order[i]),
+			       fold_name_len(&m->names, order[i]));
+		fold_out_printf(&o, "->rgb(%u,%u,%u)\n", c[0], c[1], c[2]);
 	}
-	if (fclose(f) != 0) {
-		f = NULL;
+	rc = fold_out_close(&o);
+	if (close(fd) != 0)
+		rc = -1;
+	fd = -1;
+	if (rc != 0)
 		goto fail;
-	}
-	f = NULL;
+	rc = -1;
 	if (rename(tmp, path) != 0)
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
 	fold_diag_error(d, "%s: %s", path, strerror(errno));
-	if (f != NULL)
-		fclose(f);
+	if (fd >= 0)
+		close(fd);
 	if (tmp != NULL)
 		unlink(tmp);
 out:
@@ -462,34 +456,6 @@ out:
 
 /* -------------------------------------------------------------- layout */
 
-size_t flame_utf8_char(const unsigned char *s, size_t n)
-{
-	uint32_t c;
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return (s[0] >= 0x20 || s[0] == '\t') ? 1 : 0;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && c < 0x800) || (k == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
-		return 0;
-	return k;
-}
-
 size_t flame_strip_annotation(const char *s, size_t n)
 {
 	if (n >= 4 && s[n - 4] == '_' && s[n - 3] == '[' && s[n - 1] == ']' &&
@@ -499,40 +465,18 @@ size_t flame_strip_annotation(const char *s, size_t n)
 	return n;
 }
 
-size_t flame_commas(double v, char *buf)
-{
-	char tmp[32], *p = tmp + sizeof(tmp);
-	uint64_t u;
-	int k = 0, neg;
-
-	v = nearbyint(v);
-	if (!(fabs(v) < 1e18))
-		return (size_t)snprintf(buf, 64, "%.0f", v);
-	neg = v < 0;
-	u = (uint64_t)(neg ? -v : v);
-	do {
-		if (k++ % 3 == 0 && k > 1)
-			*--p = ',';
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (neg)
-		*--p = '-';
-	memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p));
-	buf[tmp + sizeof(tmp) - p] = '\0';
-	return (size_t)(tmp + sizeof(tmp) - p);
-}
-
 void flame_layout_free(struct flame_layout *l)
 {
 	free(l->f);
 	memset(l, 0, sizeof(*l));
 }
 
-static double node_delta(const struct fold_node *n, enum flame_diffcolor dc)
+static double node_delta(const struct fold_tree *t, size_t i,
+			 enum flame_diffcolor dc)
 {
-	return dc == FLAME_DIFF_TOTAL ? n->total[1] - n->total[0] :
-					n->self[1] - n->self[0];
+	return dc == FLAME_DIFF_TOTAL ?
+		       fold_node_total(t, i, 1) - fold_node_total(t, i, 0) :
+		       fold_node_self(t, i, 1) - fold_node_self(t, i, 0);
 }
 
 int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
@@ -542,7 +486,7 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 	const struct fold_names *nm = &p->names;
 	double wpt, minw, fh = o->frameheight;
 	uint32_t *stack = NULL, *waker = NULL;
-	size_t sp = 0, cap = 0, fcap = 64, i;
+	size_t sp = 0, cap = 0, wcap = 0, fcap = 0, i;
 	unsigned int rs = o->seed;
 
 	memset(l, 0, sizeof(*l));
@@ -554,7 +498,7 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 	l->ypad2 = o->fontsize * 2 + 10;
 	l->ypad3 = o->subtitle ? o->fontsize * 2 : 0;
 	l->diff = p->ncols == 2;
-	l->timemax = t->nodes[0].total[col];
+	l->timemax = fold_node_total(t, 0, col);
 	if (o->total > l->timemax)
 		l->timemax = o->total;
 	if (l->timemax <= 0)
@@ -574,18 +518,15 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 		}
 	} else if (l->diff) {
 		for (i = 1; i < t->n; i++) {
-			double d = fabs(node_delta(&t->nodes[i], FLAME_DIFF_TOTAL));
+			double d = fabs(node_delta(t, i, FLAME_DIFF_TOTAL));
 			if (d > l->maxdelta)
 				l->maxdelta = d;
 		}
 	}
 
 	/* Depth-first, children left to right; prune narrow frames. */
-	cap = 64;
-	stack = malloc(cap * sizeof(*stack));
-	waker = malloc(cap * sizeof(*waker));
-	l->f = malloc(fcap * sizeof(*l->f));
-	if (stack == NULL || waker == NULL || l->f == NULL)
+	if (fold_grow(&stack, &cap, 64, sizeof(*stack)) != 0 ||
+	    fold_grow(&waker, &wcap, 64, sizeof(*waker)) != 0)
 		goto oom;
 	stack[sp] = 0;
 	waker[sp++] = 0;
@@ -596,24 +537,17 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 		struct flame_frame *f;
 		double end;
 
-		if (id != 0 && n->total[col] < minw)
+		if (id != 0 && fold_node_total(t, id, col) < minw)
 			continue;
-		if (l->n == fcap) {
-			struct flame_frame *v;
-
-			fcap *= 2;
-			v = realloc(l->f, fcap * sizeof(*v));
-			if (v == NULL)
-				goto oom;
-			l->f = v;
-		}
+		if (fold_grow(&l->f, &fcap, l->n + 1, sizeof(*l->f)) != 0)
+			goto oom;
 		f = &l->f[l->n++];
 		f->node = id;
 		f->depth = n->depth;
-		end = id == 0 ? l->timemax : n->start + n->total[col];
+		end = id == 0 ? l->timemax : n->start + fold_node_total(t, id, col);
 		f->x1 = l->xpad + n->start * wpt;
 		f->x2 = l->xpad + end * wpt;
-		f->delta = l->diff ? node_delta(n, o->diffcolor) : 0;
+		f->delta = l->diff ? node_delta(t, id, o->diffcolor) : 0;
 		if (n->depth > l->depthmax)
 			l->depthmax = n->depth;
 		if (id != 0 && fold_name_len(nm, n->name) == 2 &&
@@ -622,19 +556,9 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 		/* Push the children right to left, to pop them in order. */
 		for (c = n->first_child; c; c = t->nodes[c].next_sibling)
 			nkids++;
-		if (sp + nkids > cap) {
-			uint32_t *v, *w;
-
-			cap = (sp + nkids) * 2;
-			v = realloc(stack, cap * sizeof(*v));
-			if (v == NULL)
-				goto oom;
-			stack = v;
-			w = realloc(waker, cap * sizeof(*w));
-			if (w == NULL)
-				goto oom;
-			waker = w;
-		}
+		if (fold_grow(&stack, &cap, sp + nkids, sizeof(*stack)) != 0 ||
+		    fold_grow(&waker, &wcap, sp + nkids, sizeof(*waker)) != 0)
+			goto oom;
 		k = nkids;
 		for (c = n->first_child; c; c = t->nodes[c].next_sibling) {
 			k--;

@@ -98,22 +98,7 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 		 const struct flame_opts *o);
 void flame_layout_free(struct flame_layout *l);
 
-/*
- * Length of the valid UTF-8 character at s[0..n) (n > 0) that XML allows,
- * or 0: XML 1.0 forbids C0 controls but TAB, LF and CR, surrogates, U+FFFE
- * and U+FFFF.  Names are arbitrary bytes; writers replace what this
- * rejects.
- */
-size_t flame_utf8_char(const unsigned char *s, size_t n);
-
 /* A name without a trailing _[k], _[j], _[i] or _[w] annotation. */
 size_t flame_strip_annotation(const char *s, size_t n);
-
-/*
- * Format v with thousands separators ("1,234,567"), as flamegraph.pl
- * prints sample counts (v rounded to an integer).  Returns the length;
- * buf needs 64 bytes.
- */
-size_t flame_commas(double v, char *buf);
 
 #endif

@@ -8,30 +8,16 @@
 #include <unistd.h>
 
 #include "formats/flame/flame_cairo.h"
+#include "libfold/out.h"
 
-struct sink {
-	int fd;
-	int err;
-};
-
+/* cairo's output goes through libfold's writer. */
 static cairo_status_t sink_write(void *arg, const unsigned char *data,
 				 unsigned int len)
 {
-	struct sink *s = arg;
+	struct fold_out *o = arg;
 
-	while (len > 0) {
-		ssize_t w = write(s->fd, data, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			s->err = errno;
-			return CAIRO_STATUS_WRITE_ERROR;
-		}
-		data += w;
-		len -= (unsigned int)w;
-	}
-	return CAIRO_STATUS_SUCCESS;
+	fold_out_bytes(o, data, len);
+	return o->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
 /* "#rrggbb" to cairo's 0..1 components; black if malformed. */
@@ -52,7 +38,7 @@ static void utf8_clean(const char *s, size_t n, char *out)
 	size_t i = 0, k = 0;
 
 	while (i < n) {
-		size_t len = flame_utf8_char((const unsigned char *)s + i, n - i);
+		size_t len = fold_utf8_char((const unsigned char *)s + i, n - i);
 
 		if (len == 0) {
 			out[k++] = '?';
@@ -95,7 +81,7 @@ static void rounded(cairo_t *cr, double x, double y, double w, double h)
 }
 
 static cairo_surface_t *surface(enum flame_format f, double w, double h,
-				struct sink *s)
+				struct fold_out *s)
 {
 	if (f == FLAME_PDF)
 		return cairo_pdf_surface_create_for_stream(sink_write, s, w, h);
@@ -104,9 +90,10 @@ static cairo_surface_t *surface(enum flame_format f, double w, double h,
 }
 
 static int finish(cairo_t *cr, cairo_surface_t *sf, enum flame_format f,
-		  struct sink *s)
+		  struct fold_out *s)
 {
 	cairo_status_t st;
+	int err;
 
 	cairo_destroy(cr);
 	if (f == FLAME_PNG)
@@ -116,9 +103,12 @@ static int finish(cairo_t *cr, cairo_surface_t *sf, enum flame_format f,
 		st = cairo_surface_status(sf);
 	}
 	cairo_surface_destroy(sf);
+	err = s->err;
+	if (fold_out_close(s) != 0)
+		return -1;
 	if (st == CAIRO_STATUS_SUCCESS)
 		return 0;
-	errno = s->err ? s->err : (st == CAIRO_STATUS_NO_MEMORY ? ENOMEM : EIO);
+	errno = err ? err : (st == CAIRO_STATUS_NO_MEMORY ? ENOMEM : EIO);
 	return -1;
 }
 
@@ -151,13 +141,13 @@ int flame_cairo_write(int fd, enum flame_format f, const struct flame_layout *l,
 		      const struct flame_opts *fo, const struct svg_opts *so)
 {
 	const struct fold_names *nm = &l->tree->prof->names;
-	struct sink s = { fd, 0 };
+	struct fold_out s;
 	cairo_surface_t *sf;
 	cairo_t *cr;
 	char *label = NULL, *clean = NULL;
-	size_t cap = 0, i;
+	size_t lcap = 0, ccap = 0, i;
 
-	if (too_big(f, l->width, l->height))
+	if (too_big(f, l->width, l->height) || fold_out_init(&s, fd, 1 << 16) != 0)
 		return -1;
 	sf = surface(f, l->width, l->height, &s);
 	cr = cairo_create(sf);
@@ -182,17 +172,9 @@ int flame_cairo_write(int fd, enum flame_format f, const struct flame_layout *l,
 		cairo_set_source_rgb(cr, fr->rgb[0] / 255.0, fr->rgb[1] / 255.0,
 				     fr->rgb[2] / 255.0);
 		cairo_fill(cr);
-		if (cap < 4 * len + 3) {
-			cap = 4 * len + 64;
-			free(label);
-			free(clean);
-			label = malloc(cap);
-			clean = malloc(cap);
-			if (label == NULL || clean == NULL) {
-				cap = 0;
-				continue;
-			}
-		}
+		if (fold_grow(&label, &lcap, 4 * len + 3, 1) != 0 ||
+		    fold_grow(&clean, &ccap, 4 * len + 3, 1) != 0)
+			continue;	/* no label: it stays a box */
 		lab = svg_label(name, len, fr->x2 - fr->x1, fo->fontsize,
 				fo->fontwidth, so->truncate_left, label);
 		if (lab == 0)
@@ -216,12 +198,12 @@ int flame_cairo_write_empty(int fd, enum flame_format f,
 			    const struct flame_opts *fo,
 			    const struct svg_opts *so)
 {
-	struct sink s = { fd, 0 };
+	struct fold_out s;
 	double w = fo->width, h = fo->fontsize * 5;
 	cairo_surface_t *sf;
 	cairo_t *cr;
 
-	if (too_big(f, w, h))
+	if (too_big(f, w, h) || fold_out_init(&s, fd, 1 << 16) != 0)
 		return -1;
 	sf = surface(f, w, h, &s);
 	cr = cairo_create(sf);

@@ -8,202 +8,25 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "libfold/input.h"
 #include "formats/flame/svg_flame.h"
+#include "libfold/out.h"
 
 /* The interactive script, formats/flame.js, embedded by flame_js.c. */
 extern const char svg_flame_js[];
 
-/* ------------------------------------------------------ output buffer */
-
-struct obuf {
-	int fd;
-	int err;	/* errno of the first failed write */
-	size_t n;
-	char b[1 << 16];
-};
-
-static void flush(struct obuf *o)
-{
-	size_t off = 0;
-
-	while (off < o->n && !o->err) {
-		ssize_t w = write(o->fd, o->b + off, o->n - off);
-
-		if (w < 0) {
-			if (errno != EINTR)
-				o->err = errno;
-			continue;
-		}
-		off += (size_t)w;
-	}
-	o->n = 0;
-}
-
-static void put(struct obuf *o, const char *s, size_t n)
-{
-	while (n > 0) {
-		size_t k = sizeof(o->b) - o->n;
-
-		if (k == 0) {
-			flush(o);
-			continue;
-		}
-		if (k > n)
-			k = n;
-		memcpy(o->b + o->n, s, k);
-		o->n += k;
-		s += k;
-		n -= k;
-	}
-}
-
-/* A buffer writing to fd; NULL when out of memory. */
-static struct obuf *obuf_open(int fd)
-{
-	struct obuf *o = malloc(sizeof(*o));
-
-	if (o != NULL) {
-		o->fd = fd;
-		o->err = 0;
-		o->n = 0;
-	}
-	return o;
-}
-
-/* Flush and free o: 0, or -1 with errno from the first failed write. */
-static int obuf_close(struct obuf *o)
-{
-	int err;
-
-	flush(o);
-	err = o->err;
-	free(o);
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return 0;
-}
-
-static void puts_(struct obuf *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void __attribute__((format(printf, 2, 3)))
-fmt(struct obuf *o, const char *f, ...)
-{
-	char tmp[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, f);
-	n = vsnprintf(tmp, sizeof(tmp), f, ap);
-	va_end(ap);
-	if (n > 0)
-		put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
-
-/*
- * Fixed-point numbers without printf: glibc formats doubles exactly, with
- * multi-precision arithmetic, and that was half of fg-svg's time.  Values
- * are rounded to dec decimals (half to even on the scaled double, as
- * printf does for all but a few exact halves); dec < 0 prints like "%g"
- * for the integers and halves of y coordinates.  Anything large or odd
- * goes to printf.
- */
-static const double pow10_[] = { 1, 10, 100, 1000 };
-
+/* v rounded to dec (0 to 3) decimals, as the coordinates are written. */
 static double rounded(double v, int dec)
 {
+	static const double pow10_[] = { 1, 10, 100, 1000 };
+
 	return nearbyint(v * pow10_[dec]) / pow10_[dec];
-}
-
-static void num(struct obuf *o, double v, int dec)
-{
-	char tmp[32], *e = tmp + sizeof(tmp), *p = e;
-	uint64_t u;
-	int neg, d;
-
-	if (dec < 0) {
-		if (v == nearbyint(v))
-			dec = 0;
-		else if (v * 2 == nearbyint(v * 2))
-			dec = 1;
-		else {
-			fmt(o, "%.10g", v);
-			return;
-		}
-	}
-	if (!(fabs(v) < 1e15)) {
-		fmt(o, "%.*f", dec, v);
-		return;
-	}
-	v = nearbyint(v * pow10_[dec]);
-	neg = v < 0;
-	u = (uint64_t)(neg ? -v : v);
-	for (d = 0; d < dec; d++) {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	}
-	if (dec > 0)
-		*--p = '.';
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (neg && (p[0] != '0' || strspn(p, "0.") != (size_t)(e - p)))
-		*--p = '-';
-	put(o, p, (size_t)(e - p));
-}
-
-/*
- * Names are arbitrary bytes: escape markup and replace anything that is
- * not a character XML allows with U+FFFD, so the document stays
- * well-formed whatever the input.  raw8 (an --encoding other than UTF-8)
- * passes bytes >= 0x80 through for that encoding to give meaning to.
- */
-static void put_text(struct obuf *o, const char *str, size_t n, int raw8)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, start = 0, k;
-
-	while (i < n) {
-		const char *rep = NULL;
-
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		default:
-			if (s[i] >= 0x20 && s[i] < 0x80) {
-				i++;
-				continue;
-			}
-			if (raw8 && s[i] >= 0x80) {
-				i++;
-				continue;
-			}
-			k = flame_utf8_char(s + i, n - i);
-			if (k > 0) {
-				i += k;
-				continue;
-			}
-			rep = "\xef\xbf\xbd";
-		}
-		put(o, str + start, i - start);
-		puts_(o, rep);
-		i++;
-		start = i;
-	}
-	put(o, str + start, n - start);
 }
 
 /* Start of the next character (a valid UTF-8 sequence, else one byte). */
 static size_t next_char(const char *s, size_t n, size_t i)
 {
-	size_t k = flame_utf8_char((const unsigned char *)s + i, n - i);
+	size_t k = fold_utf8_char((const unsigned char *)s + i, n - i);
 
 	return i + (k ? k : 1);
 }
@@ -345,7 +168,7 @@ static const char *attr_get(const char *attrs, const char *key, size_t *len)
  * Open a frame: <g> or, with an href, <a>; the extra attributes escaped.
  * Returns 1 for <a>.
  */
-static int open_frame(struct obuf *o, const char *attrs, int raw8)
+static int open_frame(struct fold_out *o, const char *attrs, int raw8)
 {
 	const char *p = attrs;
 	int link = 0;
@@ -353,7 +176,7 @@ static int open_frame(struct obuf *o, const char *attrs, int raw8)
 
 	if (attrs != NULL && attr_get(attrs, "href", &n) != NULL)
 		link = 1;
-	puts_(o, link ? "<a" : "<g");
+	fold_out_str(o, link ? "<a" : "<g");
 	while (p && *p) {
 		const char *end = strchr(p, '\t'), *eq;
 
@@ -370,91 +193,91 @@ static int open_frame(struct obuf *o, const char *attrs, int raw8)
 				      p[i] == '_' || p[i] == ':'))
 					ok = 0;
 			if (ok) {
-				puts_(o, " ");
+				fold_out_str(o, " ");
 				if (klen == 4 && memcmp(p, "href", 4) == 0)
-					puts_(o, "xlink:");
-				put(o, p, klen);
-				puts_(o, "=\"");
-				put_text(o, eq + 1, n - klen - 1, raw8);
-				puts_(o, "\"");
+					fold_out_str(o, "xlink:");
+				fold_out_bytes(o, p, klen);
+				fold_out_str(o, "=\"");
+				fold_out_xml(o, eq + 1, n - klen - 1, raw8);
+				fold_out_str(o, "\"");
 			}
 		}
 		p = end ? end + 1 : NULL;
 	}
 	if (link && (attrs == NULL || attr_get(attrs, "target", &n) == NULL))
-		puts_(o, " target=\"_top\"");
-	puts_(o, ">\n");
+		fold_out_str(o, " target=\"_top\"");
+	fold_out_str(o, ">\n");
 	return link;
 }
 
 /* ------------------------------------------------------------ document */
 
-static void header(struct obuf *o, double w, double h,
+static void header(struct fold_out *o, double w, double h,
 		   const struct svg_opts *so, int raw8)
 {
-	puts_(o, "<?xml version=\"1.0\"");
+	fold_out_str(o, "<?xml version=\"1.0\"");
 	if (so->encoding != NULL) {
 		/* XML wants encoding before standalone. */
-		puts_(o, " encoding=\"");
-		put_text(o, so->encoding, strlen(so->encoding), raw8);
-		puts_(o, "\"");
+		fold_out_str(o, " encoding=\"");
+		fold_out_xml(o, so->encoding, strlen(so->encoding), raw8);
+		fold_out_str(o, "\"");
 	}
-	puts_(o, " standalone=\"no\"?>\n");
-	puts_(o, "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
+	fold_out_str(o, " standalone=\"no\"?>\n");
+	fold_out_str(o, "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
 		 "\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n");
-	fmt(o, "<svg version=\"1.1\" width=\"%.10g\" height=\"%.10g\"%s "
+	fold_out_printf(o, "<svg version=\"1.1\" width=\"%.10g\" height=\"%.10g\"%s "
 	       "viewBox=\"0 0 %.10g %.10g\" xmlns=\"http://www.w3.org/2000/svg\" "
 	       "xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n",
 	    w, h, so->javascript ? " onload=\"init(evt)\"" : "", w, h);
-	puts_(o, "<!-- Flame graph stack visualization, drawn by fgkit "
+	fold_out_str(o, "<!-- Flame graph stack visualization, drawn by fgkit "
 		 "(after Brendan Gregg's flamegraph.pl: "
 		 "https://github.com/brendangregg/FlameGraph). -->\n");
-	puts_(o, "<!-- NOTES: ");
+	fold_out_str(o, "<!-- NOTES: ");
 	if (so->notes)
-		put_text(o, so->notes, strlen(so->notes), raw8);
-	puts_(o, " -->\n");
+		fold_out_xml(o, so->notes, strlen(so->notes), raw8);
+	fold_out_str(o, " -->\n");
 }
 
 /* Numbers in the script's settings; strings go through js_string(). */
-static void js_string(struct obuf *o, const char *s)
+static void js_string(struct fold_out *o, const char *s)
 {
 	/* \uXXXX for everything but letters and digits: safe inside CDATA
 	   and inside a JS string whatever the bytes are. */
-	puts_(o, "\"");
+	fold_out_str(o, "\"");
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == ' ')
-			put(o, s, 1);
+			fold_out_bytes(o, s, 1);
 		else if (c < 0x80)
-			fmt(o, "\\u%04x", c);
+			fold_out_printf(o, "\\u%04x", c);
 		else
-			put(o, s, 1);	/* UTF-8 passes through; no ASCII byte */
+			fold_out_bytes(o, s, 1);	/* UTF-8 passes through; no ASCII byte */
 	}
-	puts_(o, "\"");
+	fold_out_str(o, "\"");
 }
 
-static void style_and_script(struct obuf *o, const struct flame_layout *l,
+static void style_and_script(struct fold_out *o, const struct flame_layout *l,
 			     const struct flame_opts *fo,
 			     const struct svg_opts *so, int raw8, double tdom)
 {
-	puts_(o, "<defs>\n\t<linearGradient id=\"background\" y1=\"0\" y2=\"1\" "
+	fold_out_str(o, "<defs>\n\t<linearGradient id=\"background\" y1=\"0\" y2=\"1\" "
 		 "x1=\"0\" x2=\"0\" >\n\t\t<stop stop-color=\"");
-	put_text(o, so->bgtop, strlen(so->bgtop), raw8);
-	puts_(o, "\" offset=\"5%\" />\n\t\t<stop stop-color=\"");
-	put_text(o, so->bgbottom, strlen(so->bgbottom), raw8);
-	puts_(o, "\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n");
-	puts_(o, "<style type=\"text/css\">\n\ttext { font-family:");
-	put_text(o, so->fonttype, strlen(so->fonttype), raw8);
-	fmt(o, "; font-size:%.10gpx; fill:rgb(0,0,0); }\n", fo->fontsize);
-	puts_(o, "\t#search, #ignorecase { opacity:0.1; cursor:pointer; }\n"
+	fold_out_xml(o, so->bgtop, strlen(so->bgtop), raw8);
+	fold_out_str(o, "\" offset=\"5%\" />\n\t\t<stop stop-color=\"");
+	fold_out_xml(o, so->bgbottom, strlen(so->bgbottom), raw8);
+	fold_out_str(o, "\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n");
+	fold_out_str(o, "<style type=\"text/css\">\n\ttext { font-family:");
+	fold_out_xml(o, so->fonttype, strlen(so->fonttype), raw8);
+	fold_out_printf(o, "; font-size:%.10gpx; fill:rgb(0,0,0); }\n", fo->fontsize);
+	fold_out_str(o, "\t#search, #ignorecase { opacity:0.1; cursor:pointer; }\n"
 		 "\t#search:hover, #search.show, #ignorecase:hover, "
 		 "#ignorecase.show { opacity:1; }\n"
 		 "\t#subtitle { text-anchor:middle; fill:rgb(160,160,160); }\n");
-	fmt(o, "\t#title { text-anchor:middle; font-size:%.10gpx}\n",
+	fold_out_printf(o, "\t#title { text-anchor:middle; font-size:%.10gpx}\n",
 	    fo->fontsize + 5);
-	puts_(o, "\t#unzoom { cursor:pointer; }\n"
+	fold_out_str(o, "\t#unzoom { cursor:pointer; }\n"
 		 "\t#frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }\n"
 		 "\t#frames text { pointer-events:none; }\n"
 		 "\t.hide { display:none; }\n"
@@ -462,66 +285,87 @@ static void style_and_script(struct obuf *o, const struct flame_layout *l,
 		 "\t#frames.zoomed > * { display:none; }\n"
 		 "\t#frames.zoomed > .z { display:inline; }\n");
 	if (so->stroke_color != NULL) {
-		puts_(o, "\t#frames rect { stroke:");
-		put_text(o, so->stroke_color, strlen(so->stroke_color), raw8);
-		puts_(o, "; stroke-width:0.5; }\n");
+		fold_out_str(o, "\t#frames rect { stroke:");
+		fold_out_xml(o, so->stroke_color, strlen(so->stroke_color), raw8);
+		fold_out_str(o, "; stroke-width:0.5; }\n");
 	}
-	puts_(o, "</style>\n");
+	fold_out_str(o, "</style>\n");
 	if (!so->javascript)
 		return;
 	/* Settings first, then the script itself (formats/flame.js). */
-	puts_(o, "<script type=\"text/ecmascript\"><![CDATA[\nvar fg_conf = {");
-	fmt(o, "fontsize: %.10g, fontwidth: %.10g, xpad: %.10g, width: %.10g, "
+	fold_out_str(o, "<script type=\"text/ecmascript\"><![CDATA[\nvar fg_conf = {");
+	fold_out_printf(o, "fontsize: %.10g, fontwidth: %.10g, xpad: %.10g, width: %.10g, "
 	       "inverted: %d, ",
 	    fo->fontsize, fo->fontwidth, l->xpad, l->width, fo->inverted);
-	puts_(o, "nametype: ");
+	fold_out_str(o, "nametype: ");
 	js_string(o, so->nametype);
-	puts_(o, ", countname: ");
+	fold_out_str(o, ", countname: ");
 	js_string(o, so->countname);
-	puts_(o, ", searchcolor: ");
+	fold_out_str(o, ", searchcolor: ");
 	js_string(o, so->search_color);
-	fmt(o, ", truncleft: %d, frameheight: %.10g, rooty: %.10g, dommin: %.17g};\n",
+	fold_out_printf(o, ", truncleft: %d, frameheight: %.10g, rooty: %.10g, dommin: %.17g};\n",
 	    so->truncate_left, fo->frameheight, l->n ? l->f[0].y1 : 0, tdom);
-	puts_(o, svg_flame_js);
-	puts_(o, "]]></script>\n");
+	fold_out_str(o, svg_flame_js);
+	fold_out_str(o, "]]></script>\n");
+}
+
+/*
+ * A frame's count (its self count with self set) as shown: exact digits
+ * for integer counts, else rounded, multiplied by --factor.  The root
+ * shows the width reference, which --total may have raised.
+ */
+static size_t count_digits(char *buf, const struct flame_layout *l,
+			   const struct flame_opts *fo, uint32_t node, int self,
+			   int commas)
+{
+	const struct fold_tree *t = l->tree;
+	fold_count c = self ? t->nodes[node].self[l->col] :
+			      t->nodes[node].total[l->col];
+	double v;
+
+	if (node == 0 && !self && l->timemax != fold_node_total(t, 0, l->col))
+		v = l->timemax;
+	else if (!t->prof->fractional && fo->factor == 1)
+		return commas ? fold_fmt_commas(buf, c.u) : fold_fmt_u64(buf, c.u);
+	else
+		v = fold_count_value(c, t->prof->fractional);
+	v = nearbyint(v * fo->factor);
+	return commas ? fold_fmt_commas_double(buf, v) : fold_fmt_fixed(buf, v, 0);
 }
 
 /* "NAME (N samples, P%[; D%])" */
-static void title_text(struct obuf *o, const struct flame_layout *l,
+static void title_text(struct fold_out *o, const struct flame_layout *l,
 		       const struct flame_frame *f, const struct flame_opts *fo,
 		       const struct svg_opts *so, const char *name, size_t nlen,
 		       int raw8)
 {
-	char count[64];
+	char count[FOLD_NUM_BUFSZ];
 	double samples, pct;
-	const struct fold_node *n = &l->tree->nodes[f->node];
 
-	samples = f->node == 0 ? l->timemax : n->total[l->col];
-	samples = nearbyint(samples * fo->factor);
-	flame_commas(samples, count);
-	put_text(o, name, nlen, raw8);
-	puts_(o, " (");
-	puts_(o, count);
-	puts_(o, " ");
-	put_text(o, so->countname, strlen(so->countname), raw8);
+	fold_out_xml(o, name, nlen, raw8);
+	fold_out_str(o, " (");
+	fold_out_bytes(o, count, count_digits(count, l, fo, f->node, 0, 1));
+	fold_out_str(o, " ");
+	fold_out_xml(o, so->countname, strlen(so->countname), raw8);
 	if (f->node == 0) {
-		puts_(o, ", 100%)");
+		fold_out_str(o, ", 100%)");
 		return;
 	}
+	samples = nearbyint(fold_node_total(l->tree, f->node, l->col) * fo->factor);
 	pct = 100 * samples / (l->timemax * fo->factor);
-	puts_(o, ", ");
-	num(o, pct, 2);
-	puts_(o, "%");
+	fold_out_str(o, ", ");
+	fold_out_fixed(o, pct, 2);
+	fold_out_str(o, "%");
 	if (l->diff) {
 		double d = 100 * f->delta / (l->timemax * fo->factor);
 
 		if (fo->negate && d != 0)
 			d = -d;	/* never "-0.00" */
-		puts_(o, d > 0 ? "; +" : "; ");
-		num(o, d, 2);
-		puts_(o, "%)");
+		fold_out_str(o, d > 0 ? "; +" : "; ");
+		fold_out_fixed(o, d, 2);
+		fold_out_str(o, "%)");
 	} else {
-		puts_(o, ")");
+		fold_out_str(o, ")");
 	}
 }
 
@@ -530,21 +374,20 @@ static void title_text(struct obuf *o, const struct flame_layout *l,
  * where pruned children make that wrong, the frame carries data-self.
  */
 static int self_needed(const struct flame_layout *l, const struct flame_frame *f,
-		       const struct flame_opts *fo, double *self)
+		       const struct flame_opts *fo)
 {
 	const struct fold_tree *t = l->tree;
 	const struct fold_node *n = &t->nodes[f->node];
-	double shown = 0, minw;
+	double shown = 0, minw = l->minw;
 	uint32_t c;
 
 	if (f->node == 0)
 		return 0;
-	minw = l->minw;
 	for (c = n->first_child; c; c = t->nodes[c].next_sibling)
-		if (t->nodes[c].total[l->col] >= minw)
-			shown += nearbyint(t->nodes[c].total[l->col] * fo->factor);
-	*self = nearbyint(n->self[l->col] * fo->factor);
-	return nearbyint(n->total[l->col] * fo->factor) - shown != *self;
+		if (fold_node_total(t, c, l->col) >= minw)
+			shown += nearbyint(fold_node_total(t, c, l->col) * fo->factor);
+	return nearbyint(fold_node_total(t, f->node, l->col) * fo->factor) - shown !=
+	       nearbyint(fold_node_self(t, f->node, l->col) * fo->factor);
 }
 
 static int wider(const void *a, const void *b)
@@ -579,44 +422,12 @@ static double dom_threshold(const struct flame_layout *l,
 	return nextafter(t, INFINITY);
 }
 
-/* A JSON string, safe inside XML text: no '<', '>' or '&' appear raw. */
-static void json_string(struct obuf *o, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, k;
-
-	puts_(o, "\"");
-	while (i < n) {
-		unsigned char c = s[i];
-
-		if (c >= 0x80) {
-			k = flame_utf8_char(s + i, n - i);
-			if (k == 0) {
-				puts_(o, "\\ufffd");
-				i++;
-			} else {
-				put(o, str + i, k);
-				i += k;
-			}
-			continue;
-		}
-		if (c == '"' || c == '\\')
-			fmt(o, "\\%c", c);
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-			fmt(o, "\\u%04x", c);
-		else
-			put(o, str + i, 1);
-		i++;
-	}
-	puts_(o, "\"");
-}
-
 /*
  * Every frame, for the script: names once each, then per frame
  * depth, x, width (px), samples, self, name index, fill (0xRRGGBB),
  * element (1 if drawn as one) [, delta %].
  */
-static void data_block(struct obuf *o, const struct flame_layout *l,
+static void data_block(struct fold_out *o, const struct flame_layout *l,
 		       const struct flame_opts *fo, double tdom)
 {
 	const struct fold_tree *t = l->tree;
@@ -630,7 +441,7 @@ static void data_block(struct obuf *o, const struct flame_layout *l,
 	}
 	for (i = 0; i < nm->n; i++)
 		idx[i] = UINT32_MAX;
-	fmt(o, "<metadata id=\"fg-data\">{\"k\":%d,\"names\":[\"all\"", l->diff ? 9 : 8);
+	fold_out_printf(o, "<metadata id=\"fg-data\">{\"k\":%d,\"names\":[\"all\"", l->diff ? 9 : 8);
 	for (i = 1; i < l->n; i++) {
 		fold_id id = t->nodes[l->f[i].node].name;
 		const char *s = fold_name(nm, id);
@@ -638,38 +449,38 @@ static void data_block(struct obuf *o, const struct flame_layout *l,
 		if (idx[id] != UINT32_MAX)
 			continue;
 		idx[id] = ++next;
-		puts_(o, ",");
-		json_string(o, s, flame_strip_annotation(s, fold_name_len(nm, id)));
+		fold_out_str(o, ",");
+		fold_out_json(o, s, flame_strip_annotation(s, fold_name_len(nm, id)));
 	}
-	puts_(o, "],\n\"frames\":[");
+	fold_out_str(o, "],\n\"frames\":[");
 	for (i = 0; i < l->n; i++) {
 		const struct flame_frame *f = &l->f[i];
 		const struct fold_node *n = &t->nodes[f->node];
-		double total = f->node ? n->total[l->col] : l->timemax;
+		char num[FOLD_NUM_BUFSZ];
 
-		fmt(o, "%s%u,", i ? ",\n" : "", f->depth);
-		num(o, f->x1, 3);
-		puts_(o, ",");
-		num(o, f->x2 - f->x1, 3);
-		puts_(o, ",");
-		num(o, total * fo->factor, 0);
-		puts_(o, ",");
-		num(o, n->self[l->col] * fo->factor, 0);
-		fmt(o, ",%u,%u,%d", f->node ? idx[n->name] : 0,
+		fold_out_printf(o, "%s%u,", i ? ",\n" : "", f->depth);
+		fold_out_fixed(o, f->x1, 3);
+		fold_out_str(o, ",");
+		fold_out_fixed(o, f->x2 - f->x1, 3);
+		fold_out_str(o, ",");
+		fold_out_bytes(o, num, count_digits(num, l, fo, f->node, 0, 0));
+		fold_out_str(o, ",");
+		fold_out_bytes(o, num, count_digits(num, l, fo, f->node, 1, 0));
+		fold_out_printf(o, ",%u,%u,%d", f->node ? idx[n->name] : 0,
 		    (unsigned)f->rgb[0] << 16 | (unsigned)f->rgb[1] << 8 | f->rgb[2],
 		    f->x2 - f->x1 >= tdom || i == 0);
 		if (l->diff)
-			puts_(o, ","), num(o, (fo->negate ? -1 : 1) * 100 * f->delta /
+			fold_out_str(o, ","), fold_out_fixed(o, (fo->negate ? -1 : 1) * 100 * f->delta /
 					     (l->timemax * fo->factor), 2);
 	}
-	puts_(o, "]}</metadata>\n");
+	fold_out_str(o, "]}</metadata>\n");
 	free(idx);
 }
 
 int svg_flame_write(int fd, const struct flame_layout *l,
 		    const struct flame_opts *fo, const struct svg_opts *so)
 {
-	struct obuf *o = obuf_open(fd);
+	struct fold_out out, *o = &out;
 	const struct fold_names *nm = &l->tree->prof->names;
 	int raw8 = so->encoding != NULL && strcasecmp(so->encoding, "utf-8") != 0 &&
 		   strcasecmp(so->encoding, "utf8") != 0;
@@ -678,39 +489,39 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 	size_t labcap = 0, i;
 	double tdom = dom_threshold(l, so);
 
-	if (o == NULL)
+	if (fold_out_init(o, fd, 1 << 16) != 0)
 		return -1;
 	header(o, w, h, so, raw8);
 	style_and_script(o, l, fo, so, raw8, tdom);
-	fmt(o, "<rect x=\"0.0\" y=\"0\" width=\"%.1f\" height=\"%.1f\" "
+	fold_out_printf(o, "<rect x=\"0.0\" y=\"0\" width=\"%.1f\" height=\"%.1f\" "
 	       "fill=\"url(#background)\"  />\n", w, h);
-	fmt(o, "<text id=\"title\" x=\"%.2f\" y=\"%.10g\" >", mid, fo->fontsize * 2);
-	put_text(o, so->title, strlen(so->title), raw8);
-	puts_(o, "</text>\n");
+	fold_out_printf(o, "<text id=\"title\" x=\"%.2f\" y=\"%.10g\" >", mid, fo->fontsize * 2);
+	fold_out_xml(o, so->title, strlen(so->title), raw8);
+	fold_out_str(o, "</text>\n");
 	if (so->subtitle != NULL) {
-		fmt(o, "<text id=\"subtitle\" x=\"%.2f\" y=\"%.10g\" >", mid,
+		fold_out_printf(o, "<text id=\"subtitle\" x=\"%.2f\" y=\"%.10g\" >", mid,
 		    fo->fontsize * 4);
-		put_text(o, so->subtitle, strlen(so->subtitle), raw8);
-		puts_(o, "</text>\n");
+		fold_out_xml(o, so->subtitle, strlen(so->subtitle), raw8);
+		fold_out_str(o, "</text>\n");
 	}
-	fmt(o, "<text id=\"details\" x=\"%.2f\" y=\"%.10g\" > </text>\n",
+	fold_out_printf(o, "<text id=\"details\" x=\"%.2f\" y=\"%.10g\" > </text>\n",
 	    l->xpad, h - l->ypad2 / 2);
-	fmt(o, "<text id=\"unzoom\" x=\"%.2f\" y=\"%.10g\" class=\"hide\">"
+	fold_out_printf(o, "<text id=\"unzoom\" x=\"%.2f\" y=\"%.10g\" class=\"hide\">"
 	       "Reset Zoom</text>\n", l->xpad, fo->fontsize * 2);
-	fmt(o, "<text id=\"search\" x=\"%.2f\" y=\"%.10g\" >Search</text>\n",
+	fold_out_printf(o, "<text id=\"search\" x=\"%.2f\" y=\"%.10g\" >Search</text>\n",
 	    w - l->xpad - 100, fo->fontsize * 2);
-	fmt(o, "<text id=\"ignorecase\" x=\"%.2f\" y=\"%.10g\" >ic</text>\n",
+	fold_out_printf(o, "<text id=\"ignorecase\" x=\"%.2f\" y=\"%.10g\" >ic</text>\n",
 	    w - l->xpad - 16, fo->fontsize * 2);
-	fmt(o, "<text id=\"matched\" x=\"%.2f\" y=\"%.10g\" > </text>\n",
+	fold_out_printf(o, "<text id=\"matched\" x=\"%.2f\" y=\"%.10g\" > </text>\n",
 	    w - l->xpad - 100, h - l->ypad2 / 2);
-	puts_(o, "<g id=\"frames\">\n");
+	fold_out_str(o, "<g id=\"frames\">\n");
 	for (i = 0; i < l->n && !o->err; i++) {
 		const struct flame_frame *f = &l->f[i];
 		const struct fold_node *n = &l->tree->nodes[f->node];
 		const char *name = f->node ? fold_name(nm, n->name) : "";
 		size_t nlen = f->node ? fold_name_len(nm, n->name) : 0, tlen, lab;
 		const char *attrs, *tattr;
-		double x1, x2, self;
+		double x1, x2;
 		int link = 0;
 
 		if (i > 0 && f->x2 - f->x1 < tdom)
@@ -721,35 +532,39 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		if (attrs != NULL)
 			link = open_frame(o, attrs, raw8);
 		else
-			puts_(o, "<g>\n");
-		if (self_needed(l, f, fo, &self)) {
+			fold_out_str(o, "<g>\n");
+		if (self_needed(l, f, fo)) {
+			char num[FOLD_NUM_BUFSZ];
+
 			/* Attribute on the title, so the <g> stays as it was. */
-			fmt(o, "<title data-self=\"%.0f\">", self);
+			fold_out_str(o, "<title data-self=\"");
+			fold_out_bytes(o, num, count_digits(num, l, fo, f->node, 1, 0));
+			fold_out_str(o, "\">");
 		} else {
-			puts_(o, "<title>");
+			fold_out_str(o, "<title>");
 		}
 		if (attrs != NULL && (tattr = attr_get(attrs, "title", &tlen)) != NULL)
-			put_text(o, tattr, tlen, raw8);
+			fold_out_xml(o, tattr, tlen, raw8);
 		else if (f->node == 0)
 			title_text(o, l, f, fo, so, "all", 3, raw8);
 		else
 			title_text(o, l, f, fo, so, name,
 				   flame_strip_annotation(name, nlen), raw8);
-		puts_(o, "</title><rect x=\"");
-		num(o, x1, 1);
-		puts_(o, "\" y=\"");
-		num(o, f->y1, -1);
-		puts_(o, "\" width=\"");
-		num(o, x2 - x1, 1);
-		puts_(o, "\" height=\"");
-		num(o, f->y2 - f->y1, 1);
-		puts_(o, "\" fill=\"rgb(");
-		num(o, f->rgb[0], 0);
-		puts_(o, ",");
-		num(o, f->rgb[1], 0);
-		puts_(o, ",");
-		num(o, f->rgb[2], 0);
-		puts_(o, ")\" rx=\"2\" ry=\"2\" />\n");
+		fold_out_str(o, "</title><rect x=\"");
+		fold_out_fixed(o, x1, 1);
+		fold_out_str(o, "\" y=\"");
+		fold_out_fixed(o, f->y1, -1);
+		fold_out_str(o, "\" width=\"");
+		fold_out_fixed(o, x2 - x1, 1);
+		fold_out_str(o, "\" height=\"");
+		fold_out_fixed(o, f->y2 - f->y1, 1);
+		fold_out_str(o, "\" fill=\"rgb(");
+		fold_out_fixed(o, f->rgb[0], 0);
+		fold_out_str(o, ",");
+		fold_out_fixed(o, f->rgb[1], 0);
+		fold_out_str(o, ",");
+		fold_out_fixed(o, f->rgb[2], 0);
+		fold_out_str(o, ")\" rx=\"2\" ry=\"2\" />\n");
 		if (labcap < 4 * nlen + 3) {
 			char *v;
 
@@ -764,36 +579,36 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		lab = svg_label(name, nlen, f->x2 - f->x1, fo->fontsize,
 				fo->fontwidth, so->truncate_left, label);
 		if (lab > 0) {
-			puts_(o, "<text x=\"");
-			num(o, f->x1 + 3, 2);
-			puts_(o, "\" y=\"");
-			num(o, 3 + (f->y1 + f->y2) / 2, -1);
-			puts_(o, "\" >");
-			put_text(o, label, lab, raw8);
-			puts_(o, "</text>\n");
+			fold_out_str(o, "<text x=\"");
+			fold_out_fixed(o, f->x1 + 3, 2);
+			fold_out_str(o, "\" y=\"");
+			fold_out_fixed(o, 3 + (f->y1 + f->y2) / 2, -1);
+			fold_out_str(o, "\" >");
+			fold_out_xml(o, label, lab, raw8);
+			fold_out_str(o, "</text>\n");
 		}
-		puts_(o, link ? "</a>\n" : "</g>\n");
+		fold_out_str(o, link ? "</a>\n" : "</g>\n");
 	}
-	puts_(o, "</g>\n");
+	fold_out_str(o, "</g>\n");
 	if (tdom > 0)
 		data_block(o, l, fo, tdom);
-	puts_(o, "</svg>\n");
+	fold_out_str(o, "</svg>\n");
 	free(label);
-	return obuf_close(o);
+	return fold_out_close(o);
 }
 
 int svg_flame_write_empty(int fd, const struct flame_opts *fo,
 			  const struct svg_opts *so)
 {
-	struct obuf *o = obuf_open(fd);
+	struct fold_out out, *o = &out;
 	struct svg_opts plain = *so;
 	double w = fo->width, h = fo->fontsize * 5;
 
-	if (o == NULL)
+	if (fold_out_init(o, fd, 1 << 12) != 0)
 		return -1;
 	plain.javascript = 0;
 	header(o, w, h, &plain, 0);
-	fmt(o, "<text  x=\"%.2f\" y=\"%.10g\" >ERROR: No valid input provided."
+	fold_out_printf(o, "<text  x=\"%.2f\" y=\"%.10g\" >ERROR: No valid input provided."
 	       "</text>\n</svg>\n", floor(w / 2), fo->fontsize * 2);
-	return obuf_close(o);
+	return fold_out_close(o);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "libfold/input.h"
 #include "formats/gperf/gperf.h"
 
 /* ----------------------------------------------------------------- maps */

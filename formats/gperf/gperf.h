@@ -10,7 +10,7 @@
 #ifndef GPERF_H
 #define GPERF_H
 
-#include "libfold/fold.h"
+#include "libfold/input.h"
 
 /* One line of the maps text. */
 struct gperf_map {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "libfold/input.h"
 #include "formats/elf/elfsym.h"
 #include "formats/gperf/gperf.h"
 #include "formats/gperf/gperf_fold.h"

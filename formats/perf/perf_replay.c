@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "libfold/input.h"
 #include "formats/elf/elfsym.h"
 #include "formats/perf/perf_replay.h"
 

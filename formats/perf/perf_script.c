@@ -6,6 +6,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "libfold/input.h"
 #include "formats/text/chars.h"
 #include "formats/perf/perf_script.h"
 

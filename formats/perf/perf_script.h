@@ -18,9 +18,7 @@
 #ifndef PERF_SCRIPT_H
 #define PERF_SCRIPT_H
 
-#include <stdio.h>
-
-#include "libfold/fold.h"
+#include "libfold/input.h"
 
 struct perf_frame {
 	const char *text;	/* "ADDR SYM[+0xOFF] (DSO)", leading blanks gone */
@@ -92,12 +90,14 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 int perf_frame_split(const char *s, size_t len, struct perf_frame_fields *f);
 
 /*
- * Write one sample as `perf script` prints it (FORMATS.md b.2, b.3): the
- * header "comm pid/tid [cpu] time: period event: " (cpu, time and period
- * only when s has them), then the frames, "\t%16s" address first, leaf
- * first, and a blank line; a one_line sample puts its frame on the header
- * line.  Frame texts are "ADDR SYM+0xOFF (DSO)".  Returns f's error state.
+ * Write one sample as `perf script` prints it (formats/README.md, "perf
+ * script"): the header "comm pid/tid [cpu] time: period event: " (cpu, time
+ * and period only when s has them), then the frames, "\t%16s" address
+ * first, leaf first, and a blank line; a one_line sample puts its frame on
+ * the header line.  Frame texts are "ADDR SYM+0xOFF (DSO)".  Errors stay
+ * in o.
  */
-int perf_script_write(FILE *f, const struct perf_sample *s);
+struct fold_out;
+void perf_script_write(struct fold_out *o, const struct perf_sample *s);
 
 #endif

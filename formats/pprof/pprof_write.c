@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "formats/pprof/pprof.h"
+#include "libfold/out.h"
 #include "formats/pprof/profile.pb-c.h"
 
 typedef Perftools__Profiles__Profile Profile;
@@ -29,18 +30,16 @@ typedef Perftools__Profiles__ValueType ValueType;
 #define OUT_SIZE (256u << 10)
 
 /*
- * A ProtobufCBuffer that gzips what it is given and writes it to fd.
+ * A ProtobufCBuffer that gzips what it is given into libfold's writer.
  * protobuf-c appends a few bytes at a time, so they are staged first and
- * deflated in large blocks.
+ * deflated in large blocks, straight into the writer's buffer.
  */
 struct gzout {
 	ProtobufCBuffer base;
 	z_stream z;
-	int fd;
-	int failed;		/* errno of the first failure, or 0 */
+	struct fold_out o;
 	size_t nstage;
 	unsigned char stage[STAGE_SIZE];
-	unsigned char out[OUT_SIZE];
 };
 
 static void deflate_some(struct gzout *g, const unsigned char *data,
@@ -49,18 +48,19 @@ static void deflate_some(struct gzout *g, const unsigned char *data,
 	g->z.next_in = (unsigned char *)data;
 	g->z.avail_in = (uInt)len;
 	do {
-		int rc;
+		char *room = fold_out_room(&g->o, OUT_SIZE / 4);
+		size_t avail;
 
-		g->z.next_out = g->out;
-		g->z.avail_out = OUT_SIZE;
-		rc = deflate(&g->z, flush);
-		if (rc == Z_STREAM_ERROR) {
-			g->failed = EIO;
+		if (room == NULL)
+			return;		/* the writer keeps the error */
+		avail = g->o.cap - g->o.n;
+		g->z.next_out = (unsigned char *)room;
+		g->z.avail_out = (uInt)avail;
+		if (deflate(&g->z, flush) == Z_STREAM_ERROR) {
+			g->o.err = EIO;
 			return;
 		}
-		if (!g->failed &&
-		    fold_write_all(g->fd, g->out, OUT_SIZE - g->z.avail_out) != 0)
-			g->failed = errno;
+		g->o.n += avail - g->z.avail_out;
 	} while (g->z.avail_out == 0 || g->z.avail_in > 0);
 }
 
@@ -348,9 +348,12 @@ int pprof_write(const struct fold_profile *p, int fd,
 		goto nomem;
 	memset(&g->z, 0, sizeof(g->z));
 	g->base.append = gz_append;
-	g->fd = fd;
-	g->failed = 0;
 	g->nstage = 0;
+	if (fold_out_init(&g->o, fd, OUT_SIZE) != 0) {
+		free(g);
+		g = NULL;
+		goto nomem;
+	}
 	if (deflateInit2(&g->z, opts->level, Z_DEFLATED, 16 + MAX_WBITS, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK) {
 		fold_diag_error(d, "cannot start the gzip encoder");
@@ -387,8 +390,8 @@ int pprof_write(const struct fold_profile *p, int fd,
 			gz_append(&g->base, put_sample(sbuf, p, i, loc_of, v), sbuf);
 	}
 	deflate_some(g, g->stage, g->nstage, Z_FINISH);
-	if (g->failed) {
-		errno = g->failed;
+	if (fold_out_close(&g->o) != 0) {
+		g->o.buf = NULL;
 		fold_diag_error(d, "%s", strerror(errno));
 		goto out;
 	}
@@ -400,6 +403,8 @@ nomem:
 out:
 	if (zinit)
 		deflateEnd(&g->z);
+	if (g != NULL)
+		free(g->o.buf);	/* NULL once closed */
 	free(g);
 	free(sbuf);
 	free(funcs);

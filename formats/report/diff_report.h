@@ -1,7 +1,7 @@
 /*
  * diff_report.h - which functions changed between the two sides of a
- * differential profile, as a table in text, Markdown, CSV or JSON
- * (fg-diff --report and --fail-above).
+ * differential profile (fg-diff --report and --fail-above), as a table
+ * (formats/report/table.h).
  *
  * A function's share is its count over all samples of that side, so
  * profiles of different lengths compare; the change is after% - before%,
@@ -11,16 +11,11 @@
 #ifndef DIFF_REPORT_H
 #define DIFF_REPORT_H
 
-#include "libfold/fold.h"
-
-enum diff_format { DIFF_TEXT, DIFF_MARKDOWN, DIFF_CSV, DIFF_JSON };
-
-/* The format named s ("text", "markdown" or "md", "csv", "json"); -1 if none. */
-int diff_format_find(const char *s);
+#include "formats/report/table.h"
 
 struct diff_row {
 	fold_id name;
-	double before, after;		/* counts */
+	fold_count before, after;	/* exact, as the profile holds counts */
 	double before_pct, after_pct;	/* share of each side's total, % */
 	double delta;			/* after_pct - before_pct, points */
 };
@@ -28,7 +23,6 @@ struct diff_row {
 struct diff_report {
 	const struct fold_profile *prof;
 	int by_total;		/* inclusive counts, else self */
-	double total[2];	/* all samples before and after */
 	struct diff_row *rows;	/* every function with a count on either
 				   side, biggest change (either way) first */
 	size_t n;
@@ -40,16 +34,19 @@ int diff_report_build(struct diff_report *r, const struct fold_profile *p,
 void diff_report_free(struct diff_report *r);
 
 /*
- * Write rows[0..n) (rows of r, in the given order) as a table with a header
- * and, in text and Markdown, a line naming the measure and the totals;
+ * Write rows[0..n) (rows of r, in the given order) as a table with, in
+ * text and Markdown, a line naming the measure and the totals before it;
  * limit >= 0 adds the gate's threshold to that line and to the JSON.
- * Returns -1 with errno on a write error.
+ * Errors stay in o.
  */
-int diff_report_write(int fd, enum diff_format fmt, const struct diff_report *r,
-		      const struct diff_row *rows, size_t n, double limit);
+void diff_report_write(struct fold_out *o, enum table_format fmt,
+		       const struct diff_report *r, const struct diff_row *rows,
+		       size_t n, double limit);
 
-/* A name made safe for one line of a terminal or log: no control bytes. */
-void diff_report_name(const struct diff_report *r, const struct diff_row *row,
-		      char *buf, size_t size);
+/* A count of the report as text shows it ("3.28s", "1234"). */
+size_t diff_report_value(char *buf, const struct diff_report *r, fold_count c);
+
+/* The profile's unit of both sides (after's, else before's). */
+const struct fold_unit *diff_report_unit(const struct diff_report *r);
 
 #endif

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "formats/report/diff_report.h"
-#include "libfold/fold.h"
+#include "libfold/input.h"
 #include "fuzz.h"
 
 /* Read data[0..size) into column col of p. */
@@ -58,9 +58,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		out = open("/dev/null", O_WRONLY);
 		fold_write(&p, out);
 		if (diff_report_build(&r, &p, (flags >> 2) & 1) == 0) {
-			for (f = DIFF_TEXT; f <= DIFF_JSON; f++)
-				diff_report_write(out, (enum diff_format)f, &r, r.rows,
-						  r.n, (flags & 8) ? 1.5 : -1);
+			struct fold_out o;
+
+			if (fold_out_init(&o, out, 4096) == 0) {
+				for (f = TABLE_TEXT; f <= TABLE_JSON; f++)
+					diff_report_write(&o, (enum table_format)f, &r,
+							  r.rows, r.n,
+							  (flags & 8) ? 1.5 : -1);
+				fold_out_close(&o);
+			}
 			diff_report_free(&r);
 		}
 		close(out);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "libfold/fold.h"
+#include "libfold/input.h"
 #include "fuzz.h"
 #include "formats/gperf/gperf.h"
 #include "formats/gperf/gperf_fold.h"

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "libfold/input.h"
 #include "formats/perf/perf_fold.h"
 #include "formats/perf/perf_script.h"
 #include "fuzz.h"

@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "libfold/fold.h"
+#include "libfold/input.h"
 #include "fuzz.h"
 #include "formats/pprof/pprof.h"
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "libfold/input.h"
 #include "fuzz.h"
 #include "formats/flame/svg_flame.h"
 

@@ -21,6 +21,9 @@
 /* The gate found a function that grew too much. */
 #define EXIT_GATE 3
 
+/* The run's inputs, for the help text (which lists their options). */
+static struct fg_input *run;
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -28,7 +31,8 @@ static void usage(FILE *f)
 "       fg-diff --report [--top=N] [--by=self|total] [--format=FMT] BEFORE AFTER\n"
 "       fg-diff --fail-above=PCT [--match=REGEX] [...] BEFORE AFTER\n"
 "\n"
-"Compare two folded profiles (gzip is detected; '-' is stdin).  By default\n"
+"Compare two profiles (any format fg-collapse reads, told from content;\n"
+"gzip is detected; '-' is stdin).  By default\n"
 "write \"stack before after\" for every stack of either, as difffolded.pl\n"
 "does; pipe it to fg-svg for a differential flame graph.  The report and the\n"
 "gate rank functions by the change of their share of all samples, in\n"
@@ -46,15 +50,17 @@ static void usage(FILE *f)
 "      --fail-above=PCT  exit 3 if a function's share grew by more than PCT\n"
 "                        points, after listing those functions\n"
 "      --match=REGEX     gate only functions matching REGEX (extended)\n"
-"      --strict          malformed lines are errors, not warnings\n"
+"  -v, --verbose         say which format each input is\n"
 "  -q, --quiet           no warnings and no gate verdict on stderr\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n"
 "\n"
 "Exit status: 0, 1 on bad input, 2 on bad usage, 3 when the gate fails.\n");
+	if (run != NULL)
+		fg_input_help(f, run);
 }
 
-enum { OPT_REPORT = 256, OPT_TOP, OPT_BY, OPT_FAIL, OPT_MATCH, OPT_STRICT };
+enum { OPT_REPORT = 256, OPT_TOP, OPT_BY, OPT_FAIL, OPT_MATCH };
 
 static const struct option options[] = {
 	{ "normalize", no_argument, NULL, 'n' },
@@ -66,22 +72,26 @@ static const struct option options[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "fail-above", required_argument, NULL, OPT_FAIL },
 	{ "match", required_argument, NULL, OPT_MATCH },
-	{ "strict", no_argument, NULL, OPT_STRICT },
 	FG_COMMON_OPTIONS,
 };
 
 /* BEFORE and AFTER, each read straight into its column of p. */
-static void read_pair(struct fold_profile *p, char **paths,
-		      const struct fold_read_opts *ro0, struct fold_diag *d)
+static void read_pair(struct fg_input *in, struct fold_profile *p, char **paths,
+		      const struct fold_read_opts *ro0)
 {
 	struct fold_read_opts ro = *ro0;
+	char a[2 * FOLD_UNIT_LEN], b[2 * FOLD_UNIT_LEN];
 
 	ro.ncols = 1;
 	for (ro.col = 0; ro.col < 2; ro.col++) {
 		/* While reading BEFORE, AFTER's size helps size the tables. */
 		ro.more = ro.col == 0 ? fg_file_size(paths[1]) : 0;
-		fg_read_folded(p, paths + ro.col, 1, &ro, d);
+		fg_input_read(in, p, paths + ro.col, 1, &ro);
 	}
+	fold_unit_name(&p->unit[0], a, sizeof(a));
+	fold_unit_name(&p->unit[1], b, sizeof(b));
+	if (!fg_same_unit(&p->unit[0], &p->unit[1]) && !in->quiet)
+		fg_warn("BEFORE counts %s and AFTER %s; compared as they are", a, b);
 }
 
 /* -s: hex addresses stripped from the names. */
@@ -182,40 +192,46 @@ static int gate(const struct diff_report *r, double limit, const regex_t *match,
 	return n > 0 ? EXIT_GATE : 0;
 }
 
-int main(int argc, char **argv)
-{
-	struct fold_read_opts ro = { 0 };
-	struct fold_profile prof;
-	struct fold_diag d;
-	struct fg_out out;
-	const char *output = NULL, *errpath;
-	enum table_format fmt = TABLE_TEXT;
-	int c, normalize = 0, strip = 0, report = 0, by_total = 0, quiet = 0;
-	int have_match = 0, status = 0, nargs;
-	long top = 20;
-	double limit = -1;
+/* What the options say. */
+struct diff_cmd {
+	struct fold_read_opts ro;
+	const char *output;
+	enum table_format fmt;
+	int normalize, strip, report, by_total, have_match;
+	long top;
+	double limit;		/* the gate's, or -1 */
 	regex_t match;
-	char *end;
+	char **inputs;
+	int ninputs;
+};
 
-	fg_setprog(argv[0]);
+static void parse(struct diff_cmd *c, struct fg_input *in, int argc, char **argv)
+{
+	char *end;
+	int opt;
+
+	memset(c, 0, sizeof(*c));
+	c->fmt = TABLE_TEXT;
+	c->top = 20;
+	c->limit = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":nso:f:qhV", options, NULL)) != -1) {
-		switch (c) {
-		case 'n': normalize = 1; break;
-		case 's': strip = 1; break;
-		case 'o': output = optarg; break;
-		case OPT_REPORT: report = 1; break;
+	while ((opt = getopt_long(argc, argv, ":nso:f:qvhV", in->longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n': c->normalize = 1; break;
+		case 's': c->strip = 1; break;
+		case 'o': c->output = optarg; break;
+		case OPT_REPORT: c->report = 1; break;
 		case OPT_TOP:
 			errno = 0;
-			top = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno != 0 || top < 0)
+			c->top = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 || c->top < 0)
 				fg_usage_error("--top: '%s' is not a count", optarg);
 			break;
 		case OPT_BY:
 			if (strcmp(optarg, "self") == 0)
-				by_total = 0;
+				c->by_total = 0;
 			else if (strcmp(optarg, "total") == 0)
-				by_total = 1;
+				c->by_total = 1;
 			else
 				fg_usage_error("--by: '%s' is not self or total", optarg);
 			break;
@@ -223,69 +239,72 @@ int main(int argc, char **argv)
 			if (table_format_find(optarg) < 0)
 				fg_usage_error("--format: '%s' is not text, markdown, "
 					       "csv or json", optarg);
-			fmt = (enum table_format)table_format_find(optarg);
+			c->fmt = (enum table_format)table_format_find(optarg);
 			break;
-		case OPT_FAIL: limit = number("fail-above", optarg); break;
+		case OPT_FAIL: c->limit = number("fail-above", optarg); break;
 		case OPT_MATCH:
-			if (have_match)
-				regfree(&match);
-			fg_regcomp(&match, "--match", optarg);
-			have_match = 1;
+			if (c->have_match)
+				regfree(&c->match);
+			fg_regcomp(&c->match, "--match", optarg);
+			c->have_match = 1;
 			break;
-		case OPT_STRICT: ro.strict = 1; break;
-		case 'q': quiet = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': puts(FG_VERSION_TEXT); return 0;
-		default: fg_bad_option(c, argv);
+		default: fg_input_option(in, opt, argv);
 		}
 	}
-	nargs = argc - optind;
-	if (have_match && limit < 0)
+	c->inputs = argv + optind;
+	c->ninputs = argc - optind;
+	if (c->have_match && c->limit < 0)
 		fg_usage_error("--match needs --fail-above");
-	if (report || limit >= 0) {
-		if (nargs > 2)
+	if (c->report || c->limit >= 0) {
+		if (c->ninputs > 2)
 			fg_usage_error("too many inputs: BEFORE AFTER, or one "
 				       "two-column file");
-	} else if (nargs != 2) {
+	} else if (c->ninputs != 2) {
 		fg_usage_error("needs two inputs, BEFORE and AFTER");
 	}
-	if (nargs == 2 && strcmp(argv[optind], "-") == 0 &&
-	    strcmp(argv[optind + 1], "-") == 0)
+	if (c->ninputs == 2 && strcmp(c->inputs[0], "-") == 0 &&
+	    strcmp(c->inputs[1], "-") == 0)
 		fg_usage_error("BEFORE and AFTER cannot both be stdin");
+}
 
-	fg_diag_init(&d, quiet ? 0 : 20);
+static int diff_run(struct diff_cmd *c, struct fg_input *in)
+{
+	const char *errpath = c->output ? c->output : "<stdout>";
+	int judging = c->report || c->limit >= 0, status = 0;
+	struct fold_profile prof;
+	struct fg_out out;
+
 	if (fold_profile_init(&prof, 2) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-	if (nargs == 2) {
-		read_pair(&prof, argv + optind, &ro, &d);
+	if (c->ninputs == 2) {
+		read_pair(in, &prof, c->inputs, &c->ro);
 	} else {
 		/* one differential profile: fg-diff's own output */
-		ro.ncols = 2;
-		fg_read_folded(&prof, argv + optind, nargs, &ro, &d);
+		c->ro.ncols = 2;
+		fg_input_read(in, &prof, c->inputs, c->ninputs, &c->ro);
 	}
-	fg_diag_done(&d);
-	if (strip)
+	fg_input_done(in);
+	if (c->strip)
 		strip_hex(&prof);
-	empty_sides(&prof, argv + optind, nargs, report || limit >= 0, quiet);
-	if (normalize && fold_normalize(&prof) != 0)
+	empty_sides(&prof, c->inputs, c->ninputs, judging, in->quiet);
+	if (c->normalize && fold_normalize(&prof) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 
-	errpath = output ? output : "<stdout>";
-	fg_out_open(&out, output);
-	if (report || limit >= 0) {
+	fg_out_open(&out, c->output);
+	if (judging) {
 		struct diff_report r;
 		struct fold_out o;
 
-		if (diff_report_build(&r, &prof, by_total) != 0 ||
+		if (diff_report_build(&r, &prof, c->by_total) != 0 ||
 		    fold_out_init(&o, out.fd, 1 << 16) != 0)
 			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-		if (report)
-			diff_report_write(&o, fmt, &r, r.rows,
-					  top == 0 || (size_t)top > r.n ? r.n : (size_t)top,
-					  -1);
-		if (limit >= 0)
-			status = gate(&r, limit, have_match ? &match : NULL, !report,
-				      fmt, &o, quiet);
+		if (c->report)
+			diff_report_write(&o, c->fmt, &r, r.rows,
+					  c->top == 0 || (size_t)c->top > r.n ?
+						  r.n : (size_t)c->top, -1);
+		if (c->limit >= 0)
+			status = gate(&r, c->limit, c->have_match ? &c->match : NULL,
+				      !c->report, c->fmt, &o, in->quiet);
 		if (fold_out_close(&o) != 0)
 			fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
 		diff_report_free(&r);
@@ -293,8 +312,23 @@ int main(int argc, char **argv)
 		fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
 	}
 	fg_out_commit(&out);
-	if (have_match)
-		regfree(&match);
+	if (c->have_match)
+		regfree(&c->match);
 	fold_profile_free(&prof);
 	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct fg_input in;
+	struct diff_cmd c;
+
+	fg_setprog(argv[0]);
+	fg_input_init(&in, NULL, options, usage);
+	/* Each side is one input: a program cannot stand among them. */
+	in.no_arguments = 1;
+	run = &in;
+	parse(&c, &in, argc, argv);
+	fg_input_ready(&in);
+	return diff_run(&c, &in);
 }

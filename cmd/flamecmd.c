@@ -1,7 +1,8 @@
 /*
- * flamecmd.c - fg-svg and fg-icicle: folded stacks to a flame graph or an
- * icicle chart, as SVG (interactive), PNG or PDF.  The two commands are
- * this one function with different defaults.
+ * flamecmd.c - fg-svg and fg-icicle: profiles to a flame graph or an icicle
+ * chart, as SVG (interactive), PNG or PDF.  The two commands are this one
+ * with different defaults: options are parsed into a struct flame_cmd,
+ * then run() reads, lays out and writes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,19 +12,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "formats/flame/flame_cairo.h"
 #include "cmd/flamecmd.h"
-#include "formats/flame/svg_flame.h"
 #include "cmd/util.h"
+#include "formats/flame/flame_cairo.h"
+#include "formats/flame/svg_flame.h"
+#include "libfold/out.h"
 
-static void usage(FILE *f, int icicle)
+/* The run's settings, for the help text: its defaults and input options. */
+static struct fg_input *run;
+static int run_icicle;
+
+static void usage_of(FILE *f, int icicle)
 {
 	fprintf(f,
 "usage: %s [OPTIONS] [FILE...]\n"
 "\n"
-"Draw folded stacks (files merged, or stdin; gzip is detected) as %s,\n"
-"laid out and coloured as flamegraph.pl does.  Two-count lines (fg-diff\n"
-"output) make a differential graph: red grew, blue shrank.\n"
+"Draw profiles (files merged, or stdin; gzip is detected) as %s,\n"
+"laid out and coloured as flamegraph.pl does.  Any format fg-collapse\n"
+"reads is taken, told from its content: folded stacks, perf script, pprof,\n"
+"gperftools.  Two-count lines (fg-diff output) make a differential graph:\n"
+"red grew, blue shrank.  Counts show in their unit (3.28s, 512.01kB) when\n"
+"the input says what it counts.\n"
 "\n"
 "  -o, --output=FILE      write to FILE (replaced only when complete)\n"
 "  -f, --format=FMT       svg (default), png or pdf; else from -o's suffix\n"
@@ -35,7 +44,7 @@ static void usage(FILE *f, int icicle)
 "      --fonttype=FONT    font family (Verdana)\n"
 "      --fontsize=PX      font size (12)\n"
 "      --fontwidth=F      average glyph width / font size (0.59)\n"
-"      --countname=TEXT   count unit (samples)\n"
+"      --countname=TEXT   count unit (samples; the input's unit if it has one)\n"
 "      --nametype=TEXT    details prefix (Function:)\n"
 "      --colors=PALETTE   hot (default) mem io wakeup chain java js perl\n"
 "                         python rust red green blue aqua yellow purple orange\n"
@@ -69,13 +78,20 @@ static void usage(FILE *f, int icicle)
 "      --stroke-color=C   outline frames in colour C\n"
 "      --truncate-text-right  cut long labels at the end (default)\n"
 "      --truncate-text-left   cut long labels at the start\n"
-"      --strict           malformed lines are errors, not warnings\n"
+"  -v, --verbose          say which format each input is\n"
 "  -q, --quiet            no warnings\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version\n",
 		fg_prog(), icicle ? "an icicle chart (root on top)" : "a flame graph",
 		icicle ? "Icicle Graph" : "Flame Graph",
 		icicle ? " (default)" : "");
+	if (run != NULL)
+		fg_input_help(f, run);
+}
+
+static void usage(FILE *f)
+{
+	usage_of(f, run_icicle);
 }
 
 enum {
@@ -85,7 +101,7 @@ enum {
 	OPT_INVERTED, OPT_FLAMEDOWN, OPT_FLAMECHART, OPT_SORT, OPT_BASE,
 	OPT_NEGATE, OPT_DIFFCOLOR, OPT_DIFFWIDTH, OPT_TOTAL, OPT_FACTOR, OPT_NOTES,
 	OPT_NAMEATTR, OPT_ENCODING, OPT_NOJS, OPT_SEARCHCOLOR, OPT_STROKECOLOR,
-	OPT_TRUNCRIGHT, OPT_TRUNCLEFT, OPT_STRICT, OPT_DOMFRAMES,
+	OPT_TRUNCRIGHT, OPT_TRUNCLEFT, OPT_DOMFRAMES,
 };
 
 static const struct option options[] = {
@@ -126,8 +142,22 @@ static const struct option options[] = {
 	{ "stroke-color", required_argument, NULL, OPT_STROKECOLOR },
 	{ "truncate-text-right", no_argument, NULL, OPT_TRUNCRIGHT },
 	{ "truncate-text-left", no_argument, NULL, OPT_TRUNCLEFT },
-	{ "strict", no_argument, NULL, OPT_STRICT },
 	FG_COMMON_OPTIONS,
+};
+
+/* Everything the options say, before any input is read. */
+struct flame_cmd {
+	struct flame_opts fo;
+	struct svg_opts so;
+	struct fold_read_opts ro;
+	struct fold_tree_opts to;
+	const char *output, *title, *bg, *nameattr;
+	enum flame_format format;
+	int have_format, reverse, flamechart, cp, have_base, diffwidth;
+	int plain;		/* --countname or --factor: plain counts */
+	regex_t base;
+	char **inputs;
+	int ninputs;
 };
 
 /* A number > 0 (>= 0 with zero_ok), or a usage error naming the option. */
@@ -206,228 +236,253 @@ static void reroot(struct fold_profile *p, const regex_t *re)
 	free(is_base);
 }
 
-int fg_flame_main(int argc, char **argv, int icicle)
+static void parse(struct flame_cmd *c, struct fg_input *in, int icicle,
+		  int argc, char **argv)
 {
-	struct flame_opts fo;
-	struct svg_opts so = { 0 };
-	struct fold_read_opts ro = { 0 };
-	struct fold_tree_opts to = { FOLD_ORDER_NAME, 0 };
-	struct fold_profile prof;
-	struct fold_tree tree;
-	struct flame_layout lay;
-	struct flame_cmap cmap;
-	struct svg_nameattr na;
-	struct fold_diag d;
-	struct fg_out out;
-	const char *output = NULL, *title = NULL, *bg = NULL, *nameattr = NULL;
-	const char *errpath;
-	enum flame_format format = FLAME_SVG;
-	int c, quiet = 0, reverse = 0, flamechart = 0, cp = 0, have_format = 0;
-	int have_base = 0, diffwidth = -1, rc;
-	regex_t base;
+	int opt, rc;
 
-	fg_setprog(argv[0]);
-	flame_opts_default(&fo);
-	fo.inverted = icicle;
-	so.countname = "samples";
-	so.nametype = "Function:";
-	so.fonttype = "Verdana";
-	so.search_color = "rgb(230,0,230)";
-	so.javascript = 1;
-	so.dom_frames = SVG_DOM_FRAMES;
+	memset(c, 0, sizeof(*c));
+	flame_opts_default(&c->fo);
+	c->fo.inverted = icicle;
+	c->so.countname = "samples";
+	c->so.nametype = "Function:";
+	c->so.fonttype = "Verdana";
+	c->so.search_color = "rgb(230,0,230)";
+	c->so.javascript = 1;
+	c->so.dom_frames = SVG_DOM_FRAMES;
+	c->to.order = FOLD_ORDER_NAME;
+	c->diffwidth = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:f:qhV", options, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
+	while ((opt = getopt_long(argc, argv, ":o:f:qvhV", in->longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': c->output = optarg; break;
 		case 'f':
 			if (format_named(optarg) < 0)
 				fg_usage_error("--format: '%s' is not svg, png or pdf", optarg);
-			format = (enum flame_format)format_named(optarg);
-			have_format = 1;
+			c->format = (enum flame_format)format_named(optarg);
+			c->have_format = 1;
 			break;
-		case OPT_TITLE: title = optarg; break;
-		case OPT_SUBTITLE: so.subtitle = optarg; break;
-		case OPT_WIDTH: fo.width = number("width", optarg, 0); break;
-		case OPT_HEIGHT: fo.frameheight = number("height", optarg, 0); break;
+		case OPT_TITLE: c->title = optarg; break;
+		case OPT_SUBTITLE: c->so.subtitle = optarg; break;
+		case OPT_WIDTH: c->fo.width = number("width", optarg, 0); break;
+		case OPT_HEIGHT: c->fo.frameheight = number("height", optarg, 0); break;
 		case OPT_MINWIDTH: {
 			size_t n = strlen(optarg);
 
-			fo.minwidth_pct = n > 0 && optarg[n - 1] == '%';
-			if (fo.minwidth_pct)
+			c->fo.minwidth_pct = n > 0 && optarg[n - 1] == '%';
+			if (c->fo.minwidth_pct)
 				optarg[n - 1] = '\0';
-			fo.minwidth = number("minwidth", optarg, 1);
+			c->fo.minwidth = number("minwidth", optarg, 1);
 			break;
 		}
-		case OPT_FONTTYPE: so.fonttype = optarg; break;
-		case OPT_FONTSIZE: fo.fontsize = number("fontsize", optarg, 0); break;
-		case OPT_FONTWIDTH: fo.fontwidth = number("fontwidth", optarg, 0); break;
-		case OPT_COUNTNAME: so.countname = optarg; break;
-		case OPT_NAMETYPE: so.nametype = optarg; break;
+		case OPT_FONTTYPE: c->so.fonttype = optarg; break;
+		case OPT_FONTSIZE: c->fo.fontsize = number("fontsize", optarg, 0); break;
+		case OPT_FONTWIDTH: c->fo.fontwidth = number("fontwidth", optarg, 0); break;
+		case OPT_COUNTNAME: c->so.countname = optarg; c->plain = 1; break;
+		case OPT_NAMETYPE: c->so.nametype = optarg; break;
 		case OPT_COLORS:
-			fo.palette = flame_palette_find(optarg);
-			if (fo.palette < 0)
+			c->fo.palette = flame_palette_find(optarg);
+			if (c->fo.palette < 0)
 				fg_usage_error("--colors: unknown palette '%s'", optarg);
 			break;
-		case OPT_BGCOLORS: bg = optarg; break;
-		case OPT_HASH: fo.hash = 1; break;
-		case OPT_RANDOM: fo.random = 1; break;
-		case OPT_CP: cp = 1; break;
-		case OPT_REVERSE: reverse = 1; break;
-		case OPT_INVERTED: fo.inverted = 1; break;
-		case OPT_FLAMEDOWN: fo.inverted = 0; break;
-		case OPT_FLAMECHART: flamechart = 1; break;
+		case OPT_BGCOLORS: c->bg = optarg; break;
+		case OPT_HASH: c->fo.hash = 1; break;
+		case OPT_RANDOM: c->fo.random = 1; break;
+		case OPT_CP: c->cp = 1; break;
+		case OPT_REVERSE: c->reverse = 1; break;
+		case OPT_INVERTED: c->fo.inverted = 1; break;
+		case OPT_FLAMEDOWN: c->fo.inverted = 0; break;
+		case OPT_FLAMECHART: c->flamechart = 1; break;
 		case OPT_SORT:
 			if (strcmp(optarg, "name") == 0)
-				to.order = FOLD_ORDER_NAME;
+				c->to.order = FOLD_ORDER_NAME;
 			else if (strcmp(optarg, "weight") == 0)
-				to.order = FOLD_ORDER_WEIGHT;
+				c->to.order = FOLD_ORDER_WEIGHT;
 			else
 				fg_usage_error("--sort: '%s' is not name or weight", optarg);
 			break;
 		case OPT_BASE:
-			if ((rc = regcomp(&base, optarg, REG_EXTENDED | REG_NOSUB)) != 0) {
+			if ((rc = regcomp(&c->base, optarg, REG_EXTENDED | REG_NOSUB)) != 0) {
 				char msg[256];
 
-				regerror(rc, &base, msg, sizeof(msg));
+				regerror(rc, &c->base, msg, sizeof(msg));
 				fg_usage_error("--base: %s", msg);
 			}
-			have_base = 1;
+			c->have_base = 1;
 			break;
-		case OPT_NEGATE: fo.negate = 1; break;
+		case OPT_NEGATE: c->fo.negate = 1; break;
 		case OPT_DIFFCOLOR:
 			if (strcmp(optarg, "self") == 0)
-				fo.diffcolor = FLAME_DIFF_SELF;
+				c->fo.diffcolor = FLAME_DIFF_SELF;
 			else if (strcmp(optarg, "total") == 0)
-				fo.diffcolor = FLAME_DIFF_TOTAL;
+				c->fo.diffcolor = FLAME_DIFF_TOTAL;
 			else
 				fg_usage_error("--diff-color: '%s' is not self or total", optarg);
 			break;
 		case OPT_DIFFWIDTH:
 			if (strcmp(optarg, "before") == 0)
-				diffwidth = 0;
+				c->diffwidth = 0;
 			else if (strcmp(optarg, "after") == 0)
-				diffwidth = 1;
+				c->diffwidth = 1;
 			else if (strcmp(optarg, "max") == 0)
-				diffwidth = FOLD_COL_MAX;
+				c->diffwidth = FOLD_COL_MAX;
 			else
 				fg_usage_error("--diff-width: '%s' is not before, after or max",
 					       optarg);
 			break;
-		case OPT_TOTAL: fo.total = number("total", optarg, 0); break;
-		case OPT_FACTOR: fo.factor = number("factor", optarg, 0); break;
+		case OPT_TOTAL: c->fo.total = number("total", optarg, 0); break;
+		case OPT_FACTOR: c->fo.factor = number("factor", optarg, 0); c->plain = 1; break;
 		case OPT_NOTES:
 			if (strpbrk(optarg, "<>") != NULL)
 				fg_usage_error("--notes: the text cannot contain '<' or '>'");
-			so.notes = optarg;
+			c->so.notes = optarg;
 			break;
-		case OPT_NAMEATTR: nameattr = optarg; break;
+		case OPT_NAMEATTR: c->nameattr = optarg; break;
 		case OPT_ENCODING:
 			if (optarg[0] == '\0' ||
 			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 					   "0123456789._-") != strlen(optarg))
 				fg_usage_error("--encoding: '%s' is not an encoding name", optarg);
-			so.encoding = optarg;
+			c->so.encoding = optarg;
 			break;
-		case OPT_NOJS: so.javascript = 0; break;
-		case OPT_DOMFRAMES: so.dom_frames = (size_t)number("dom-frames", optarg, 1); break;
-		case OPT_SEARCHCOLOR: so.search_color = css_colour("search-color", optarg); break;
-		case OPT_STROKECOLOR: so.stroke_color = css_colour("stroke-color", optarg); break;
-		case OPT_TRUNCRIGHT: so.truncate_left = 0; break;
-		case OPT_TRUNCLEFT: so.truncate_left = 1; break;
-		case OPT_STRICT: ro.strict = 1; break;
-		case 'q': quiet = 1; break;
-		case 'h': usage(stdout, icicle); exit(0);
-		case 'V': puts(FG_VERSION_TEXT); exit(0);
-		default: fg_bad_option(c, argv);
+		case OPT_NOJS: c->so.javascript = 0; break;
+		case OPT_DOMFRAMES: c->so.dom_frames = (size_t)number("dom-frames", optarg, 1); break;
+		case OPT_SEARCHCOLOR: c->so.search_color = css_colour("search-color", optarg); break;
+		case OPT_STROKECOLOR: c->so.stroke_color = css_colour("stroke-color", optarg); break;
+		case OPT_TRUNCRIGHT: c->so.truncate_left = 0; break;
+		case OPT_TRUNCLEFT: c->so.truncate_left = 1; break;
+		default: fg_input_option(in, opt, argv);
 		}
 	}
-	if (!have_format && output != NULL)
-		format = format_of_path(output);
-	if (title == NULL)
-		title = flamechart ? "Flame Chart" :
-			fo.inverted ? "Icicle Graph" : "Flame Graph";
-	so.title = title;
-	fo.subtitle = so.subtitle != NULL;
-	if (bg != NULL) {
-		if (flame_bgcolors(bg, &so.bgtop, &so.bgbottom) != 0)
+	c->inputs = argv + optind;
+	c->ninputs = argc - optind;
+	if (!c->have_format && c->output != NULL)
+		c->format = format_of_path(c->output);
+	if (c->title == NULL)
+		c->title = c->flamechart ? "Flame Chart" :
+			   c->fo.inverted ? "Icicle Graph" : "Flame Graph";
+	c->so.title = c->title;
+	c->fo.subtitle = c->so.subtitle != NULL;
+	if (c->bg != NULL) {
+		if (flame_bgcolors(c->bg, &c->so.bgtop, &c->so.bgbottom) != 0)
 			fg_usage_error("--bgcolors: '%s' is not yellow, blue, green, "
-				       "grey or #rrggbb", bg);
+				       "grey or #rrggbb", c->bg);
 	} else {
-		flame_palette_bg(fo.palette, &so.bgtop, &so.bgbottom);
+		flame_palette_bg(c->fo.palette, &c->so.bgtop, &c->so.bgbottom);
 	}
 	/* --random is random; everything else is deterministic. */
-	fo.seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+	c->fo.seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+	c->ro.keep_order = c->flamechart;
+	if (c->flamechart)
+		c->to.order = FOLD_ORDER_INPUT;
+}
 
-	fg_diag_init(&d, quiet ? 0 : 20);
+/*
+ * Counts shown in their unit: times and sizes scaled (the unit goes to the
+ * writers), other counts named by it; --countname and --factor keep them
+ * plain, as flamegraph.pl shows them.
+ */
+static void show_unit(struct flame_cmd *c, const struct fold_unit *u)
+{
+	if (c->plain)
+		return;
+	if (fold_unit_is_scaled(u))
+		c->so.unit = u;
+	else
+		c->so.countname = fold_unit_noun(u);
+}
+
+static int flame_run(struct flame_cmd *c, struct fg_input *in)
+{
+	struct fold_profile prof;
+	struct fold_tree tree;
+	struct flame_layout lay;
+	struct flame_cmap cmap;
+	struct svg_nameattr na;
+	struct fg_out out;
+	const char *errpath = c->output ? c->output : "<stdout>";
+	int rc;
+
 	if (fold_profile_init(&prof, 1) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-	ro.keep_order = flamechart;
-	fg_read_folded(&prof, argv + optind, argc - optind, &ro, &d);
-	fg_diag_done(&d);
-	if (nameattr != NULL) {
+	fg_input_read(in, &prof, c->inputs, c->ninputs, &c->ro);
+	if (c->nameattr != NULL) {
 		if (svg_nameattr_init(&na) != 0)
 			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-		if (svg_nameattr_load(&na, nameattr, &d) != 0)
-			fg_die(FG_EXIT_ERR, "%s", d.err);
-		so.nameattr = &na;
+		if (svg_nameattr_load(&na, c->nameattr, &in->d) != 0)
+			fg_die(FG_EXIT_ERR, "%s", in->d.err);
+		c->so.nameattr = &na;
 	}
-	if (cp) {
+	if (c->cp) {
 		if (flame_cmap_init(&cmap) != 0)
 			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-		if (flame_cmap_load(&cmap, "palette.map", &d) != 0)
-			fg_die(FG_EXIT_ERR, "%s", d.err);
-		fo.cmap = &cmap;
+		if (flame_cmap_load(&cmap, "palette.map", &in->d) != 0)
+			fg_die(FG_EXIT_ERR, "%s", in->d.err);
+		c->fo.cmap = &cmap;
 	}
-	if (reverse)
+	if (c->reverse)
 		transform(&prof, 1, NULL);
-	if (have_base) {
-		reroot(&prof, &base);
-		regfree(&base);
+	if (c->have_base) {
+		reroot(&prof, &c->base);
+		regfree(&c->base);
 	}
-	to.col = prof.ncols - 1;
-	if (diffwidth >= 0 && prof.ncols == 2)
-		to.col = diffwidth;
-	else if (diffwidth >= 0 && !quiet && prof.nstacks > 0)
+	c->to.col = prof.ncols - 1;
+	if (c->diffwidth >= 0 && prof.ncols == 2)
+		c->to.col = c->diffwidth;
+	else if (c->diffwidth >= 0 && !in->quiet && prof.nstacks > 0)
 		fg_warn("--diff-width: the input has one count per stack; ignored");
-	if (flamechart)
-		to.order = FOLD_ORDER_INPUT;
-	if (fold_tree_build_opts(&tree, &prof, &to) != 0 ||
-	    flame_layout(&lay, &tree, to.col, &fo) != 0)
+	show_unit(c, &prof.unit[c->to.col == FOLD_COL_MAX ? 1 : c->to.col]);
+	if (fold_tree_build_opts(&tree, &prof, &c->to) != 0 ||
+	    flame_layout(&lay, &tree, c->to.col, &c->fo) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
-	if (fo.total > 0 && fo.total < fold_node_total(&tree, 0, to.col) && !quiet &&
-	    fo.total >= fold_node_total(&tree, 0, to.col) * 0.02)
+	if (c->fo.total > 0 && c->fo.total < fold_node_total(&tree, 0, c->to.col) &&
+	    !in->quiet && c->fo.total >= fold_node_total(&tree, 0, c->to.col) * 0.02)
 		fg_warn("--total %.10g is less than the sum of counts (%.10g); "
-			"ignored", fo.total, fold_node_total(&tree, 0, to.col));
+			"ignored", c->fo.total, fold_node_total(&tree, 0, c->to.col));
+	fg_input_done(in);
 
-	errpath = output ? output : "<stdout>";
-	fg_out_open(&out, output);
+	fg_out_open(&out, c->output);
 	if (lay.n == 0) {
 		/* flamegraph.pl's answer to empty input, and status 2. */
-		if (format == FLAME_SVG)
-			rc = svg_flame_write_empty(out.fd, &fo, &so);
+		if (c->format == FLAME_SVG)
+			rc = svg_flame_write_empty(out.fd, &c->fo, &c->so);
 		else
-			rc = flame_cairo_write_empty(out.fd, format, &fo, &so);
+			rc = flame_cairo_write_empty(out.fd, c->format, &c->fo, &c->so);
 		if (rc != 0)
 			fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
 		fg_out_commit(&out);
 		fg_die(FG_EXIT_USAGE, "%s: no valid input: no stack counts found",
-		       argc > optind ? argv[optind] : "<stdin>");
+		       c->ninputs > 0 ? c->inputs[0] : "<stdin>");
 	}
-	if (format == FLAME_SVG)
-		rc = svg_flame_write(out.fd, &lay, &fo, &so);
+	if (c->format == FLAME_SVG)
+		rc = svg_flame_write(out.fd, &lay, &c->fo, &c->so);
 	else
-		rc = flame_cairo_write(out.fd, format, &lay, &fo, &so);
+		rc = flame_cairo_write(out.fd, c->format, &lay, &c->fo, &c->so);
 	if (rc != 0)
 		fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
 	fg_out_commit(&out);
-	if (cp && flame_cmap_save(&cmap, "palette.map", &d) != 0)
-		fg_die(FG_EXIT_ERR, "%s", d.err);
+	if (c->cp && flame_cmap_save(&cmap, "palette.map", &in->d) != 0)
+		fg_die(FG_EXIT_ERR, "%s", in->d.err);
 	flame_layout_free(&lay);
 	fold_tree_free(&tree);
 	fold_profile_free(&prof);
-	if (cp)
+	if (c->cp)
 		flame_cmap_free(&cmap);
-	if (nameattr != NULL)
+	if (c->nameattr != NULL)
 		svg_nameattr_free(&na);
 	return 0;
+}
+
+int fg_flame_main(int argc, char **argv, int icicle)
+{
+	struct fg_input in;
+	struct flame_cmd c;
+
+	fg_setprog(argv[0]);
+	fg_input_init(&in, NULL, options, usage);
+	run = &in;
+	run_icicle = icicle;
+	parse(&c, &in, icicle, argc, argv);
+	fg_input_ready(&in);
+	return flame_run(&c, &in);
 }

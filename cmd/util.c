@@ -109,30 +109,6 @@ uint64_t fg_file_size(const char *path)
 	return (uint64_t)st.st_size;
 }
 
-void fg_read_folded(struct fold_profile *p, char **paths, int n,
-		    const struct fold_read_opts *ro, struct fold_diag *d)
-{
-	struct fold_read_opts r = *ro;
-	int i;
-
-	/* Each reader is told how much input follows, to size tables once. */
-	for (i = 1; i < n; i++)
-		r.more += fg_file_size(paths[i]);
-	for (i = 0; i < (n ? n : 1); i++) {
-		struct fold_input in;
-		int rc;
-
-		if (i > 0)
-			r.more -= fg_file_size(paths[i]);
-		if (fold_input_open(&in, n ? paths[i] : NULL, d) != 0)
-			fg_die(FG_EXIT_ERR, "%s", d->err);
-		rc = fold_read(p, &in, &r, d);
-		fold_input_close(&in);
-		if (rc != 0)
-			fg_die(FG_EXIT_ERR, "%s", d->err);
-	}
-}
-
 static void diag_warn(void *arg, const char *msg)
 {
 	(void)arg;
@@ -216,4 +192,176 @@ void fg_out_commit(struct fg_out *o)
 	if (rename(tmp_path, o->path) != 0)
 		fg_die(FG_EXIT_ERR, "%s: %s", o->path, strerror(errno));
 	have_tmp = 0;
+}
+
+/* ------------------------------------------------------------- inputs */
+
+static int has_long(const struct option *v, const char *name)
+{
+	for (; v->name != NULL; v++)
+		if (strcmp(v->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+void fg_input_init(struct fg_input *in, const struct fold_reader *only,
+		   const struct option *own, void (*usage)(FILE *f))
+{
+	static const struct option common[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		FG_COMMON_OPTIONS,
+	};
+	size_t nown = 0, nr = 0, k = 0, i;
+	const struct fold_reader_option *o;
+
+	memset(in, 0, sizeof(*in));
+	in->usage = usage;
+	if (readers_init(&in->rs, only) != 0)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	while (own[nown].name != NULL)
+		nown++;
+	for (i = 0; i < in->rs.n; i++)
+		for (o = in->rs.slot[i].r->options; o && o->name; o++)
+			nr++;
+	in->longopts = calloc(nown + nr + 8, sizeof(*in->longopts));
+	in->ropt = calloc(nr ? nr : 1, sizeof(*in->ropt));
+	if (in->longopts == NULL || in->ropt == NULL)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	/* The command's own options first: its names win over the readers'. */
+	for (i = 0; i < nown; i++)
+		in->longopts[k++] = own[i];
+	for (i = 0; i < in->rs.n; i++)
+		for (o = in->rs.slot[i].r->options; o && o->name; o++) {
+			if (has_long(in->longopts, o->name))
+				continue;	/* the command's, or a reader's before */
+			in->ropt[in->nropt] = o->name;
+			in->longopts[k].name = o->name;
+			in->longopts[k].has_arg = o->arg ? required_argument : no_argument;
+			in->longopts[k].val = FG_OPT_READER + (int)in->nropt++;
+			k++;
+		}
+	for (i = 0; common[i].name != NULL; i++)
+		if (!has_long(in->longopts, common[i].name))
+			in->longopts[k++] = common[i];
+}
+
+void fg_input_option(struct fg_input *in, int c, char **argv)
+{
+	if (c >= FG_OPT_READER && c < FG_OPT_READER + (int)in->nropt) {
+		struct fold_diag d = { 0 };
+
+		if (readers_set(&in->rs, in->ropt[c - FG_OPT_READER], optarg, &d) < 0)
+			fg_usage_error("%s", d.err);
+		return;
+	}
+	switch (c) {
+	case 'q': in->quiet = 1; return;
+	case 'v': in->verbose = 1; return;
+	case 'h': in->usage(stdout); exit(0);
+	case 'V': puts(FG_VERSION_TEXT); exit(0);
+	}
+	fg_bad_option(c, argv);
+}
+
+void fg_input_ready(struct fg_input *in)
+{
+	struct fold_diag d = { 0 };
+
+	if (readers_check(&in->rs, &d) != 0)
+		fg_usage_error("%s", d.err);
+	fg_diag_init(&in->d, in->quiet ? 0 : 20);
+}
+
+void fg_input_help(FILE *f, const struct fg_input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->rs.n; i++) {
+		const struct fold_reader *r = in->rs.slot[i].r;
+		const struct fold_reader_option *o;
+
+		if (r->options == NULL || r->options[0].name == NULL)
+			continue;
+		fprintf(f, "\nOptions for %s%s:\n", r->title,
+			in->rs.only ? "" : " input");
+		for (o = r->options; o->name != NULL; o++) {
+			char left[64];
+
+			snprintf(left, sizeof(left), "--%s%s%s", o->name,
+				 o->arg ? "=" : "", o->arg ? o->arg : "");
+			fprintf(f, "      %-20s %s\n", left, o->help);
+		}
+	}
+}
+
+/*
+ * Whether counts of a and b add up: the same unit (types may be named
+ * differently, cpu-clock and cpu nanoseconds are both time).
+ */
+int fg_same_unit(const struct fold_unit *a, const struct fold_unit *b)
+{
+	const char *x = a->unit[0] ? a->unit : "count";
+	const char *y = b->unit[0] ? b->unit : "count";
+
+	return strcmp(x, y) == 0;
+}
+
+void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
+		   int n, const struct fold_read_opts *ro)
+{
+	struct fold_read_opts r = *ro;
+	char **inputs = calloc((size_t)n + 1, sizeof(*inputs));
+	int ninputs = 0, i, col = p->ncols == 2 ? ro->col : 0;
+	struct fold_unit first;
+
+	if (inputs == NULL)
+		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
+	/* Paths that are a reader's own (a program), the rest inputs. */
+	for (i = 0; i < n; i++)
+		if (in->no_arguments ||
+		    !readers_argument(&in->rs, paths[i], n - i - 1))
+			inputs[ninputs++] = paths[i];
+	if (in->rs.only != NULL && in->rs.only->argument != NULL && ninputs > 1)
+		fg_usage_error("%s takes [BINARY] PROFILE", in->rs.only->name);
+	/* Each reader is told how much input follows, to size tables once. */
+	for (i = 1; i < ninputs; i++)
+		r.more += fg_file_size(inputs[i]);
+	for (i = 0; i < (ninputs ? ninputs : 1); i++) {
+		const char *path = ninputs ? inputs[i] : NULL;
+		const struct fold_reader *used;
+		const char *what;
+
+		if (i > 0)
+			r.more -= fg_file_size(inputs[i]);
+		if (readers_read(&in->rs, p, path, &r, &in->d, &used, &what) != 0)
+			fg_die(FG_EXIT_ERR, "%s", in->d.err);
+		if (in->verbose)
+			fg_warn("%s: %s", path && strcmp(path, "-") ? path : "<stdin>",
+				what);
+		/* Summing seconds with bytes means nothing: say so, go on. */
+		col = p->ncols == 2 ? ro->col : 0;
+		if (i == 0) {
+			first = p->unit[col];
+		} else if (!fg_same_unit(&first, &p->unit[col])) {
+			char a[2 * FOLD_UNIT_LEN], b[2 * FOLD_UNIT_LEN];
+
+			fold_unit_name(&p->unit[col], a, sizeof(a));
+			fold_unit_name(&first, b, sizeof(b));
+			if (!in->quiet)
+				fg_warn("%s: counts %s, but the inputs before "
+					"count %s; summed as they are",
+					path ? path : "<stdin>", a, b);
+		}
+		p->unit[col] = first;
+	}
+	free(inputs);
+}
+
+void fg_input_done(struct fg_input *in)
+{
+	readers_done(&in->rs, &in->d);
+	fg_diag_done(&in->d);
+	readers_free(&in->rs);
+	free(in->longopts);
+	free(in->ropt);
 }

@@ -6,14 +6,15 @@
 #ifndef FG_UTIL_H
 #define FG_UTIL_H
 
+#include <getopt.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdnoreturn.h>
 
-#include "libfold/fold.h"
+#include "formats/readers.h"
 
 #define FG_VERSION_TEXT "fgkit " FGKIT_VERSION
 
-/* Exit statuses: bad input or I/O, and bad usage. */
 /* The options every command has, closing its getopt_long table. */
 #define FG_COMMON_OPTIONS \
 	{ "quiet", no_argument, NULL, 'q' }, \
@@ -21,6 +22,7 @@
 	{ "version", no_argument, NULL, 'V' }, \
 	{ NULL, 0, NULL, 0 }
 
+/* Exit statuses: bad input or I/O, and bad usage. */
 #define FG_EXIT_ERR 1
 #define FG_EXIT_USAGE 2
 
@@ -44,14 +46,6 @@ void fg_regcomp(regex_t *rx, const char *opt, const char *re);
 uint64_t fg_file_size(const char *path);
 
 /*
- * Read folded files (all of paths[0..n), or stdin when n is 0) into p;
- * dies with the reader's message on error.  ro->more is kept as the input
- * that follows the last file.
- */
-void fg_read_folded(struct fold_profile *p, char **paths, int n,
-		    const struct fold_read_opts *ro, struct fold_diag *d);
-
-/*
  * A diagnostics sink printing "PROG: msg" warnings, the first max of them
  * (0: none) and a count of the rest at fg_diag_done().
  */
@@ -70,5 +64,53 @@ struct fg_out {
 
 void fg_out_open(struct fg_out *o, const char *path);
 void fg_out_commit(struct fg_out *o);
+
+/*
+ * The inputs of a command that reads profiles: every format fgkit reads
+ * (formats/readers.h), detected from content unless one is named, with the
+ * readers' options and -q, -v, -h and -V handled here, so that a command's
+ * main only parses its own options and runs.
+ */
+struct fg_input {
+	struct readers rs;
+	struct fold_diag d;
+	int quiet, verbose;
+	int no_arguments;		/* every path is an input (fg-diff) */
+	struct option *longopts;	/* the command's, the readers', ours */
+	const char **ropt;		/* reader option of code FG_OPT_READER + i */
+	size_t nropt;
+	void (*usage)(FILE *f);		/* the command's help text */
+};
+
+#define FG_OPT_READER 0x1000
+
+/*
+ * Start: only is the format named (fg-collapse FORMAT) or NULL; own is the
+ * command's getopt table (ending with FG_COMMON_OPTIONS); usage prints its
+ * help.  in->longopts is the table to give getopt_long, with an optstring
+ * that ends in "qvhV".
+ */
+void fg_input_init(struct fg_input *in, const struct fold_reader *only,
+		   const struct option *own, void (*usage)(FILE *f));
+/*
+ * An option the command's switch does not know: a reader's, -q, -v, -h or
+ * -V (which exit), or bad usage (which exits with 2).
+ */
+void fg_input_option(struct fg_input *in, int c, char **argv);
+/* After the options: readers' option conflicts are usage errors. */
+void fg_input_ready(struct fg_input *in);
+/* The readers' options for --help, under a heading. */
+void fg_input_help(FILE *f, const struct fg_input *in);
+/*
+ * Read paths[0..n) (stdin when n is 0) into p with ro; a path that is a
+ * reader's argument (a gperftools program) is taken as such.  Dies with
+ * the reader's message on bad input; warns when inputs' units differ.
+ */
+void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
+		   int n, const struct fold_read_opts *ro);
+/* Whether counts in units a and b can be added or compared. */
+int fg_same_unit(const struct fold_unit *a, const struct fold_unit *b);
+/* The readers' closing warnings, the warning count; frees. */
+void fg_input_done(struct fg_input *in);
 
 #endif

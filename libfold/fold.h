@@ -409,21 +409,34 @@ struct fold_diag {
 	void (*warn)(void *arg, const char *msg);
 	void *arg;
 	char err[512];
+	/*
+	 * Set with the error when the input is not of the reader's format
+	 * at all (rather than broken): the caller may then say what it looks
+	 * like instead.
+	 */
+	int refused;
 };
 
 void fold_diag_error(struct fold_diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* fold_diag_error for an input that is not of the reader's format. */
+void fold_diag_refuse(struct fold_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void fold_diag_warn(struct fold_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* --------------------------------------------------------------- folded */
 
+/*
+ * How an input is to be read into a profile.  Every reader takes these
+ * (see struct fold_reader); ncols and strict are the folded reader's.
+ */
 struct fold_read_opts {
 	int strict;		/* a malformed line is an error, not a warning */
 	int ncols;		/* 1, 2, or 0: decided by the first valid line */
-	int keep_order;		/* also record each line in p->seq */
-	int col;		/* ncols 1 into a two-column p: the column
-				   the counts go to */
+	int keep_order;		/* also record each sample in p->seq */
+	int col;		/* one-count input into a two-column p: the
+				   column the counts go to */
 	uint64_t more;		/* bytes of further input into p after this
 				   one, if known: a hint for sizing tables */
 };
@@ -442,5 +455,85 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 
 /* Write p as folded text, sorted by stack string; -1 with errno on error. */
 int fold_write(const struct fold_profile *p, int fd);
+
+/*
+ * Whether s[0..len) is a folded line "STACK COUNT" (or "STACK COUNT
+ * COUNT"): the test a folded input's first line must pass, and the one its
+ * detector applies.
+ */
+int fold_is_folded_line(const char *s, size_t len);
+
+/* -------------------------------------------------------------- readers */
+
+/*
+ * An input format, as every command reads it.  libfold defines the
+ * interface; formats/readers.c holds the table of readers, one per format,
+ * and picks the reader of an input by asking each one's detector about its
+ * first bytes.  A new format is one reader and one line in that table.
+ */
+enum fold_detect {
+	FOLD_DETECT_NO,		/* not this format */
+	FOLD_DETECT_MAYBE,	/* a weak sign: taken if nothing says yes */
+	FOLD_DETECT_YES,	/* this format */
+	FOLD_DETECT_MORE,	/* cannot tell yet: show me more bytes */
+};
+
+/* An option of a reader, as a command's long option "--NAME[=ARG]". */
+struct fold_reader_option {
+	const char *name;
+	const char *arg;	/* the argument's name in help; NULL: none */
+	const char *help;	/* one line */
+};
+
+struct fold_reader {
+	const char *name;	/* the format's word: "perf" */
+	const char *title;	/* for messages: "perf script output" */
+	int binary;		/* read whole, as bytes, not as lines */
+	/*
+	 * What head[0..n) (the input's first bytes, ungzipped, with
+	 * FOLD_INPUT_SLACK readable bytes after; eof: that is all of it)
+	 * says about the format.
+	 */
+	enum fold_detect (*detect)(const char *head, size_t n, int eof);
+	/* What a detected input is, more precisely than title (or NULL). */
+	const char *(*what)(const char *head, size_t n);
+	const struct fold_reader_option *options;	/* up to a NULL name */
+	/*
+	 * The reader's state, state_size zeroed bytes kept by the caller
+	 * for all the inputs of a run: its options, and what it carries from
+	 * one input to the next.
+	 */
+	size_t state_size;
+	/* Set option opt (one of options) to arg; -1 with a message in d when
+	   arg is not valid for it (a usage error). */
+	int (*set)(void *state, const char *opt, const char *arg,
+		   struct fold_diag *d);
+	/* After the options: -1 with a message in d when they do not go
+	   together (a usage error).  NULL: nothing to check. */
+	int (*check)(void *state, struct fold_diag *d);
+	/*
+	 * Add the samples of in to p, counts to column ro->col when p has
+	 * two columns (else 0), in input order too with ro->keep_order, and
+	 * set that column's unit.  -1 with a message in d; an input that is
+	 * not this format at all sets d->refused too (fold_diag_refuse).
+	 */
+	int (*fold)(void *state, struct fold_profile *p, struct fold_input *in,
+		    const struct fold_read_opts *ro, struct fold_diag *d);
+	/* After the last input: warnings about the run as a whole (or NULL). */
+	void (*done)(void *state, struct fold_diag *d);
+	/* Free what the state holds, not the state itself (or NULL). */
+	void (*free)(void *state);
+	/*
+	 * A command-line path that is not an input but the reader's own
+	 * argument (a gperftools profile's program): 1 if taken.  head[0..n)
+	 * are its first bytes; forced: the reader was named (fg-collapse
+	 * gperf), not detected; more: paths that follow it.  NULL: none.
+	 */
+	int (*argument)(void *state, const char *path, const char *head,
+			size_t n, int forced, int more);
+};
+
+/* The folded stacks reader (libfold's own format). */
+extern const struct fold_reader fold_folded_reader;
 
 #endif

@@ -318,7 +318,7 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 	struct pending pd = { .last = -1 };
 	struct fold_line ln;
 	uint64_t nframes = 0, nlines = 0;	/* for guess_size */
-	uint64_t errline = 0;
+	uint64_t errline = 0, nbad = 0;
 	int r, rc = -1;
 
 	if (into && (opts->col < 0 || opts->col > 1)) {
@@ -342,6 +342,17 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 		if (len == 0 || s[0] == '#')
 			continue;
 		if (split_count(s, &len, &c2) != 0) {
+			if (nlines == 0 && nbad == 0) {
+				/*
+				 * The first line already is no folded line:
+				 * this is some other format, not folded
+				 * stacks with a bad line.
+				 */
+				bad_line(d, in, "not folded stacks (expected "
+					 "\"frame;frame;... COUNT\")", ln.s, ln.len);
+				d->refused = 1;
+				goto out;
+			}
 			why = "malformed line (expected \"frame;frame;... "
 			      "COUNT\")";
 			goto bad;
@@ -393,6 +404,7 @@ int fold_read(struct fold_profile *p, struct fold_input *in,
 			goto oom;
 		continue;
 bad:
+		nbad++;
 		bad_line(d, in, why, ln.s, ln.len);
 		if (opts->strict)
 			goto out;
@@ -503,3 +515,106 @@ out:
 	free(end);
 	return rc;
 }
+
+int fold_is_folded_line(const char *s, size_t len)
+{
+	struct count c;
+
+	while (len > 0 && is_blank(s[len - 1]))
+		len--;
+	return len > 0 && split_count(s, &len, &c) == 0 && len > 0;
+}
+
+/* ------------------------------------------------------------- reader */
+
+/*
+ * The first content lines of head decide: folded if they all are folded
+ * lines; text that is empty (or only comments) is an empty profile, as
+ * flamegraph.pl takes it.
+ */
+static enum fold_detect folded_detect(const char *head, size_t n, int eof)
+{
+	size_t i = 0, checked = 0;
+
+	if (memchr(head, '\0', n) != NULL)
+		return FOLD_DETECT_NO;
+	while (i < n && checked < 4) {
+		const char *s = head + i, *nl = memchr(s, '\n', n - i);
+		size_t len;
+
+		if (nl == NULL && !eof)
+			break;		/* a line cut by the end of head */
+		len = nl ? (size_t)(nl - s) : n - i;
+		i += len + 1;
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+		while (len > 0 && is_blank(s[len - 1]))
+			len--;
+		if (len == 0 || s[0] == '#')
+			continue;
+		if (!fold_is_folded_line(s, len))
+			return checked == 0 ? FOLD_DETECT_NO : FOLD_DETECT_MAYBE;
+		checked++;
+	}
+	if (checked > 0)
+		return FOLD_DETECT_YES;
+	return eof || n >= FOLD_MAX_LINE ? FOLD_DETECT_MAYBE : FOLD_DETECT_MORE;
+}
+
+struct folded_state {
+	int strict;
+	int have_unit;
+	struct fold_unit unit;
+};
+
+static const struct fold_reader_option folded_options[] = {
+	{ "strict", NULL, "malformed lines are errors, not warnings" },
+	{ "unit", "[TYPE/]UNIT", "what the counts are: samples (default), "
+	  "nanoseconds, bytes, cpu/nanoseconds ..." },
+	{ NULL, NULL, NULL },
+};
+
+static int folded_set(void *state, const char *opt, const char *arg,
+		      struct fold_diag *d)
+{
+	struct folded_state *st = state;
+
+	if (strcmp(opt, "strict") == 0) {
+		st->strict = 1;
+		return 0;
+	}
+	if (fold_unit_parse(&st->unit, arg) != 0) {
+		fold_diag_error(d, "--unit: '%s' is not UNIT or TYPE/UNIT", arg);
+		return -1;
+	}
+	st->have_unit = 1;
+	return 0;
+}
+
+static int folded_fold(void *state, struct fold_profile *p,
+		       struct fold_input *in, const struct fold_read_opts *ro,
+		       struct fold_diag *d)
+{
+	const struct folded_state *st = state;
+	struct fold_read_opts o = *ro;
+	int c;
+
+	o.strict |= st->strict;
+	if (fold_read(p, in, &o, d) != 0)
+		return -1;
+	if (st->have_unit)
+		for (c = 0; c < p->ncols; c++)
+			if (p->ncols == 1 || o.ncols != 1 || c == o.col)
+				p->unit[c] = st->unit;
+	return 0;
+}
+
+const struct fold_reader fold_folded_reader = {
+	.name = "folded",
+	.title = "folded stacks",
+	.detect = folded_detect,
+	.options = folded_options,
+	.state_size = sizeof(struct folded_state),
+	.set = folded_set,
+	.fold = folded_fold,
+};

@@ -24,6 +24,16 @@ void fold_diag_error(struct fold_diag *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void fold_diag_refuse(struct fold_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->err, sizeof(d->err), fmt, ap);
+	va_end(ap);
+	d->refused = 1;
+}
+
 void fold_diag_warn(struct fold_diag *d, const char *fmt, ...)
 {
 	char msg[512];
@@ -214,7 +224,7 @@ static void map_file(struct fold_input *in)
  */
 static int head_text(struct fold_input *in, size_t n, struct fold_diag *d)
 {
-	const char *z = in->binary ? NULL : memchr(in->buf, 0, n);
+	const char *z = in->binary || in->probe ? NULL : memchr(in->buf, 0, n);
 
 	return z != NULL ? fold_input_nul(in, (size_t)(z - in->buf), d) : 0;
 }
@@ -228,11 +238,6 @@ static int start(struct fold_input *in, struct fold_diag *d)
 	n = read_full(in, head, sizeof(head));
 	if (n < 0) {
 		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
-		return -1;
-	}
-	if (n >= 8 && memcmp(head, "PERFILE2", 8) == 0) {
-		fold_diag_error(d, "%s: this is a perf.data file; convert it "
-				"with 'perf script' first", in->name);
 		return -1;
 	}
 	if ((n >= 6 && memcmp(head, "\xfd" "7zXZ\0", 6) == 0) ||
@@ -290,12 +295,16 @@ static int start(struct fold_input *in, struct fold_diag *d)
 	return head_text(in, (size_t)n, d);
 }
 
+/* How an input is opened: as text, as bytes, or to be looked at first. */
+enum { AS_TEXT, AS_BINARY, AS_PROBE };
+
 static void input_init(struct fold_input *in, int fd, const char *name,
-		       int binary)
+		       int mode)
 {
 	memset(in, 0, sizeof(*in));
 	in->fd = fd;
-	in->binary = binary;
+	in->binary = mode == AS_BINARY;
+	in->probe = mode == AS_PROBE;
 	in->name = name;
 	in->pin = SIZE_MAX;
 	in->max_line = FOLD_MAX_LINE;
@@ -303,10 +312,10 @@ static void input_init(struct fold_input *in, int fd, const char *name,
 }
 
 static int input_fd(struct fold_input *in, int fd, const char *name,
-		    int binary, struct fold_diag *d)
+		    int mode, struct fold_diag *d)
 {
-	input_init(in, fd, name, binary);
-	if (!binary)
+	input_init(in, fd, name, mode);
+	if (mode != AS_BINARY)
 		map_file(in);
 	if (start(in, d) != 0) {
 		fold_input_close(in);	/* not owned: the fd stays open */
@@ -318,13 +327,13 @@ static int input_fd(struct fold_input *in, int fd, const char *name,
 int fold_input_fd(struct fold_input *in, int fd, const char *name,
 		  struct fold_diag *d)
 {
-	return input_fd(in, fd, name, 0, d);
+	return input_fd(in, fd, name, AS_TEXT, d);
 }
 
 int fold_input_mem(struct fold_input *in, const char *data, size_t len,
 		   const char *name, struct fold_diag *d)
 {
-	input_init(in, -1, name, 0);
+	input_init(in, -1, name, AS_TEXT);
 	in->mem = data;
 	in->memlen = len;
 	if (start(in, d) != 0) {
@@ -334,13 +343,13 @@ int fold_input_mem(struct fold_input *in, const char *data, size_t len,
 	return 0;
 }
 
-static int input_open(struct fold_input *in, const char *path, int binary,
+static int input_open(struct fold_input *in, const char *path, int mode,
 		      struct fold_diag *d)
 {
 	int fd;
 
 	if (path == NULL || strcmp(path, "-") == 0)
-		return input_fd(in, STDIN_FILENO, "<stdin>", binary, d);
+		return input_fd(in, STDIN_FILENO, "<stdin>", mode, d);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		memset(in, 0, sizeof(*in));
@@ -348,7 +357,7 @@ static int input_open(struct fold_input *in, const char *path, int binary,
 		fold_diag_error(d, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (input_fd(in, fd, path, binary, d) != 0) {
+	if (input_fd(in, fd, path, mode, d) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -359,46 +368,135 @@ static int input_open(struct fold_input *in, const char *path, int binary,
 int fold_input_open(struct fold_input *in, const char *path,
 		    struct fold_diag *d)
 {
-	return input_open(in, path, 0, d);
+	return input_open(in, path, AS_TEXT, d);
+}
+
+int fold_input_probe(struct fold_input *in, const char *path,
+		     struct fold_diag *d)
+{
+	return input_open(in, path, AS_PROBE, d);
+}
+
+int fold_input_peek(struct fold_input *in, size_t want, const char **head,
+		    size_t *n, int *eof, struct fold_diag *d)
+{
+	while (in->end - in->pos < want && !in->eof) {
+		ssize_t r;
+
+		if (in->end == in->cap && in->buf != in->map) {
+			if (in->cap >= INPUT_MAX_BUF)
+				break;
+			if (grow(in, in->cap * 2, d) != 0)
+				return -1;
+		}
+		r = read_more(in, d);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			in->eof = 1;
+		in->end += (size_t)r;
+	}
+	*head = in->buf + in->pos;
+	*n = in->end - in->pos;
+	*eof = in->eof;
+	return 0;
+}
+
+/*
+ * The rest of a mapped file, read into memory: a binary reader wants it
+ * whole, and reading spares faulting in (and keeping) the mapped pages.
+ */
+static int slurp_mapped(struct fold_input *in, size_t max, char **data,
+			size_t *len, struct fold_diag *d)
+{
+	size_t n = in->cap - in->pos, got = 0;
+	off_t at = (off_t)(in->offset + in->pos);
+	char *b;
+
+	if (n > max) {
+		fold_diag_error(d, "%s: too large (more than %zu MiB)", in->name,
+				max >> 20);
+		return -1;
+	}
+	b = malloc(n + FOLD_INPUT_SLACK);
+	if (b == NULL) {
+		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
+		return -1;
+	}
+	while (got < n) {
+		ssize_t r = pread(in->fd, b + got, n - got, at + (off_t)got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			fold_diag_error(d, "%s: %s", in->name,
+					r < 0 ? strerror(errno) : "the file shrank");
+			free(b);
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	memset(b + n, 0, FOLD_INPUT_SLACK);
+	*data = b;
+	*len = n;
+	return 0;
+}
+
+int fold_input_slurp(struct fold_input *in, size_t max, char **data,
+		     size_t *len, struct fold_diag *d)
+{
+	*data = NULL;
+	*len = 0;
+	if (in->buf == in->map && in->map != NULL)
+		return slurp_mapped(in, max, data, len, d);
+	in->binary = 1;
+	if (in->pos > 0) {
+		memmove(in->buf, in->buf + in->pos, in->end - in->pos);
+		in->end -= in->pos;
+		in->offset += in->pos;
+		in->pos = 0;
+	}
+	while (!in->eof) {
+		ssize_t n;
+
+		if (in->end == in->cap) {
+			if (in->cap >= max) {
+				fold_diag_error(d, "%s: too large (more than "
+						"%zu MiB)", in->name, max >> 20);
+				return -1;
+			}
+			if (grow(in, in->cap * 2 < max ? in->cap * 2 : max, d) != 0)
+				return -1;
+		}
+		n = read_more(in, d);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			in->eof = 1;
+		in->end += (size_t)n;
+	}
+	memset(in->buf + in->end, 0, FOLD_INPUT_SLACK);
+	*data = in->buf;
+	*len = in->end;
+	/* The buffer is the caller's now; the input reads nothing more. */
+	in->buf = NULL;
+	in->cap = in->pos = in->end = 0;
+	return 0;
 }
 
 int fold_slurp(const char *path, size_t max, char **data, size_t *len,
 	       struct fold_diag *d)
 {
 	struct fold_input in;
+	int rc;
 
 	*data = NULL;
 	*len = 0;
-	if (input_open(&in, path, 1, d) != 0)
+	if (input_open(&in, path, AS_BINARY, d) != 0)
 		return -1;
-	for (;;) {
-		ssize_t n;
-
-		if (in.end == in.cap) {
-			if (in.cap >= max) {
-				fold_diag_error(d, "%s: too large (more than "
-						"%zu MiB)", in.name, max >> 20);
-				goto fail;
-			}
-			if (grow(&in, in.cap * 2 < max ? in.cap * 2 : max, d) != 0)
-				goto fail;
-		}
-		n = read_more(&in, d);
-		if (n < 0)
-			goto fail;
-		if (n == 0)
-			break;
-		in.end += (size_t)n;
-	}
-	memset(in.buf + in.end, 0, FOLD_INPUT_SLACK);
-	*data = in.buf;
-	*len = in.end;
-	in.buf = NULL;
+	rc = fold_input_slurp(&in, max, data, len, d);
 	fold_input_close(&in);
-	return 0;
-fail:
-	fold_input_close(&in);
-	return -1;
+	return rc;
 }
 
 void fold_input_close(struct fold_input *in)

@@ -47,6 +47,8 @@ struct fold_input {
 	int eof;
 	int last_nl;		/* 0 once the last line, without LF, is returned */
 	int binary;		/* NUL bytes allowed (fold_slurp) */
+	int probe;		/* opened to be looked at: the first bytes are
+				   not checked for NUL until read as text */
 	const char *mem;	/* fold_input_mem: the bytes read instead */
 	size_t memlen, mempos;
 	char *map;		/* a mapped text file (then also buf) */
@@ -86,6 +88,27 @@ void fold_input_close(struct fold_input *in);
  */
 int fold_slurp(const char *path, size_t max, char **data, size_t *len,
 	       struct fold_diag *d);
+
+/*
+ * Open an input whose format is not known yet: nothing is checked until
+ * it is read as text (fold_input_line) or whole (fold_input_slurp), and
+ * fold_input_peek shows its first bytes, ungzipped, without using them up.
+ */
+int fold_input_probe(struct fold_input *in, const char *path,
+		     struct fold_diag *d);
+/*
+ * The next unread bytes of in, at least want of them unless the input
+ * ends first (*eof set) or the buffer's limit is reached: *head points at
+ * them, with FOLD_INPUT_SLACK readable bytes after.  -1 on a read error.
+ */
+int fold_input_peek(struct fold_input *in, size_t want, const char **head,
+		    size_t *n, int *eof, struct fold_diag *d);
+/*
+ * The unread rest of in, whole, as fold_slurp() gives a file: a malloc'd
+ * buffer the caller frees, FOLD_INPUT_SLACK zero bytes after it.
+ */
+int fold_input_slurp(struct fold_input *in, size_t max, char **data,
+		     size_t *len, struct fold_diag *d);
 
 int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 		    struct fold_diag *d);

@@ -386,6 +386,7 @@ test_folded() {
 . tests/pprof.sh
 . tests/gperf.sh
 . tests/record.sh
+. tests/readers.sh
 
 # A man page per command, with its sections, and no stray control bytes
 # (a "\f" font escape written as a form feed once slipped in).
@@ -456,6 +457,9 @@ for v in $VARIANTS; do
 	test_gperf_corpus
 	test_gperf_options
 	test_gperf_errors
+	test_readers_any_command
+	test_readers_refuse
+	test_units
 	test_record "$v"
 	[ "$v" = bin ] && test_svg_browser
 done

@@ -154,6 +154,13 @@ static int load(struct doc *d, const char *path)
 		tt = xmlNodeGetContent(t);
 		parse_title(f, (char *)tt);
 		xmlFree(tt);
+		/* A title in units ("3.28s") carries the count as data-n. */
+		tt = xmlGetProp(t, (const xmlChar *)"data-n");
+		if (tt != NULL) {
+			free(f->samples);
+			f->samples = strdup((char *)tt);
+			xmlFree(tt);
+		}
 		f->x = prop(r, "x");
 		f->y = prop(r, "y");
 		f->w = prop(r, "width");

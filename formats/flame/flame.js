@@ -96,7 +96,9 @@ function fg_from_elements(kids) {
 		fg.h[i] = parseFloat(r.getAttribute("height")) + 1;
 		fg.names[i] = p.name;
 		fg.titles[i] = t.textContent;
-		fg.samples[i] = p.samples;
+		/* With a unit the title shows "3.28s": the count is data-n. */
+		fg.samples[i] = t.hasAttribute("data-n") ?
+			parseFloat(t.getAttribute("data-n")) : p.samples;
 		fg.self[i] = t.hasAttribute("data-self") ?
 			parseFloat(t.getAttribute("data-self")) : NaN;
 	}
@@ -137,8 +139,7 @@ function fg_title(i) {
 	var t = fg.titles[i], pct;
 	if (t !== undefined) return t;
 	pct = i === 0 ? "100" : (100 * fg.samples[i] / fg.samples[0]).toFixed(2);
-	t = fg.names[i] + " (" + fg_fmt(fg.samples[i]) + " " + fg_conf.countname +
-		", " + pct + "%";
+	t = fg.names[i] + " (" + fg_value(fg.samples[i]) + ", " + pct + "%";
 	if (fg.delta && i > 0)
 		t += "; " + (fg.delta[i] > 0 ? "+" : "") + fg.delta[i].toFixed(2) + "%";
 	return fg.titles[i] = t + ")";
@@ -177,11 +178,26 @@ function fg_fmt(v) {
 	return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
+/*
+ * A count as fg-svg shows it: "1,234 samples", or with a time or size unit
+ * scaled as pprof does ("3.28s", "512.01kB": the largest unit that keeps the
+ * value at 1 or more, two decimals, ".00" dropped).
+ */
+function fg_value(v) {
+	var u = fg_conf.unit, b, f = 0, name = "", i, s;
+	if (!u) return fg_fmt(v) + " " + fg_conf.countname;
+	b = Math.abs(v) * u.f;
+	for (i = 0; i < u.s.length; i++)
+		if (u.s[i][1] >= f && b / u.s[i][1] >= 1) { f = u.s[i][1]; name = u.s[i][0]; }
+	if (f === 0) { f = u.s[u.d][1]; name = u.s[u.d][0]; }
+	s = ((v < 0 ? -b : b) / f).toFixed(2).replace(/\.00$/, "");
+	return s === "0" || s === "-0" ? "0" : s + name;
+}
+
 function fg_over(e) {
 	var i = fg_index(e), s;
 	if (i === undefined) return;
-	s = fg_conf.nametype + " " + fg_title(i) + "; self " + fg_fmt(fg.self[i]) +
-		" " + fg_conf.countname;
+	s = fg_conf.nametype + " " + fg_title(i) + "; self " + fg_value(fg.self[i]);
 	if (fg.zoomed > 0 && fg.samples[fg.zoomed] > 0 && fg.depth[i] >= fg.depth[fg.zoomed])
 		s += "; " + (100 * fg.samples[i] / fg.samples[fg.zoomed]).toFixed(2) +
 			"% of the zoomed frame";
@@ -345,7 +361,9 @@ function fg_search(term, update) {
 	fg.searchbtn.classList.add("show");
 	fg.searchbtn.textContent = "Reset Search";
 	pct = fg.n && fg.samples[0] > 0 ? 100 * sum / fg.samples[0] : 0;
-	fg.matched.textContent = "Matched: " + (pct === 100 ? "100" : pct.toFixed(1)) + "%";
+	/* With a unit, the matched total too ("Matched: 1.21s, 36.9%"). */
+	fg.matched.textContent = "Matched: " + (fg_conf.unit ? fg_value(sum) + ", " : "") +
+		(pct === 100 ? "100" : pct.toFixed(1)) + "%";
 	if (update) fg_update_url();
 }
 

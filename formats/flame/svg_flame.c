@@ -258,6 +258,30 @@ static void js_string(struct fold_out *o, const char *s)
 	fold_out_str(o, "\"");
 }
 
+/*
+ * The unit for the script's scaling, as pprof's: {f: the size of one count
+ * in base units, s: [[name, size], ...] smallest first, d: the step for
+ * values below all}, or null for plain counts.
+ */
+static void js_unit(struct fold_out *o, const struct fold_unit *u, double factor)
+{
+	const struct fold_unit_kind *k;
+	double f;
+	size_t i;
+
+	if (u == NULL || (k = fold_unit_kind(u->unit, &f)) == NULL) {
+		fold_out_str(o, "null");
+		return;
+	}
+	fold_out_printf(o, "{f: %.17g, d: %zu, s: [", f * factor, k->fallback);
+	for (i = 0; i < k->nsteps; i++) {
+		fold_out_str(o, i ? ", [" : "[");
+		js_string(o, k->steps[i].name);
+		fold_out_printf(o, ", %.17g]", k->steps[i].factor);
+	}
+	fold_out_str(o, "]}");
+}
+
 static void style_and_script(struct fold_out *o, const struct flame_layout *l,
 			     const struct flame_opts *fo,
 			     const struct svg_opts *so, int raw8, double tdom)
@@ -301,6 +325,8 @@ static void style_and_script(struct fold_out *o, const struct flame_layout *l,
 	js_string(o, so->nametype);
 	fold_out_str(o, ", countname: ");
 	js_string(o, so->countname);
+	fold_out_str(o, ", unit: ");
+	js_unit(o, so->unit, fo->factor);
 	fold_out_str(o, ", searchcolor: ");
 	js_string(o, so->search_color);
 	fold_out_printf(o, ", truncleft: %d, frameheight: %.10g, rooty: %.10g, dommin: %.17g};\n",
@@ -333,7 +359,7 @@ static size_t count_digits(char *buf, const struct flame_layout *l,
 	return commas ? fold_fmt_commas_double(buf, v) : fold_fmt_fixed(buf, v, 0);
 }
 
-/* "NAME (N samples, P%[; D%])" */
+/* "NAME (N samples, P%[; D%])", or "NAME (3.28s, P%...)" with a unit. */
 static void title_text(struct fold_out *o, const struct flame_layout *l,
 		       const struct flame_frame *f, const struct flame_opts *fo,
 		       const struct svg_opts *so, const char *name, size_t nlen,
@@ -344,9 +370,17 @@ static void title_text(struct fold_out *o, const struct flame_layout *l,
 
 	fold_out_xml(o, name, nlen, raw8);
 	fold_out_str(o, " (");
-	fold_out_bytes(o, count, count_digits(count, l, fo, f->node, 0, 1));
-	fold_out_str(o, " ");
-	fold_out_xml(o, so->countname, strlen(so->countname), raw8);
+	if (so->unit != NULL) {
+		double v = f->node == 0 ? l->timemax :
+					  fold_node_total(l->tree, f->node, l->col);
+
+		fold_out_bytes(o, count, fold_fmt_scaled(count, v * fo->factor,
+							 so->unit->unit));
+	} else {
+		fold_out_bytes(o, count, count_digits(count, l, fo, f->node, 0, 1));
+		fold_out_str(o, " ");
+		fold_out_xml(o, so->countname, strlen(so->countname), raw8);
+	}
 	if (f->node == 0) {
 		fold_out_str(o, ", 100%)");
 		return;
@@ -522,6 +556,7 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		size_t nlen = f->node ? fold_name_len(nm, n->name) : 0, tlen, lab;
 		const char *attrs, *tattr;
 		double x1, x2;
+		char num[FOLD_NUM_BUFSZ];
 		int link = 0;
 
 		if (i > 0 && f->x2 - f->x1 < tdom)
@@ -533,16 +568,20 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 			link = open_frame(o, attrs, raw8);
 		else
 			fold_out_str(o, "<g>\n");
-		if (self_needed(l, f, fo)) {
-			char num[FOLD_NUM_BUFSZ];
-
-			/* Attribute on the title, so the <g> stays as it was. */
-			fold_out_str(o, "<title data-self=\"");
-			fold_out_bytes(o, num, count_digits(num, l, fo, f->node, 1, 0));
-			fold_out_str(o, "\">");
-		} else {
-			fold_out_str(o, "<title>");
+		/* Attributes on the title, so the <g> stays as it was. */
+		fold_out_str(o, "<title");
+		if (so->unit != NULL) {
+			/* The count itself, as the title shows it scaled. */
+			fold_out_str(o, " data-n=\"");
+			fold_out_bytes(o, num, count_digits(num, l, fo, f->node, 0, 0));
+			fold_out_str(o, "\"");
 		}
+		if (self_needed(l, f, fo)) {
+			fold_out_str(o, " data-self=\"");
+			fold_out_bytes(o, num, count_digits(num, l, fo, f->node, 1, 0));
+			fold_out_str(o, "\"");
+		}
+		fold_out_str(o, ">");
 		if (attrs != NULL && (tattr = attr_get(attrs, "title", &tlen)) != NULL)
 			fold_out_xml(o, tattr, tlen, raw8);
 		else if (f->node == 0)

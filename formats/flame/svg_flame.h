@@ -25,6 +25,12 @@ int svg_nameattr_load(struct svg_nameattr *na, const char *path,
 struct svg_opts {
 	const char *title, *subtitle;
 	const char *countname;		/* "samples" */
+	/*
+	 * A time or size unit (fold_unit_is_scaled): values then read as
+	 * pprof shows them, "3.28s", "512.01kB", in titles and in the
+	 * script, instead of "N countname".  NULL: plain counts.
+	 */
+	const struct fold_unit *unit;
 	const char *nametype;		/* "Function:" */
 	const char *fonttype;		/* "Verdana" */
 	const char *notes;		/* XML comment, no '<' or '>' */

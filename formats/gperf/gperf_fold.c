@@ -422,7 +422,7 @@ static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
 			depth += y->count[f[i]];
 		}
 		if (llround(v) > 0 &&
-		    fold_add(p, c->frames, depth, 0, (uint64_t)llround(v)) != 0)
+		    fold_add(p, c->frames, depth, c->o->col, (uint64_t)llround(v)) != 0)
 			return -1;
 	}
 	return 0;
@@ -514,3 +514,131 @@ out:
 	gperf_maps_free(&maps);
 	return rc;
 }
+
+/* ------------------------------------------------------------- reader */
+
+/* Profiles are read whole (the CPU format ends with the maps). */
+#define GPERF_MAX_BYTES ((size_t)4 << 30)
+
+static enum fold_detect gperf_detect(const char *head, size_t n, int eof)
+{
+	if (gperf_cpu_detect(head, n) || gperf_heap_detect(head, n))
+		return FOLD_DETECT_YES;
+	/* The CPU header is five words: 40 bytes at most. */
+	return n < 40 && !eof ? FOLD_DETECT_MORE : FOLD_DETECT_NO;
+}
+
+static const char *gperf_what(const char *head, size_t n)
+{
+	return gperf_heap_detect(head, n) ? "gperftools heap profile" :
+					    "gperftools CPU profile";
+}
+
+struct gperf_reader {
+	struct gperf_fold_opts o;
+	int value_set;		/* a heap value was asked for */
+};
+
+static const struct fold_reader_option gperf_options[] = {
+	{ "inuse_space", NULL, "heap: bytes in use (the default)" },
+	{ "inuse_objects", NULL, "heap: objects in use" },
+	{ "alloc_space", NULL, "heap: bytes allocated" },
+	{ "alloc_objects", NULL, "heap: objects allocated" },
+	{ "no-inline", NULL, "one frame per address, no inlined functions" },
+	{ "binary", "FILE", "the profiled program, for the path in the "
+	  "profile's memory map" },
+	{ NULL, NULL, NULL },
+};
+
+static int gperf_set(void *state, const char *opt, const char *arg,
+		     struct fold_diag *d)
+{
+	static const struct {
+		const char *name;
+		enum gperf_value v;
+	} values[] = {
+		{ "inuse_space", GPERF_INUSE_SPACE },
+		{ "inuse_objects", GPERF_INUSE_OBJECTS },
+		{ "alloc_space", GPERF_ALLOC_SPACE },
+		{ "alloc_objects", GPERF_ALLOC_OBJECTS },
+	};
+	struct gperf_reader *r = state;
+	size_t i;
+
+	(void)d;
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		if (strcmp(opt, values[i].name) == 0) {
+			r->o.value = values[i].v;
+			r->value_set = r->o.value != GPERF_INUSE_SPACE;
+			return 0;
+		}
+	if (strcmp(opt, "no-inline") == 0)
+		r->o.no_inline = 1;
+	else if (strcmp(opt, "binary") == 0)
+		r->o.binary = arg;
+	return 0;
+}
+
+/*
+ * pprof's command line, "pprof [BINARY] PROFILE": the program is an ELF
+ * file among the paths or, when the format was named, the first of two.
+ */
+static int gperf_argument(void *state, const char *path, const char *head,
+			  size_t n, int forced, int more)
+{
+	struct gperf_reader *r = state;
+
+	if (r->o.binary != NULL)
+		return 0;
+	if ((n >= 4 && memcmp(head, "\177ELF", 4) == 0) || (forced && more == 1)) {
+		r->o.binary = path;
+		return 1;
+	}
+	return 0;
+}
+
+static int gperf_read(void *state, struct fold_profile *p, struct fold_input *in,
+		      const struct fold_read_opts *ro, struct fold_diag *d)
+{
+	struct gperf_reader *r = state;
+	struct gperf_fold_opts o = r->o;
+	struct gperf_fold_stats st;
+	char *data;
+	size_t len;
+	int rc;
+
+	o.col = p->ncols == 2 ? ro->col : 0;
+	if (fold_input_slurp(in, GPERF_MAX_BYTES, &data, &len, d) != 0)
+		return -1;
+	rc = gperf_fold(p, data, len, in->name, &o, &st, d);
+	free(data);
+	if (rc != 0)
+		return -1;
+	if (!st.heap) {
+		fold_unit_set(&p->unit[o.col], "samples", "count");
+		if (r->value_set)
+			fold_diag_warn(d, "%s: a CPU profile; the heap value "
+				       "options do not apply", in->name);
+	} else {
+		static const char *const types[] = { "inuse_space",
+			"inuse_objects", "alloc_space", "alloc_objects" };
+
+		fold_unit_set(&p->unit[o.col], types[o.value],
+			      o.value == GPERF_INUSE_SPACE ||
+			      o.value == GPERF_ALLOC_SPACE ? "bytes" : "count");
+	}
+	return 0;
+}
+
+const struct fold_reader gperf_reader = {
+	.name = "gperf",
+	.title = "gperftools CPU or heap profile",
+	.binary = 1,
+	.detect = gperf_detect,
+	.what = gperf_what,
+	.options = gperf_options,
+	.state_size = sizeof(struct gperf_reader),
+	.set = gperf_set,
+	.fold = gperf_read,
+	.argument = gperf_argument,
+};

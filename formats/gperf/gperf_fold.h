@@ -21,6 +21,7 @@ struct gperf_fold_opts {
 	enum gperf_value value;
 	int no_inline;		/* only the function an address is in, not
 				   the functions inlined into it there */
+	int col;		/* the profile's column the counts go to */
 };
 
 struct gperf_fold_stats {
@@ -33,7 +34,7 @@ struct gperf_fold_stats {
 
 /*
  * Convert the profile data[0..len) (CPU or heap, told apart by content;
- * name for messages) into p's column 0.  Addresses that cannot be
+ * name for messages) into p's column o->col.  Addresses that cannot be
  * symbolized (no binary, a binary that does not match the mapping, no
  * symbol) are [module+0xOFF] frames, with one warning per module saying
  * why; a profile that is neither kind, or is broken, is an error (-1,
@@ -42,5 +43,8 @@ struct gperf_fold_stats {
 int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 	       const char *name, const struct gperf_fold_opts *o,
 	       struct gperf_fold_stats *st, struct fold_diag *d);
+
+/* gperftools profiles, as every command reads them (formats/readers.c). */
+extern const struct fold_reader gperf_reader;
 
 #endif

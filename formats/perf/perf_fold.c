@@ -10,12 +10,14 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "formats/text/chars.h"
 #include "formats/elf/elfsym.h"
 #include "formats/perf/perf_fold.h"
+#include "libfold/input.h"
 
 /* What besides the line text decides a frame's names. */
 #define KEY_JAVA 1		/* the process name starts with "java" */
@@ -157,6 +159,39 @@ void perf_fold_free(struct perf_fold *pf)
 const struct perf_fold_stats *perf_fold_stats(const struct perf_fold *pf)
 {
 	return &pf->st;
+}
+
+/* Whether ev[k..n) is ":" and perf's event modifier letters only. */
+static int modifiers(const char *ev, size_t k, size_t n)
+{
+	size_t i;
+
+	if (k + 1 >= n || ev[k] != ':')
+		return 0;
+	for (i = k + 1; i < n; i++)
+		if (strchr("ukhIGHpPSDeW", ev[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+void perf_fold_unit(const struct perf_fold *pf, struct fold_unit *u)
+{
+	const char *ev = pf->filter;
+	size_t n, k;
+	char base[FOLD_UNIT_LEN];
+
+	if (pf->st.weighted == 0 || ev == NULL) {
+		fold_unit_set(u, "samples", "count");
+		return;
+	}
+	/* "cpu-clock:ppp" is cpu-clock; "sched:sched_switch" is itself. */
+	n = strlen(ev);
+	for (k = 0; k < n && !modifiers(ev, k, n); k++)
+		;
+	snprintf(base, sizeof(base), "%.*s", (int)k, ev);
+	fold_unit_set(u, base, strcmp(base, "cpu-clock") == 0 ||
+			       strcmp(base, "task-clock") == 0 ? "nanoseconds" :
+								 "count");
 }
 
 /* ------------------------------------------------------------- buffers */
@@ -1000,6 +1035,23 @@ static int event_matches(const char *filter, size_t k, int exact,
 	return 1;
 }
 
+/* Add weight to the stack pf->stack[0..n), in input order too if asked. */
+static int add(struct perf_fold *pf, size_t n, uint64_t weight)
+{
+	long k = fold_stack_get(pf->p, pf->stack, n);
+	fold_count v[FOLD_MAXCOLS] = { { 0 } };
+
+	if (k < 0 || fold_add_at(pf->p, (size_t)k, pf->o.col, weight) != 0)
+		return -1;
+	if (!pf->o.keep_order)
+		return 0;
+	if (pf->p->fractional)
+		v[pf->o.col].f = (double)weight;
+	else
+		v[pf->o.col].u = weight;
+	return fold_seq_add(pf->p, (size_t)k, v);
+}
+
 int perf_fold_sample(void *arg, const struct perf_sample *s)
 {
 	struct perf_fold *pf = arg;
@@ -1077,7 +1129,7 @@ int perf_fold_sample(void *arg, const struct perf_sample *s)
 		pf->st.idle++;
 		return 0;
 	}
-	if (fold_add(pf->p, pf->stack, n, 0, weight) != 0) {
+	if (add(pf, n, weight) != 0) {
 		fold_diag_error(pf->d, "%s:%llu: %s", s->file,
 				(unsigned long long)s->line,
 				errno == EOVERFLOW ? "count overflow" :
@@ -1085,5 +1137,177 @@ int perf_fold_sample(void *arg, const struct perf_sample *s)
 		return -1;
 	}
 	pf->st.samples++;
+	pf->st.weighted += visible && s->has_period && s->period != 0;
 	return 0;
 }
+
+/* ------------------------------------------------------------- reader */
+
+struct perf_reader {
+	struct perf_fold_opts fo;
+	struct perf_parse_opts po;
+	regex_t skip;
+	int have_skip;
+	/* The folding of the profile and column being read into. */
+	struct perf_fold *pf;
+	struct fold_profile *p;
+	int col, keep_order;
+	uint64_t headers, samples;	/* over every input of the run */
+};
+
+static const struct fold_reader_option perf_options[] = {
+	{ "pid", NULL, "root frame comm-PID" },
+	{ "tid", NULL, "root frame comm-PID/TID" },
+	{ "kernel", NULL, "annotate kernel frames with _[k]" },
+	{ "jit", NULL, "annotate JIT frames (/tmp/perf-PID.map) with _[j]" },
+	{ "all", NULL, "--kernel and --jit" },
+	{ "addrs", NULL, "keep addresses of unknown frames: [dso <addr>]" },
+	{ "inline", NULL, "expand inlined functions (DWARF of the binaries)" },
+	{ "context", NULL, "with --inline: func:file:line" },
+	{ "srcline", NULL, "input made with -F +srcline: append :file:line" },
+	{ "event-filter", "EV", "keep samples of event EV only (default: the "
+	  "first event seen)" },
+	{ "no-comm", NULL, "no process-name root frame" },
+	{ "skip-after", "RE", "drop frames rootward of the last frame matching "
+	  "the extended regular expression RE" },
+	{ "idle", NULL, "keep kernel idle-loop samples (the default)" },
+	{ "no-idle", NULL, "drop kernel idle-loop samples" },
+	{ "strict", NULL, "unrecognized lines are errors, not warnings" },
+	{ NULL, NULL, NULL },
+};
+
+static int perf_set(void *state, const char *opt, const char *arg,
+		    struct fold_diag *d)
+{
+	struct perf_reader *r = state;
+	struct perf_fold_opts *fo = &r->fo;
+	static const struct {
+		const char *name;
+		size_t field;
+		int value;
+	} flags[] = {
+		{ "pid", offsetof(struct perf_fold_opts, pid), 1 },
+		{ "tid", offsetof(struct perf_fold_opts, tid), 1 },
+		{ "kernel", offsetof(struct perf_fold_opts, kernel), 1 },
+		{ "jit", offsetof(struct perf_fold_opts, jit), 1 },
+		{ "addrs", offsetof(struct perf_fold_opts, addrs), 1 },
+		{ "inline", offsetof(struct perf_fold_opts, inline_frames), 1 },
+		{ "context", offsetof(struct perf_fold_opts, context), 1 },
+		{ "srcline", offsetof(struct perf_fold_opts, srcline), 1 },
+		{ "no-comm", offsetof(struct perf_fold_opts, no_comm), 1 },
+		{ "idle", offsetof(struct perf_fold_opts, no_idle), 0 },
+		{ "no-idle", offsetof(struct perf_fold_opts, no_idle), 1 },
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (strcmp(opt, flags[i].name) == 0) {
+			memcpy((char *)fo + flags[i].field, &flags[i].value,
+			       sizeof(int));
+			return 0;
+		}
+	if (strcmp(opt, "all") == 0) {
+		fo->kernel = fo->jit = 1;
+	} else if (strcmp(opt, "strict") == 0) {
+		r->po.strict = 1;
+	} else if (strcmp(opt, "event-filter") == 0) {
+		if (arg[0] == '\0') {
+			fold_diag_error(d, "--event-filter needs an event name");
+			return -1;
+		}
+		fo->event_filter = arg;
+	} else if (strcmp(opt, "skip-after") == 0) {
+		if (r->have_skip)
+			regfree(&r->skip);
+		r->have_skip = 0;
+		rc = regcomp(&r->skip, arg, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			char msg[256];
+
+			regerror(rc, &r->skip, msg, sizeof(msg));
+			fold_diag_error(d, "--skip-after: %s", msg);
+			return -1;
+		}
+		r->have_skip = 1;
+		fo->skip_after = &r->skip;
+	}
+	return 0;
+}
+
+static int perf_check(void *state, struct fold_diag *d)
+{
+	const struct perf_reader *r = state;
+
+	if (r->fo.context && !r->fo.inline_frames) {
+		fold_diag_error(d, "--context needs --inline");
+		return -1;
+	}
+	return 0;
+}
+
+static int perf_read(void *state, struct fold_profile *p, struct fold_input *in,
+		     const struct fold_read_opts *ro, struct fold_diag *d)
+{
+	struct perf_reader *r = state;
+	int col = p->ncols == 2 ? ro->col : 0;
+	struct perf_parse_stats st;
+	struct perf_parse_opts po = r->po;
+	uint64_t before;
+	int rc;
+
+	/* One folding per profile and column: caches and the event kept. */
+	if (r->pf == NULL || r->p != p || r->col != col ||
+	    r->keep_order != ro->keep_order) {
+		perf_fold_free(r->pf);
+		r->fo.col = col;
+		r->fo.keep_order = ro->keep_order;
+		r->pf = perf_fold_new(p, &r->fo, d);
+		if (r->pf == NULL)
+			return -1;
+		r->p = p;
+		r->col = col;
+		r->keep_order = ro->keep_order;
+	}
+	po.strict |= ro->strict;
+	before = perf_fold_stats(r->pf)->samples;
+	rc = perf_script_parse(in, &po, perf_fold_sample, r->pf, &st, d);
+	if (rc != 0)
+		return -1;
+	r->headers += st.samples;
+	r->samples += perf_fold_stats(r->pf)->samples - before;
+	perf_fold_unit(r->pf, &p->unit[col]);
+	return 0;
+}
+
+static void perf_done(void *state, struct fold_diag *d)
+{
+	const struct perf_reader *r = state;
+
+	if (r->headers > 0 && r->samples == 0)
+		fold_diag_warn(d, "no samples left%s", r->fo.event_filter ?
+			       " (does --event-filter name an event of the "
+			       "input?)" : "");
+}
+
+static void perf_free(void *state)
+{
+	struct perf_reader *r = state;
+
+	perf_fold_free(r->pf);
+	if (r->have_skip)
+		regfree(&r->skip);
+}
+
+const struct fold_reader perf_script_reader = {
+	.name = "perf",
+	.title = "perf script output",
+	.detect = perf_script_detect,
+	.options = perf_options,
+	.state_size = sizeof(struct perf_reader),
+	.set = perf_set,
+	.check = perf_check,
+	.fold = perf_read,
+	.done = perf_done,
+	.free = perf_free,
+};

@@ -27,10 +27,13 @@ struct perf_fold_opts {
 	int no_idle;		/* drop samples in the kernel idle loop */
 	const char *event_filter;	/* NULL: the first event type seen */
 	const regex_t *skip_after;	/* drop frames rootward of the last match */
+	int col;		/* the profile's column the counts go to */
+	int keep_order;		/* also each sample in p->seq (flame charts) */
 };
 
 struct perf_fold_stats {
 	uint64_t samples;	/* folded into the profile */
+	uint64_t weighted;	/* of those, counted by their period */
 	uint64_t filtered;	/* other event types */
 	uint64_t idle;		/* dropped by no_idle */
 	uint64_t empty;		/* no frames left */
@@ -38,13 +41,22 @@ struct perf_fold_stats {
 
 struct perf_fold;
 
-/* Counts go to column 0 of p.  NULL on failure (message in d). */
+/* Counts go to column opts->col of p.  NULL on failure (message in d). */
 struct perf_fold *perf_fold_new(struct fold_profile *p,
 				const struct perf_fold_opts *opts,
 				struct fold_diag *d);
 /* A perf_sample_fn: returns -1 on failure, with the message in d. */
 int perf_fold_sample(void *pf, const struct perf_sample *s);
 const struct perf_fold_stats *perf_fold_stats(const struct perf_fold *pf);
+/*
+ * What the counts are: the kept event's sample periods (nanoseconds for
+ * cpu-clock and task-clock, event counts for the others), or samples when
+ * perf printed no periods.
+ */
+void perf_fold_unit(const struct perf_fold *pf, struct fold_unit *u);
 void perf_fold_free(struct perf_fold *pf);
+
+/* perf script text, as every command reads it (formats/readers.c). */
+extern const struct fold_reader perf_script_reader;
 
 #endif

@@ -568,6 +568,7 @@ struct parser {
 	unsigned hnext;
 	uint64_t first_bad_line;	/* a held-back warning: line ... */
 	char first_bad[72];		/* ... and text */
+	int seen;			/* a header or frame line was read */
 };
 
 static int grow_frames(struct parser *P)
@@ -715,6 +716,22 @@ static int unrecognized(struct parser *P, const char *s, size_t len)
 	return 0;
 }
 
+/* The input's first line is no part of perf script output. */
+static void refuse(struct parser *P, const char *s, size_t len)
+{
+	char shown[72];
+	size_t i, n = len < 60 ? len : 60;
+
+	for (i = 0; i < n; i++)
+		shown[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (n < len)
+		memcpy(shown + n, "...", 3), n += 3;
+	shown[n] = '\0';
+	fold_diag_refuse(P->d, "%s:%llu: not perf script output (no sample "
+			 "header; unrecognized line: \"%s\")", P->in->name,
+			 (unsigned long long)P->in->lineno, shown);
+}
+
 /* The first sample arrived: report what was held back before it. */
 static void release_warnings(struct parser *P)
 {
@@ -770,6 +787,7 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 			/* The common case: one frame of a call chain. */
 			if (!P.in_sample) {
 				st->orphans++;
+				P.seen = 1;
 				continue;
 			}
 			if (add_frame(&P, t, (size_t)(e - t)) != 0)
@@ -795,6 +813,7 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 		}
 		srcline_ok = 0;
 		if (is_header) {
+			P.seen = 1;
 			r = end_sample(&P);
 			if (r != 0)
 				goto out_rc;
@@ -823,6 +842,7 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 			/* Old layouts indent frames with spaces, or not at all. */
 			if (perf_frame_split(t, (size_t)(e - t), &ff) == 0 &&
 			    ff.dso != NULL) {
+				P.seen = 1;
 				if (!P.in_sample)
 					st->orphans++;
 				else if (add_frame(&P, t, (size_t)(e - t)) != 0)
@@ -831,6 +851,11 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 			}
 		}
 		last_ok = 0;
+		if (!P.seen) {
+			/* The first line of a sample says this is none. */
+			refuse(&P, s, ln.len);
+			goto out;
+		}
 		if (!in->last_nl)
 			break;
 		if (unrecognized(&P, s, ln.len) != 0)
@@ -875,4 +900,67 @@ out_rc:
 out:
 	free(P.frames);
 	return rc;
+}
+
+/* ------------------------------------------------------------ detector */
+
+enum line_kind { L_BLANK, L_COMMENT, L_HEADER, L_FRAME, L_OTHER };
+
+/* What the parser would take s[0..len) for, out of context. */
+static enum line_kind line_kind(const char *s, size_t len)
+{
+	const char *e = s + len, *t;
+	struct perf_frame_fields ff;
+	struct header h;
+	int first;
+
+	t = skip_space(s + (len > 0 && s[0] == '\t'), e);
+	if (t == e)
+		return L_BLANK;
+	if (s[0] == '\t' && is_word(*t))
+		return L_FRAME;
+	if (s[0] == '#')
+		return L_COMMENT;
+	if (s[0] != '\t' && parse_header(s, len, &h, &first))
+		return L_HEADER;
+	if (perf_frame_split(t, (size_t)(e - t), &ff) == 0 && ff.dso != NULL)
+		return L_FRAME;
+	return L_OTHER;
+}
+
+enum fold_detect perf_script_detect(const char *head, size_t n, int eof)
+{
+	enum line_kind first = L_BLANK, k;
+	size_t i = 0;
+
+	if (memchr(head, '\0', n) != NULL)
+		return FOLD_DETECT_NO;
+	while (i < n) {
+		const char *s = head + i, *nl = memchr(s, '\n', n - i);
+		size_t len;
+
+		if (nl == NULL && !eof)
+			break;		/* a line cut by the end of head */
+		len = nl ? (size_t)(nl - s) : n - i;
+		i += len + 1;
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+		k = line_kind(s, len);
+		if (k == L_BLANK || k == L_COMMENT) {
+			if (first == L_HEADER)
+				return FOLD_DETECT_YES;	/* a sample without frames */
+			continue;
+		}
+		if (first == L_BLANK) {
+			if (k == L_OTHER)
+				return FOLD_DETECT_NO;
+			first = k;
+			continue;
+		}
+		/* A header and a frame, or a sample after a sample. */
+		return k == L_OTHER ? FOLD_DETECT_MAYBE : FOLD_DETECT_YES;
+	}
+	if (first == L_BLANK)
+		return eof || n >= FOLD_MAX_LINE ? FOLD_DETECT_NO : FOLD_DETECT_MORE;
+	return first == L_HEADER ? FOLD_DETECT_YES : FOLD_DETECT_MAYBE;
 }

@@ -82,6 +82,13 @@ int perf_script_parse(struct fold_input *in, const struct perf_parse_opts *opts,
 		      struct fold_diag *d);
 
 /*
+ * A reader's detector (struct fold_reader): the first lines of head are a
+ * sample header (or a side-band record line) followed by frame lines, a
+ * blank line or the next header.
+ */
+enum fold_detect perf_script_detect(const char *head, size_t n, int eof);
+
+/*
  * Split a frame line the way stackcollapse-perf.pl does: the address word,
  * then the symbol up to the last " (" that has a ')' after it, then the DSO
  * up to the last ')'.  Without a "(DSO)" part the rest is the symbol.

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "formats/pprof/pprof.h"
+#include "libfold/input.h"
 #include "formats/pprof/profile.pb-c.h"
 
 typedef Perftools__Profiles__Profile Profile;
@@ -1123,41 +1124,6 @@ int pprof_check_samples(const char *data, size_t len)
 	return rc == 0 && r < 0 ? -1 : rc;
 }
 
-/* What a non-protobuf input probably is, for the error message. */
-static const char *guess_format(const char *data, size_t len)
-{
-	static const unsigned char cpu32[] = { 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0 };
-	static const unsigned char cpu64[] = { 0, 0, 0, 0, 0, 0, 0, 0,
-					       3, 0, 0, 0, 0, 0, 0, 0 };
-
-	if (len >= 13 && memcmp(data, "heap profile:", 13) == 0)
-		return "; it looks like a gperftools heap profile "
-		       "(fg-collapse gperf)";
-	if ((len >= 16 && memcmp(data, cpu64, 16) == 0) ||
-	    (len >= 12 && memcmp(data, cpu32, 12) == 0))
-		return "; it looks like a gperftools CPU profile "
-		       "(fg-collapse gperf)";
-	{
-		size_t i, n = len < 4096 ? len : 4096;
-		int semi = 0, nl = 0;
-
-		for (i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)data[i];
-
-			if (ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r')
-				return "";
-			semi |= ch == ';';
-			nl |= ch == '\n';
-		}
-		if (semi && nl)
-			return "; it looks like text (folded stacks: "
-			       "fg-collapse folded)";
-		if (nl)
-			return "; it looks like text";
-	}
-	return "";
-}
-
 int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 	       const char *name, const struct pprof_read_opts *opts,
 	       struct pprof_read_stats *st, struct fold_diag *d)
@@ -1179,7 +1145,7 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 	c.p = p;
 	c.d = d;
 	if (len == 0) {
-		fold_diag_error(d, "%s: empty profile", name);
+		fold_diag_refuse(d, "%s: empty profile", name);
 		return -1;
 	}
 	/*
@@ -1217,9 +1183,8 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 		if (r < 0)
 			off = (size_t)(f.at - (const unsigned char *)data);
 		if (r != 0) {
-			fold_diag_error(d, "%s: not a profile.proto message: %s "
-					"at byte %zu%s", name, what, off,
-					guess_format(data, len));
+			fold_diag_refuse(d, "%s: not a profile.proto message: %s "
+					 "at byte %zu", name, what, off);
 			goto out;
 		}
 	}
@@ -1232,9 +1197,8 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 	c.pr = perftools__profiles__profile__unpack(&alloc, nrest,
 						    (const uint8_t *)rest);
 	if (c.pr == NULL) {
-		fold_diag_error(d, "%s: not a profile.proto message: a field "
-				"has the wrong type%s", name,
-				guess_format(data, len));
+		fold_diag_refuse(d, "%s: not a profile.proto message: a field "
+				 "has the wrong type", name);
 		goto out;
 	}
 	if (check_strings(&c) != 0)
@@ -1301,3 +1265,199 @@ out:
 	fold_arena_free(&arena);
 	return rc;
 }
+
+/* ------------------------------------------------------------ detector */
+
+enum fold_detect pprof_detect(const char *head, size_t n, int eof)
+{
+	/* The wire type of each top-level field of Profile (1 + type). */
+	static const unsigned char wire[16] = {
+		[1] = 3, [2] = 3, [3] = 3, [4] = 3, [5] = 3, [6] = 3, [7] = 1,
+		[8] = 1, [9] = 1, [10] = 1, [11] = 3, [12] = 1, [13] = 1,
+		[14] = 1, [15] = 1,
+	};
+	const unsigned char *p = (const unsigned char *)head, *end = p + n;
+	struct field f;
+	const char *what;
+	size_t off;
+	int fields = 0, r;
+
+	/*
+	 * Every field must be one of Profile's, of its wire type, and what a
+	 * message field holds must be that message's fields.  Random bytes
+	 * pass a field now and then, so a head that is cut short must show a
+	 * few whole ones before it counts.
+	 */
+	while ((r = field(&p, end, &f, &what)) > 0) {
+		uint64_t num = f.key >> 3;
+		unsigned wt = (unsigned)(f.key & 7);
+		int sub;
+
+		if (num > 15 || (wire[num] != wt + 1 && !(num == 13 && wt == 2)))
+			return FOLD_DETECT_NO;
+		sub = wt == 2 ? submsg(M_PROFILE, num) : M_NONE;
+		if (num == 2)
+			sub = M_SAMPLE;
+		if (sub != M_NONE &&
+		    walk(f.val, f.val, f.val + f.n, sub, 1, &off, &what) != 0)
+			return FOLD_DETECT_NO;
+		fields++;
+	}
+	if (r == 0)
+		return fields > 0 && eof ? FOLD_DETECT_YES :
+		       fields >= 4 ? FOLD_DETECT_YES : FOLD_DETECT_MORE;
+	/*
+	 * A field running past the end of what was read: more may follow;
+	 * at the end, a cut profile is better told as such by its reader
+	 * than as "unrecognized".
+	 */
+	{
+		uint64_t key = 0;
+		const unsigned char *q = f.at;
+
+		if (varint(&q, end, &key) != 0 || (key >> 3) == 0 ||
+		    (key >> 3) > 15 || wire[key >> 3] != (key & 7) + 1)
+			return FOLD_DETECT_NO;
+	}
+	if (!eof)
+		return fields >= 4 ? FOLD_DETECT_YES : FOLD_DETECT_MORE;
+	return fields >= 4 ? FOLD_DETECT_MAYBE : FOLD_DETECT_NO;
+}
+
+/* ------------------------------------------------------------- reader */
+
+/* A profile.proto is decoded whole; this bounds the memory that takes. */
+#define PPROF_MAX_BYTES ((size_t)2 << 30)
+
+struct pprof_reader {
+	struct pprof_read_opts o;
+	char *labels;		/* --labels' copy, cut at the commas */
+	char **keys;
+	regex_t focus, ignore;
+};
+
+static const struct fold_reader_option pprof_options[] = {
+	{ "sample-index", "N|NAME", "the value to use: an index or a type "
+	  "name (cpu, samples, alloc_space ...); default as go tool pprof" },
+	{ "no-inline", NULL, "only the outermost function of each location" },
+	{ "lines", NULL, "func:LINE frames" },
+	{ "files", NULL, "func:FILE frames (with --lines func:FILE:LINE)" },
+	{ "addresses", NULL, "[module+0xOFF] or 0xADDR for frames without a "
+	  "function" },
+	{ "labels", "KEY,...", "root frames with each sample's label values" },
+	{ "focus", "RE", "keep samples with a frame matching RE" },
+	{ "ignore", "RE", "drop samples with a frame matching RE" },
+	{ NULL, NULL, NULL },
+};
+
+static int compile(regex_t *rx, const regex_t **slot, const char *opt,
+		   const char *re, struct fold_diag *d)
+{
+	int rc;
+
+	if (*slot != NULL)
+		regfree(rx);
+	*slot = NULL;
+	rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		char msg[256];
+
+		regerror(rc, rx, msg, sizeof(msg));
+		fold_diag_error(d, "--%s: %s", opt, msg);
+		return -1;
+	}
+	*slot = rx;
+	return 0;
+}
+
+static int pprof_set(void *state, const char *opt, const char *arg,
+		     struct fold_diag *d)
+{
+	struct pprof_reader *r = state;
+
+	if (strcmp(opt, "sample-index") == 0) {
+		if (arg[0] == '\0') {
+			fold_diag_error(d, "--sample-index needs an index or a name");
+			return -1;
+		}
+		r->o.sample_index = arg;
+	} else if (strcmp(opt, "no-inline") == 0) {
+		r->o.no_inline = 1;
+	} else if (strcmp(opt, "lines") == 0) {
+		r->o.lines = 1;
+	} else if (strcmp(opt, "files") == 0) {
+		r->o.files = 1;
+	} else if (strcmp(opt, "addresses") == 0) {
+		r->o.addresses = 1;
+	} else if (strcmp(opt, "focus") == 0) {
+		return compile(&r->focus, &r->o.focus, opt, arg, d);
+	} else if (strcmp(opt, "ignore") == 0) {
+		return compile(&r->ignore, &r->o.ignore, opt, arg, d);
+	} else if (strcmp(opt, "labels") == 0) {
+		char *k, *save = NULL;
+
+		free(r->labels);
+		free(r->keys);
+		r->o.nlabels = 0;
+		r->labels = strdup(arg);
+		r->keys = calloc(strlen(arg) / 2 + 2, sizeof(*r->keys));
+		if (r->labels == NULL || r->keys == NULL) {
+			fold_diag_error(d, "%s", strerror(errno));
+			return -1;
+		}
+		for (k = strtok_r(r->labels, ",", &save); k != NULL;
+		     k = strtok_r(NULL, ",", &save))
+			r->keys[r->o.nlabels++] = k;
+		if (r->o.nlabels == 0) {
+			fold_diag_error(d, "--labels needs at least one key");
+			return -1;
+		}
+		r->o.labels = r->keys;
+	}
+	return 0;
+}
+
+static int pprof_read(void *state, struct fold_profile *p, struct fold_input *in,
+		      const struct fold_read_opts *ro, struct fold_diag *d)
+{
+	struct pprof_reader *r = state;
+	int col = p->ncols == 2 ? ro->col : 0;
+	struct pprof_read_stats st;
+	char *data;
+	size_t len;
+	int rc;
+
+	if (fold_input_slurp(in, PPROF_MAX_BYTES, &data, &len, d) != 0)
+		return -1;
+	rc = pprof_fold(p, col, data, len, in->name, &r->o, &st, d);
+	free(data);
+	if (rc != 0)
+		return -1;
+	if (st.type[0] != '\0')
+		(void)fold_unit_parse(&p->unit[col], st.type);
+	return 0;
+}
+
+static void pprof_free(void *state)
+{
+	struct pprof_reader *r = state;
+
+	free(r->labels);
+	free(r->keys);
+	if (r->o.focus != NULL)
+		regfree(&r->focus);
+	if (r->o.ignore != NULL)
+		regfree(&r->ignore);
+}
+
+const struct fold_reader pprof_reader = {
+	.name = "pprof",
+	.title = "pprof profile (profile.proto)",
+	.binary = 1,
+	.detect = pprof_detect,
+	.options = pprof_options,
+	.state_size = sizeof(struct pprof_reader),
+	.set = pprof_set,
+	.fold = pprof_read,
+	.free = pprof_free,
+};

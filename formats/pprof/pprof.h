@@ -57,6 +57,15 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
  */
 int pprof_check_samples(const char *data, size_t len);
 
+/*
+ * A reader's detector (struct fold_reader): head parses as the top-level
+ * fields of a Profile message.
+ */
+enum fold_detect pprof_detect(const char *head, size_t n, int eof);
+
+/* profile.proto, as every command reads it (formats/readers.c). */
+extern const struct fold_reader pprof_reader;
+
 struct pprof_write_opts {
 	/* "type/unit" of each column; NULL: see pprof_write() */
 	const char *type[FOLD_MAXCOLS];

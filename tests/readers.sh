@@ -1,0 +1,267 @@
+# readers.sh - every command reads every format, wrong input is refused,
+# and units travel from the input to what is shown.  Sourced by run.sh
+# (which defines ok, bad, same, expect_error, $T, $TD and the command
+# variables $FG, $SVG, $ICICLE, $DIFF, $PPROF).
+
+# The inputs of each format in testdata, as "format path [binary]".
+reader_cases() {
+	printf '%s\n' \
+		"perf $TD/perf/recorded/c-callstruct.perf.txt.gz" \
+		"perf $TD/perf/recorded/system-wide-kernel.perf.txt.gz" \
+		"folded $TD/svg/callstruct-default.folded" \
+		"folded $TD/diff/perf-templates-maptohash.before.folded" \
+		"pprof $TD/pprof/go-cpu-basic.pb.gz" \
+		"pprof $TD/pprof/go-heap.pb.gz" \
+		"gperf $TD/gperf/c-cpu/cpu.prof $TD/gperf/c-cpu/prog" \
+		"gperf $TD/gperf/c-heap/heap.0001.heap $TD/gperf/c-heap/prog"
+}
+
+# Every command on every format: the same as folding with fg-collapse
+# FORMAT first and giving the command folded stacks.
+test_readers_any_command() {
+	local fmt in bin name args
+	while read -r fmt in bin; do
+		name=$fmt/$(basename "$in")
+		args=$in
+		[ -n "$bin" ] && args="$bin $in"
+		"$FG" $fmt -q $args > "$T/ref.folded" 2> "$T/err"
+		if [ ! -s "$T/ref.folded" ]; then
+			bad "readers/$name" "fg-collapse $fmt gave nothing: $(head -2 "$T/err")"
+			continue
+		fi
+		"$FG" -q $args > "$T/out" 2> "$T/err"
+		same "readers/$name/collapse-detected" "$T/ref.folded" "$T/out"
+		"$FG" auto -q -v $args > "$T/out" 2> "$T/err"
+		same "readers/$name/collapse-auto" "$T/ref.folded" "$T/out"
+		# -v names the format that was detected
+		if grep -q "$(basename "$in"): .*$(case $fmt in perf) echo 'perf script' ;; folded) echo 'folded stacks' ;; pprof) echo 'pprof profile' ;; gperf) echo gperftools ;; esac)" "$T/err"; then
+			ok "readers/$name/verbose"
+		else
+			bad "readers/$name/verbose" "$(cat "$T/err")"
+		fi
+		# flame graphs and icicles: the same frames and counts
+		"$SVG" -q $args > "$T/direct.svg" 2> "$T/err"
+		"$SVG" -q "$T/ref.folded" > "$T/ref.svg" 2> /dev/null
+		if $SVGF --compare "$T/ref.svg" "$T/direct.svg" > "$T/cmp" 2>&1; then
+			ok "readers/$name/svg"
+		else
+			bad "readers/$name/svg" "$(head -3 "$T/cmp")" "$(head -2 "$T/err")"
+		fi
+		"$ICICLE" -q $args > "$T/direct.svg" 2> "$T/err"
+		"$ICICLE" -q "$T/ref.folded" > "$T/ref.svg" 2> /dev/null
+		if $SVGF --compare "$T/ref.svg" "$T/direct.svg" > "$T/cmp" 2>&1; then
+			ok "readers/$name/icicle"
+		else
+			bad "readers/$name/icicle" "$(head -3 "$T/cmp")"
+		fi
+		# fg-pprof, read back: the same stacks
+		"$PPROF" -q -o "$T/rt.pb.gz" $args 2> "$T/err"
+		"$FG" pprof -q "$T/rt.pb.gz" > "$T/out" 2>&1
+		same "readers/$name/pprof-roundtrip" "$T/ref.folded" "$T/out"
+		# fg-diff of the input against itself halved: the same lines as
+		# of the folded stacks (gperftools programs go with --binary)
+		args=$in
+		[ -n "$bin" ] && args="--binary=$bin $in"
+		awk '{ n = $NF; sub(/ [0-9]+$/, ""); print $0, int(n / 2) }' "$T/ref.folded" > "$T/half.folded"
+		"$DIFF" -q "$T/half.folded" $args > "$T/out" 2> "$T/err"
+		"$DIFF" -q "$T/half.folded" "$T/ref.folded" > "$T/exp" 2> /dev/null
+		same "readers/$name/diff" "$T/exp" "$T/out"
+	done < <(reader_cases)
+	# A gperftools program named with --binary, or as pprof takes it.
+	"$SVG" -q --binary="$TD/gperf/c-cpu/prog" "$TD/gperf/c-cpu/cpu.prof" > "$T/a.svg" 2> "$T/err"
+	"$SVG" -q "$TD/gperf/c-cpu/prog" "$TD/gperf/c-cpu/cpu.prof" > "$T/b.svg" 2>> "$T/err"
+	if $SVGF --compare "$T/a.svg" "$T/b.svg" > "$T/cmp" 2>&1 &&
+	   grep -q '>parse_numbers (' "$T/b.svg"; then
+		ok "readers/gperf-binary-option"
+	else
+		bad "readers/gperf-binary-option" "$(head -3 "$T/cmp" "$T/err")"
+	fi
+	# Formats mixed in one run: merged, the first unit kept, one warning.
+	"$FG" "$TD/svg/callstruct-default.folded" "$TD/pprof/go-cpu-basic.pb.gz" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && grep -q '^callstruct;' "$T/out" &&
+	   grep -q '^runtime.main;main.main;main.crunchA' "$T/out" &&
+	   [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	   grep -q 'go-cpu-basic.pb.gz: counts cpu/nanoseconds, but the inputs before count samples/count' "$T/err"; then
+		ok "readers/mixed-formats"
+	else
+		bad "readers/mixed-formats" "$(cat "$T/err")"
+	fi
+}
+
+# refuse NAME FORMAT INPUT: fg-collapse FORMAT INPUT exits 1 with one line
+# naming the input, and writes nothing.
+refuse() {
+	local name=$1 fmt=$2 in=$3
+	"$FG" $fmt "$in" > "$T/out" 2> "$T/err"
+	local st=$?
+	if [ $st -ne 1 ]; then
+		bad "$name" "exit status $st, want 1" "$(head -2 "$T/err")"
+	elif [ -s "$T/out" ]; then
+		bad "$name" "output written: $(head -c 80 "$T/out")"
+	elif [ "$(wc -l < "$T/err")" -ne 1 ] || ! grep -qF "fg-collapse: $in" "$T/err"; then
+		bad "$name" "not one line naming the input:" "$(head -3 "$T/err")"
+	elif grep -q 'AddressSanitizer\|runtime error' "$T/err"; then
+		bad "$name" "sanitizer report"
+	else
+		ok "$name"
+	fi
+}
+
+# Each reader given what is not its format: one line, exit 1, no output.
+test_readers_refuse() {
+	local fmt in bin other
+	head -c 65536 /dev/urandom > "$T/random.bin"
+	cp "$TD/readers/go-raw-mutex.txt" "$T/go-raw.txt"
+	cp LICENSE "$T/prose.txt"
+	gzip -dc "$TD/perf/recorded/c-callstruct.perf.txt.gz" > "$T/script.perf"
+	for fmt in perf pprof gperf folded; do
+		while read -r other in bin; do
+			[ "$other" = "$fmt" ] && continue
+			# gperftools' heap profile is text: the perf reader says
+			# so at its first line, like any other text
+			refuse "refuse/$fmt/$other-$(basename "$in")" $fmt "$in"
+		done < <(reader_cases)
+		for in in "$T/random.bin" "$T/go-raw.txt" "$T/prose.txt"; do
+			refuse "refuse/$fmt/$(basename "$in")" $fmt "$in"
+		done
+	done
+	# Detected: what no reader recognises is refused by every command.
+	for in in "$T/random.bin" "$T/go-raw.txt" "$T/prose.txt"; do
+		refuse "refuse/auto/$(basename "$in")" auto "$in"
+		expect_error "refuse/svg/$(basename "$in")" 1 "^fg-svg: $in: " -- "$SVG" "$in"
+		if [ -s "$T/out" ]; then bad "refuse/svg/$(basename "$in")/no-output"; fi
+		expect_error "refuse/diff/$(basename "$in")" 1 "^fg-diff: $in: " -- \
+			"$DIFF" "$in" "$TD/svg/callstruct-default.folded"
+		expect_error "refuse/pprof/$(basename "$in")" 1 "^fg-pprof: $in: " -- \
+			"$PPROF" -o "$T/x.pb.gz" "$in"
+	done
+	# The messages say what an input is instead.
+	expect_error "refuse/message/folded-is-perf" 1 \
+		"script.perf:1: not folded stacks .*; it looks like text \(perf script output: fg-collapse perf, or fg-collapse auto\)$" -- \
+		"$FG" folded "$T/script.perf"
+	expect_error "refuse/message/perf-is-folded" 1 \
+		"callstruct-default.folded:1: not perf script output .*it looks like text \(folded stacks: fg-collapse folded" -- \
+		"$FG" perf "$TD/svg/callstruct-default.folded"
+	expect_error "refuse/message/perf-is-go-raw" 1 "go-raw.txt: not perf script output; this is 'go tool pprof -raw' text" -- \
+		"$FG" perf "$T/go-raw.txt"
+	expect_error "refuse/message/pprof-is-gperf-cpu" 1 "cpu.prof: not a profile.proto message: .*it looks like a gperftools CPU profile \(fg-collapse gperf" -- \
+		"$FG" pprof "$TD/gperf/c-cpu/cpu.prof"
+	expect_error "refuse/message/unrecognized" 1 "prose.txt: unrecognized input: not folded stacks, perf script output, pprof profile \(profile.proto\) or gperftools CPU or heap profile \(it starts \"" -- \
+		"$FG" "$T/prose.txt"
+	expect_error "refuse/message/perf.data-detected" 1 "perf.data file; convert it with 'perf script' first" -- \
+		"$SVG" /dev/stdin < <(printf 'PERFILE2\x68\x00\x00\x00\x00\x00\x00\x00')
+	expect_error "refuse/message/elf-alone" 1 "an ELF file, not a profile" -- \
+		"$FG" auto --binary=/dev/null "$TD/gperf/c-cpu/prog"
+	# What is still folded stacks with a bad line is read, with a warning.
+	printf 'a;b 3\nno count here\n' > "$T/one-bad"
+	"$FG" folded "$T/one-bad" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(cat "$T/out")" = "a;b 3" ] && grep -q 'one-bad:2: malformed line' "$T/err"; then
+		ok "refuse/lenient-later-lines"
+	else
+		bad "refuse/lenient-later-lines" "$(cat "$T/err")"
+	fi
+	# Blank and '#' lines before the first stack, and CRLF, are fine.
+	printf '\r\n# comment\r\n\r\nmain;a 2\r\n' > "$T/crlf"
+	"$FG" "$T/crlf" > "$T/out" 2> "$T/err"
+	[ "$(cat "$T/out")" = "main;a 2" ] && [ ! -s "$T/err" ] && ok "refuse/blank-and-comment-lines" ||
+		bad "refuse/blank-and-comment-lines" "$(cat "$T/out" "$T/err")"
+	# Usage: an option of a format no input was.
+	"$FG" --sample-index=cpu "$TD/svg/callstruct-default.folded" > /dev/null 2> "$T/err"
+	grep -q -- '--sample-index is an option of pprof profile (profile.proto) input, and no input was that; ignored' "$T/err" &&
+		ok "readers/unused-option-warns" || bad "readers/unused-option-warns" "$(cat "$T/err")"
+	expect_error "readers/option-of-other-format" 2 "unrecognized option '--sample-index=cpu'" -- \
+		"$FG" perf --sample-index=cpu "$T/script.perf"
+}
+
+# title_of SVG NAME: the title text of frame NAME
+title_of() {
+	grep -o "<title[^>]*>$2 ([^<]*</title>" "$1" | head -1 | sed 's/<[^>]*>//g'
+}
+
+# Units: what the input counts is what is shown, as pprof shows it.
+test_units() {
+	local P=$TD/pprof g
+	# A Go CPU profile: seconds, as go tool pprof -top says.
+	"$SVG" "$P/go-cpu-basic.pb.gz" > "$T/cpu.svg" 2> "$T/err"
+	g=$(sed -n 's/.*Total samples = \([0-9.]*s\).*/\1/p' "$P/go-cpu-basic.top.txt")
+	[ "$(title_of "$T/cpu.svg" all)" = "all ($g, 100%)" ] && ok "units/go-cpu-svg-total" ||
+		bad "units/go-cpu-svg-total" "$(title_of "$T/cpu.svg" all), want $g"
+	g=$(awk '$NF == "main.crunchA" { print $4 }' "$P/go-cpu-basic.top.txt")
+	title_of "$T/cpu.svg" main.crunchA | grep -q "^main.crunchA ($g, " && ok "units/go-cpu-svg-frame" ||
+		bad "units/go-cpu-svg-frame" "$(title_of "$T/cpu.svg" main.crunchA), want cum $g"
+	# The browser's script scales the same way (its settings carry the unit).
+	grep -q 'unit: {f: 1, d: 3, s: \[\["ns", 1\], \["us", 1000\], \["ms", 1000000\], \["s", 1000000000\], \["hrs", 3600000000000\]\]}' "$T/cpu.svg" &&
+		ok "units/go-cpu-script" || bad "units/go-cpu-script" "$(grep -o 'unit: [^}]*}' "$T/cpu.svg")"
+	# fg-diff's report in seconds
+	"$DIFF" --report --top=3 "$P/go-cpu-basic.pb.gz" "$P/go-cpu-inline.pb.gz" > "$T/out" 2> "$T/err"
+	if head -1 "$T/out" | grep -q '^# Share of all samples by self: before 3.28s, after [0-9.]*s$' &&
+	   sed -n 3p "$T/out" | grep -q ' [0-9.]*s  *0  '; then
+		ok "units/diff-report-seconds"
+	else
+		bad "units/diff-report-seconds" "$(head -3 "$T/out")"
+	fi
+	"$DIFF" --report -f json "$P/go-cpu-basic.pb.gz" "$P/go-cpu-inline.pb.gz" > "$T/out" 2> "$T/err"
+	grep -q '"type": "cpu", "unit": "nanoseconds", "before_total": 3280000000' "$T/out" &&
+		ok "units/diff-report-json" || bad "units/diff-report-json" "$(head -c 200 "$T/out")"
+	# fg-pprof keeps the type and unit; read back, still seconds
+	"$PPROF" -o "$T/rt.pb.gz" "$P/go-cpu-basic.pb.gz" 2> "$T/err"
+	"$SVG" "$T/rt.pb.gz" > "$T/rt.svg" 2>> "$T/err"
+	[ "$(title_of "$T/rt.svg" all)" = "all (3.28s, 100%)" ] && ok "units/pprof-roundtrip" ||
+		bad "units/pprof-roundtrip" "$(title_of "$T/rt.svg" all)" "$(cat "$T/err")"
+	# A heap profile: bytes (go tool pprof -top: 22401.95kB = 21.88MB)
+	"$SVG" "$P/go-heap.pb.gz" > "$T/heap.svg" 2> "$T/err"
+	g=$(sed -n 's/.* of \([0-9.]*\)kB total.*/\1/p' "$P/go-heap.top.txt")
+	g=$(awk -v k="$g" 'BEGIN { printf "%.2fMB", k / 1024 }')
+	[ "$(title_of "$T/heap.svg" all)" = "all ($g, 100%)" ] && ok "units/go-heap-bytes" ||
+		bad "units/go-heap-bytes" "$(title_of "$T/heap.svg" all), want $g"
+	"$SVG" --sample-index=alloc_objects "$P/go-heap.pb.gz" > "$T/heap.svg" 2> "$T/err"
+	title_of "$T/heap.svg" all | grep -q '^all ([0-9,]* alloc_objects, 100%)$' && ok "units/go-heap-objects" ||
+		bad "units/go-heap-objects" "$(title_of "$T/heap.svg" all)"
+	# gperftools: a CPU profile counts samples, a heap profile bytes
+	"$SVG" "$TD/gperf/c-heap/prog" "$TD/gperf/c-heap/heap.0001.heap" > "$T/gh.svg" 2> "$T/err"
+	title_of "$T/gh.svg" all | grep -q '^all ([0-9.]*[kM]*B, 100%)$' && ok "units/gperf-heap-bytes" ||
+		bad "units/gperf-heap-bytes" "$(title_of "$T/gh.svg" all)"
+	# A perf cpu-clock recording: its periods are nanoseconds
+	gzip -dc "$TD/perf/recorded/c-callstruct.perf.txt.gz" > "$T/cs.perf"
+	"$SVG" "$T/cs.perf" > "$T/perf.svg" 2> "$T/err"
+	g=$("$FG" perf "$T/cs.perf" | awk '{ s += $NF } END { printf "%.2fs", s / 1e9 }')
+	[ "$(title_of "$T/perf.svg" all)" = "all ($g, 100%)" ] && ok "units/perf-cpu-clock" ||
+		bad "units/perf-cpu-clock" "$(title_of "$T/perf.svg" all), want $g"
+	"$PPROF" -o "$T/perf.pb.gz" "$T/cs.perf" 2> "$T/err"
+	"$DIFF" --report -f json "$T/perf.pb.gz" "$T/perf.pb.gz" > "$T/out" 2>> "$T/err"
+	grep -q '"type": "cpu-clock", "unit": "nanoseconds"' "$T/out" && ok "units/perf-to-pprof-type" ||
+		bad "units/perf-to-pprof-type" "$(head -c 200 "$T/out")" "$(cat "$T/err")"
+	# A recording without periods counts samples
+	"$SVG" "$TD/perf/recorded/c-pthreads-fields.perf.txt.gz" > "$T/s.svg" 2> "$T/err"
+	title_of "$T/s.svg" all | grep -q '^all ([0-9,]* samples, 100%)$' && ok "units/perf-samples" ||
+		bad "units/perf-samples" "$(title_of "$T/s.svg" all)"
+	# Folded stacks count samples unless --unit says otherwise
+	printf 'main;a 1500000\nmain;b 500000\n' > "$T/ns.folded"
+	"$SVG" --unit=nanoseconds "$T/ns.folded" > "$T/u.svg" 2> "$T/err"
+	[ "$(title_of "$T/u.svg" main)" = "main (2ms, 100.00%)" ] && ok "units/folded-unit-option" ||
+		bad "units/folded-unit-option" "$(title_of "$T/u.svg" main)"
+	"$SVG" "$T/ns.folded" > "$T/u.svg" 2> "$T/err"
+	[ "$(title_of "$T/u.svg" main)" = "main (2,000,000 samples, 100.00%)" ] && ok "units/folded-samples" ||
+		bad "units/folded-samples" "$(title_of "$T/u.svg" main)"
+	expect_error "units/bad-unit" 2 "unit: 'a/b/c'" -- "$SVG" --unit=a/b/c "$T/ns.folded"
+	# --countname and --factor keep counts plain, as flamegraph.pl shows them
+	"$SVG" --countname=ns "$P/go-cpu-basic.pb.gz" > "$T/c.svg" 2> "$T/err"
+	[ "$(title_of "$T/c.svg" all)" = "all (3,280,000,000 ns, 100%)" ] && ok "units/countname-overrides" ||
+		bad "units/countname-overrides" "$(title_of "$T/c.svg" all)"
+	"$SVG" --factor=0.000001 "$P/go-cpu-basic.pb.gz" > "$T/c.svg" 2> "$T/err"
+	[ "$(title_of "$T/c.svg" all)" = "all (3,280 samples, 100%)" ] && ok "units/factor-overrides" ||
+		bad "units/factor-overrides" "$(title_of "$T/c.svg" all)"
+	# Integers above 2^53 keep every digit, end to end
+	printf 'a;b 9007199254740993\na;c 1\n' > "$T/big.folded"
+	"$FG" folded "$T/big.folded" > "$T/out" 2> "$T/err"
+	same "units/exact-folded" "$T/big.folded" "$T/out"
+	"$SVG" "$T/big.folded" > "$T/big.svg" 2> "$T/err"
+	[ "$(title_of "$T/big.svg" all)" = "all (9,007,199,254,740,994 samples, 100%)" ] &&
+	   [ "$(title_of "$T/big.svg" b)" = "b (9,007,199,254,740,993 samples, 100.00%)" ] &&
+		ok "units/exact-svg" || bad "units/exact-svg" "$(title_of "$T/big.svg" all)" "$(title_of "$T/big.svg" b)"
+	"$DIFF" --report -f json "$T/big.folded" "$T/big.folded" > "$T/out" 2> "$T/err"
+	grep -q '"before_total": 9007199254740994' "$T/out" && grep -q '"before": 9007199254740993' "$T/out" &&
+		ok "units/exact-report" || bad "units/exact-report" "$(head -c 300 "$T/out")"
+	printf 'a;b 18446744073709551615\na;c 1\n' > "$T/wrap.folded"
+	expect_error "units/sum-past-2^64" 1 "wrap.folded:2: count overflow" -- "$FG" folded "$T/wrap.folded"
+}

@@ -231,18 +231,91 @@ static void status_line(const struct rec *r, double secs, int done)
 		(unsigned long long)st->lost);
 }
 
-int main(int argc, char **argv)
+/* What the options say. */
+struct record_cmd {
+	struct perfev_opts eo;
+	const char *output;
+	char *pids, *tids;
+	int quiet, folded;
+	char **command;		/* and its arguments, or NULL */
+};
+
+static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 {
-	struct perfev_opts eo = { .event = PERFEV_CPU_CLOCK, .freq = 99,
-				  .callchain = 1, .pages = 128 };
+	int opt;
+
+	memset(c, 0, sizeof(*c));
+	c->eo.event = PERFEV_CPU_CLOCK;
+	c->eo.freq = 99;
+	c->eo.callchain = 1;
+	c->eo.pages = 128;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:F:aC:p:t:ge:m:o:qhV", options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'F': c->eo.freq = (unsigned)number("-F", optarg, 1000000); break;
+		case 'a': c->eo.all_cpus = 1; break;
+		case 'C': c->eo.cpus = optarg; break;
+		case 'p': c->pids = optarg; break;
+		case 't': c->tids = optarg; break;
+		case 'g': c->eo.callchain = 1; break;
+		case OPT_NO_CG: c->eo.callchain = 0; break;
+		case 'e':
+			if (strcmp(optarg, "cpu-clock") == 0)
+				c->eo.event = PERFEV_CPU_CLOCK;
+			else if (strcmp(optarg, "task-clock") == 0)
+				c->eo.event = PERFEV_TASK_CLOCK;
+			else if (strcmp(optarg, "cycles") == 0)
+				c->eo.event = PERFEV_CYCLES;
+			else
+				fg_usage_error("-e: '%s' is not cpu-clock, "
+					       "task-clock or cycles", optarg);
+			break;
+		case OPT_USER: c->eo.user_only = 1; break;
+		case OPT_KERNEL: c->eo.kernel_only = 1; break;
+		case 'm':
+			c->eo.pages = (unsigned)number("-m", optarg, 1u << 20);
+			if (c->eo.pages & (c->eo.pages - 1))
+				fg_usage_error("-m: %s is not a power of 2",
+					       optarg);
+			break;
+		case OPT_FOLDED: c->folded = 1; break;
+		case 'o': c->output = optarg; break;
+		default: fg_common_option(opt, argv, usage, &c->quiet);
+		}
+	}
+	if (c->eo.user_only && c->eo.kernel_only)
+		fg_usage_error("--user-only and --kernel-only exclude each other");
+	if (!!c->pids + !!c->tids + c->eo.all_cpus > 1)
+		fg_usage_error("give one of -a, -p and -t");
+	if ((c->pids || c->tids) && optind < argc)
+		fg_usage_error("-p and -t record running tasks; give no COMMAND");
+	if (c->eo.cpus != NULL && !c->pids && !c->tids)
+		c->eo.all_cpus = 1;
+	if (!c->pids && !c->tids && !c->eo.all_cpus && optind == argc)
+		fg_usage_error("nothing to record: give a COMMAND, -a, -C, -p "
+			       "or -t");
+	if (optind < argc)
+		c->command = argv + optind;
+	if (c->pids)
+		parse_tasks(r, "-p", c->pids, 1);
+	if (c->tids)
+		parse_tasks(r, "-t", c->tids, 0);
+	c->eo.tids = r->tids;
+	c->eo.ntids = r->ntids;
+	c->eo.inherit = c->pids != NULL;
+}
+
+static int record(struct record_cmd *c, struct rec *r)
+{
+	struct perfev_opts eo = c->eo;
 	struct perf_replay_opts ro = { 0 };
 	struct perfev_info info;
 	struct fold_profile prof;
 	struct perf_fold_opts fo = { 0 };
-	struct rec r = { 0 };
-	const char *output = NULL;
-	char err[512], *pids = NULL, *tids = NULL;
-	int c, quiet = 0, folded = 0, go = -1, fail = -1, status = 0;
+	const char *output = c->output;
+	char err[512];
+	int quiet = c->quiet, go = -1, fail = -1, status = 0;
 	int tty, child_done = 0;
 	double start, last_status;
 	struct perfev *ev;
@@ -250,68 +323,10 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	pid_t child = 0;
 
-	fg_setprog(argv[0]);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:F:aC:p:t:ge:m:o:qhV", options,
-				NULL)) != -1) {
-		switch (c) {
-		case 'F': eo.freq = (unsigned)number("-F", optarg, 1000000); break;
-		case 'a': eo.all_cpus = 1; break;
-		case 'C': eo.cpus = optarg; break;
-		case 'p': pids = optarg; break;
-		case 't': tids = optarg; break;
-		case 'g': eo.callchain = 1; break;
-		case OPT_NO_CG: eo.callchain = 0; break;
-		case 'e':
-			if (strcmp(optarg, "cpu-clock") == 0)
-				eo.event = PERFEV_CPU_CLOCK;
-			else if (strcmp(optarg, "task-clock") == 0)
-				eo.event = PERFEV_TASK_CLOCK;
-			else if (strcmp(optarg, "cycles") == 0)
-				eo.event = PERFEV_CYCLES;
-			else
-				fg_usage_error("-e: '%s' is not cpu-clock, "
-					       "task-clock or cycles", optarg);
-			break;
-		case OPT_USER: eo.user_only = 1; break;
-		case OPT_KERNEL: eo.kernel_only = 1; break;
-		case 'm':
-			eo.pages = (unsigned)number("-m", optarg, 1u << 20);
-			if (eo.pages & (eo.pages - 1))
-				fg_usage_error("-m: %s is not a power of 2",
-					       optarg);
-			break;
-		case OPT_FOLDED: folded = 1; break;
-		case 'o': output = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': puts(FG_VERSION_TEXT); return 0;
-		default: fg_bad_option(c, argv);
-		}
-	}
-	if (eo.user_only && eo.kernel_only)
-		fg_usage_error("--user-only and --kernel-only exclude each other");
-	if (!!pids + !!tids + eo.all_cpus > 1)
-		fg_usage_error("give one of -a, -p and -t");
-	if ((pids || tids) && optind < argc)
-		fg_usage_error("-p and -t record running tasks; give no COMMAND");
-	if (eo.cpus != NULL && !pids && !tids)
-		eo.all_cpus = 1;
-	if (!pids && !tids && !eo.all_cpus && optind == argc)
-		fg_usage_error("nothing to record: give a COMMAND, -a, -C, -p "
-			       "or -t");
-	if (pids)
-		parse_tasks(&r, "-p", pids, 1);
-	if (tids)
-		parse_tasks(&r, "-t", tids, 0);
-	eo.tids = r.tids;
-	eo.ntids = r.ntids;
-	eo.inherit = pids != NULL;
-
-	fg_diag_init(&r.d, quiet ? 0 : 20);
+	fg_diag_init(&r->d, quiet ? 0 : 20);
 	fg_out_open(&out, output);
-	if (optind < argc) {
-		child = launch(argv + optind, &go, &fail);
+	if (c->command != NULL) {
+		child = launch(c->command, &go, &fail);
 		if (!eo.all_cpus)
 			eo.command = child;
 	}
@@ -332,16 +347,16 @@ int main(int argc, char **argv)
 
 	ro.sample_type = info.sample_type;
 	ro.event = info.event;
-	r.rp = perf_replay_new(&ro, &r.d);
-	if (r.rp == NULL)
-		fg_die(FG_EXIT_ERR, "%s", r.d.err);
-	if (folded) {
+	r->rp = perf_replay_new(&ro, &r->d);
+	if (r->rp == NULL)
+		fg_die(FG_EXIT_ERR, "%s", r->d.err);
+	if (c->folded) {
 		if (fold_profile_init(&prof, 1) != 0 ||
-		    (r.pf = perf_fold_new(&prof, &fo, &r.d)) == NULL)
-			fg_die(FG_EXIT_ERR, "%s", r.d.err[0] ? r.d.err :
+		    (r->pf = perf_fold_new(&prof, &fo, &r->d)) == NULL)
+			fg_die(FG_EXIT_ERR, "%s", r->d.err[0] ? r->d.err :
 			       strerror(errno));
 	} else {
-		if (fold_out_init(&r.out, out.fd, 1 << 16) != 0)
+		if (fold_out_init(&r->out, out.fd, 1 << 16) != 0)
 			fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 	}
 
@@ -357,10 +372,10 @@ int main(int argc, char **argv)
 		fg_die(FG_EXIT_ERR, "enabling the events: %s", strerror(errno));
 	/* Tasks already running are known from /proc, as perf does. */
 	if (eo.all_cpus)
-		perf_replay_scan_proc(r.rp, -1);
-	else if (pids)
-		for (size_t i = 0; i < r.ntids; i++)
-			perf_replay_scan_proc(r.rp, r.tids[i]);
+		perf_replay_scan_proc(r->rp, -1);
+	else if (c->pids)
+		for (size_t i = 0; i < r->ntids; i++)
+			perf_replay_scan_proc(r->rp, r->tids[i]);
 	if (child > 0) {
 		int e;
 		ssize_t n;
@@ -373,7 +388,7 @@ int main(int argc, char **argv)
 		close(fail);
 		if (n == (ssize_t)sizeof(e)) {
 			waitpid(child, NULL, 0);
-			fg_die(FG_EXIT_ERR, "cannot run '%s': %s", argv[optind],
+			fg_die(FG_EXIT_ERR, "cannot run '%s': %s", c->command[0],
 			       strerror(e));
 		}
 	}
@@ -383,19 +398,19 @@ int main(int argc, char **argv)
 	while (!stop_signal) {
 		if (perfev_wait(ev, 100) != 0)
 			fg_die(FG_EXIT_ERR, "poll: %s", strerror(errno));
-		if (perfev_drain(ev, take, &r, err, sizeof(err)) != 0)
-			fg_die(FG_EXIT_ERR, "%s", err[0] ? err : r.d.err);
-		if (perf_replay_flush(r.rp, 0, emit, &r) != 0)
-			fg_die(FG_EXIT_ERR, "%s", r.d.err);
+		if (perfev_drain(ev, take, r, err, sizeof(err)) != 0)
+			fg_die(FG_EXIT_ERR, "%s", err[0] ? err : r->d.err);
+		if (perf_replay_flush(r->rp, 0, emit, r) != 0)
+			fg_die(FG_EXIT_ERR, "%s", r->d.err);
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child_done = 1;
 			break;
 		}
-		if (r.ntids > 0 && !tasks_alive(&r))
+		if (r->ntids > 0 && !tasks_alive(r))
 			break;
 		if (tty && now() - last_status >= 1) {
 			last_status = now();
-			status_line(&r, last_status - start, 0);
+			status_line(r, last_status - start, 0);
 		}
 	}
 	if (child > 0 && !child_done) {
@@ -404,26 +419,26 @@ int main(int argc, char **argv)
 	}
 	perfev_enable(ev, 0);
 	err[0] = '\0';
-	if (perfev_drain(ev, take, &r, err, sizeof(err)) != 0 ||
-	    perf_replay_flush(r.rp, 1, emit, &r) != 0)
-		fg_die(FG_EXIT_ERR, "%s", err[0] ? err : r.d.err);
+	if (perfev_drain(ev, take, r, err, sizeof(err)) != 0 ||
+	    perf_replay_flush(r->rp, 1, emit, r) != 0)
+		fg_die(FG_EXIT_ERR, "%s", err[0] ? err : r->d.err);
 	perfev_close(ev);
 	if (tty)
-		status_line(&r, 0, 1);
+		status_line(r, 0, 1);
 
-	if (r.pf != NULL) {
+	if (r->pf != NULL) {
 		if (fold_write(&prof, out.fd) != 0)
 			fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
 			       strerror(errno));
-		perf_fold_free(r.pf);
+		perf_fold_free(r->pf);
 		fold_profile_free(&prof);
-	} else if (fold_out_close(&r.out) != 0) {
+	} else if (fold_out_close(&r->out) != 0) {
 		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
 		       strerror(errno));
 	}
 	fg_out_commit(&out);
 	{
-		const struct perf_replay_stats *st = perf_replay_stats(r.rp);
+		const struct perf_replay_stats *st = perf_replay_stats(r->rp);
 
 		if (st->lost > 0)
 			fg_warn("%llu samples lost (the ring buffer was full): "
@@ -441,10 +456,20 @@ int main(int argc, char **argv)
 				(unsigned long long)st->throttled);
 	}
 	if (!quiet && child_done && WIFEXITED(status) && WEXITSTATUS(status))
-		fg_warn("%s exited with status %d", argv[optind],
+		fg_warn("%s exited with status %d", c->command[0],
 			WEXITSTATUS(status));
-	fg_diag_done(&r.d);
-	perf_replay_free(r.rp);
-	free(r.tids);
+	fg_diag_done(&r->d);
+	perf_replay_free(r->rp);
+	free(r->tids);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct record_cmd c;
+	struct rec r = { 0 };
+
+	fg_setprog(argv[0]);
+	parse(&c, &r, argc, argv);
+	return record(&c, &r);
 }

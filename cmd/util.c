@@ -87,6 +87,22 @@ noreturn void fg_bad_option(int c, char **argv)
 	fg_usage_error("unrecognized option '%s'", opt);
 }
 
+void fg_common_option(int c, char **argv, void (*usage)(FILE *f), int *quiet)
+{
+	switch (c) {
+	case 'q':
+		*quiet = 1;
+		return;
+	case 'h':
+		usage(stdout);
+		exit(0);
+	case 'V':
+		puts(FG_VERSION_TEXT);
+		exit(0);
+	}
+	fg_bad_option(c, argv);
+}
+
 void fg_regcomp(regex_t *rx, const char *opt, const char *re)
 {
 	int rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
@@ -254,13 +270,10 @@ void fg_input_option(struct fg_input *in, int c, char **argv)
 			fg_usage_error("%s", d.err);
 		return;
 	}
-	switch (c) {
-	case 'q': in->quiet = 1; return;
-	case 'v': in->verbose = 1; return;
-	case 'h': in->usage(stdout); exit(0);
-	case 'V': puts(FG_VERSION_TEXT); exit(0);
-	}
-	fg_bad_option(c, argv);
+	if (c == 'v')
+		in->verbose = 1;
+	else
+		fg_common_option(c, argv, in->usage, &in->quiet);
 }
 
 void fg_input_ready(struct fg_input *in)

@@ -39,6 +39,13 @@ noreturn void fg_usage_error(const char *fmt, ...)
 /* Report getopt_long's ':' or '?' for argv's last option, exit 2. */
 noreturn void fg_bad_option(int c, char **argv);
 
+/*
+ * The options every command shares (FG_COMMON_OPTIONS): -q sets *quiet,
+ * -h prints usage and exits 0, -V prints the version and exits 0; anything
+ * else is bad usage.
+ */
+void fg_common_option(int c, char **argv, void (*usage)(FILE *f), int *quiet);
+
 /* Compile option opt's POSIX extended regex re, or a usage error. */
 void fg_regcomp(regex_t *rx, const char *opt, const char *re);
 

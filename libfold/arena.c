@@ -103,6 +103,18 @@ int fold_grow(void *vp, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+int fold_grow0(void *vp, size_t *cap, size_t need, size_t elem)
+{
+	size_t old = *cap;
+	char *v;
+
+	if (fold_grow(vp, cap, need, elem) != 0)
+		return -1;
+	memcpy(&v, vp, sizeof(v));
+	memset(v + old * elem, 0, (*cap - old) * elem);
+	return 0;
+}
+
 size_t fold_upto_u64(const void *base, size_t n, size_t elem, uint64_t key)
 {
 	const unsigned char *b = base;

@@ -45,6 +45,8 @@ void fold_arena_free(struct fold_arena *a);
  * (16 at first).  -1 when out of memory, the array then untouched.
  */
 int fold_grow(void *vp, size_t *cap, size_t need, size_t elem);
+/* fold_grow, with the new elements zeroed (arrays indexed by id). */
+int fold_grow0(void *vp, size_t *cap, size_t need, size_t elem);
 
 /*
  * In an array of n elements of elem bytes, each starting with a uint64_t

@@ -4,7 +4,8 @@
 
 DD=$TD/diff
 
-# Every case of the difffolded.pl corpus, and the FORMATS.md example.  The
+# Every case of the difffolded.pl corpus, and the example of
+# formats/README.md, "Differential profiles (difffolded.pl)".  The
 # reference prints in Perl hash order: compare sorted.
 test_diff_corpus() {
 	local case before after opts exp o

@@ -76,7 +76,8 @@ test_pprof_corpus() {
 		"$FG" pprof $o "$PD/$input" > "$T/out" 2> "$T/err"
 		same "pprof/corpus/$case/$index" "$PD/$exp" "$T/out"
 	done < "$PD/pprof.tsv"
-	# FORMATS.md e.5: inlined functions as frames, innermost last.
+	# formats/README.md, "pprof: samples to folded stacks": inlined
+	# functions as frames, innermost last.
 	"$FG" pprof "$PD/example-cpu.pb.gz" > "$T/out" 2> "$T/err"
 	grep -qx 'runtime.main;main.main;main.big;main.hashLoop;main.mix 430000000' "$T/out" &&
 		ok "pprof/example-e5" || bad "pprof/example-e5" "$(head -3 "$T/out")"
@@ -148,9 +149,10 @@ test_pprof_options() {
 		ok "pprof/lines-of-inlined" || bad "pprof/lines-of-inlined"
 }
 
-# A small profile.proto made byte by byte (FORMATS.md e.2): strings "",
-# samples, count, main, leaf; function 1 main, 2 leaf; location 1 -> main,
-# 2 -> leaf; one sample [2 1] value 5.  Pieces can be swapped for damage.
+# A small profile.proto made byte by byte (formats/README.md, "pprof: wire
+# encoding"): strings "", samples, count, main, leaf; function 1 main, 2
+# leaf; location 1 -> main, 2 -> leaf; one sample [2 1] value 5.  Pieces can
+# be swapped for damage.
 mkproto() {
 	local st=${ST:-'\x0a\x04\x08\x01\x10\x02'}
 	local sm=${SM:-'\x12\x07\x0a\x02\x02\x01\x12\x01\x05'}

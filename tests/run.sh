@@ -411,6 +411,23 @@ for c in $(sed -n 's/^CMDS = //p' Makefile); do
 	fi
 done
 
+# The format notes are in the repository: no comment points outside it, and
+# every section a comment names is there.
+if git grep -q 'FORMATS\.md' -- ':!tests/run.sh' 2> /dev/null; then
+	bad "docs/no-outside-notes" "$(git grep -n 'FORMATS\.md' -- ':!tests/run.sh' | head -3)"
+else
+	ok "docs/no-outside-notes"
+fi
+# (Comments wrap, so lines are joined first; a citation may name several.)
+missing=$(for f in $(git ls-files cmd formats libfold tests testdata/README.md | grep -v '^formats/README.md$'); do
+		perl -0777 -ne 's/\n[ \t]*(?:\*|#|\/\/)?[ \t]*/ /g;
+			while (/formats\/README\.md,((?:\s*"[^"]+",?)+)/g) {
+				my $l = $1; print "$1\n" while $l =~ /"([^"]+)"/g }' "$f"
+	done | sort -u | while read -r h; do
+		grep -qxF "## $h" formats/README.md || grep -qxF "### $h" formats/README.md || echo "$h"
+	done)
+[ -z "$missing" ] && ok "docs/cited-sections" || bad "docs/cited-sections" "no such section: $missing"
+
 for v in $VARIANTS; do
 	FG=$v/fg-collapse
 	SVG=$v/fg-svg
@@ -439,6 +456,7 @@ for v in $VARIANTS; do
 	test_svg_errors
 	test_svg_escaping
 	test_svg_options
+	test_svg_continuous_column
 	test_svg_images
 	test_svg_dom_budget
 	test_diff_corpus

@@ -736,7 +736,8 @@ static void test_normalize(void)
 	struct fold_read_opts o = { 0 };
 	struct fold_diag d = { 0 };
 
-	/* FORMATS.md d: T1 = 40, T2 = 51, int(10 * 51 / 40) = 12 */
+	/* formats/README.md, "Diff: reading, -s and -n": T1 = 40, T2 = 51,
+	   int(10 * 51 / 40) = 12 */
 	CHECK(fold_profile_init(&p, 2) == 0);
 	CHECK(read_folded(&p, "m;a 10 30\nm;b 20 10\nm;c 5 0\nm 2 2\nz 3 9\n", &o, &d) == 0);
 	CHECK(fold_normalize(&p) == 0);

@@ -137,15 +137,8 @@ static struct module *module(struct elfsym *es, const char *path)
 		return NULL;
 	if (es->paths.n == before)
 		return &es->mods[id];
-	if (id >= es->cap) {
-		size_t cap = es->cap ? es->cap * 2 : 16;
-		struct module *v = realloc(es->mods, cap * sizeof(*v));
-
-		if (v == NULL)
-			return NULL;
-		es->mods = v;
-		es->cap = cap;
-	}
+	if (fold_grow(&es->mods, &es->cap, (size_t)id + 1, sizeof(*es->mods)) != 0)
+		return NULL;
 	m = &es->mods[id];
 	memset(m, 0, sizeof(*m));
 	m->fini = -1;

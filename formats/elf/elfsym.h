@@ -49,8 +49,9 @@ int elfsym_usable(struct elfsym *es, const char *path, const char **why);
 /*
  * The file address (p_vaddr space) of the byte at file offset off, through
  * the PT_LOAD segment holding it: a mapping's run-time address pc becomes
- * vaddr(pc - start + offset) (FORMATS.md f.3).  exec: the segment must be
- * executable.  0, or -1 when no such segment holds off.
+ * vaddr(pc - start + offset) (formats/README.md, "gperftools: maps text
+ * and address lookup").  exec: the segment must be executable.  0, or -1
+ * when no such segment holds off.
  */
 int elfsym_file_vaddr(struct elfsym *es, const char *path, uint64_t off,
 		      int exec, uint64_t *vaddr);

@@ -106,19 +106,9 @@ int svg_nameattr_load(struct svg_nameattr *na, const char *path,
 		id = fold_intern(&na->names, ln.s, (size_t)(tab - ln.s));
 		if (id == FOLD_NOID)
 			goto oom;
-		if (id >= na->cap) {
-			size_t cap = na->cap ? na->cap * 2 : 64;
-			char **v;
-
-			while (cap <= id)
-				cap *= 2;
-			v = realloc(na->attrs, cap * sizeof(*v));
-			if (v == NULL)
-				goto oom;
-			memset(v + na->cap, 0, (cap - na->cap) * sizeof(*v));
-			na->attrs = v;
-			na->cap = cap;
-		}
+		if (fold_grow0(&na->attrs, &na->cap, (size_t)id + 1,
+			       sizeof(*na->attrs)) != 0)
+			goto oom;
 		na->attrs[id] = fold_arena_strndup(&na->arena, tab + 1,
 						   ln.len - (size_t)(tab - ln.s) - 1);
 		if (na->attrs[id] == NULL)
@@ -604,16 +594,9 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 		fold_out_str(o, ",");
 		fold_out_fixed(o, f->rgb[2], 0);
 		fold_out_str(o, ")\" rx=\"2\" ry=\"2\" />\n");
-		if (labcap < 4 * nlen + 3) {
-			char *v;
-
-			labcap = 4 * nlen + 64;
-			v = realloc(label, labcap);
-			if (v == NULL) {
-				o->err = ENOMEM;
-				break;
-			}
-			label = v;
+		if (fold_grow(&label, &labcap, 4 * nlen + 3, 1) != 0) {
+			o->err = ENOMEM;
+			break;
 		}
 		lab = svg_label(name, nlen, f->x2 - f->x1, fo->fontsize,
 				fo->fontwidth, so->truncate_left, label);

@@ -1,6 +1,6 @@
 /*
  * gperf.c - gperftools CPU and heap profiles into raw address stacks, and
- * the maps text that follows them (FORMATS.md f.1-f.3).
+ * the maps text that follows them (formats/README.md, "gperftools profiles").
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -123,15 +123,8 @@ int gperf_maps_line(struct gperf_maps *m, const char *s, size_t len)
 	mp.path = fold_arena_strndup(&m->arena, p, (size_t)(end - p));
 	if (mp.path == NULL)
 		return -1;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 32;
-		struct gperf_map *v = realloc(m->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		m->v = v;
-		m->cap = cap;
-	}
+	if (fold_grow(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) != 0)
+		return -1;
 	m->v[m->n++] = mp;
 	return 0;
 }
@@ -245,15 +238,9 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 				       "rest is ignored", name, i * (size_t)w.size, n);
 			break;
 		}
-		if (n > cap) {
-			uint64_t *t = realloc(pcs, (size_t)n * sizeof(*t));
-
-			if (t == NULL) {
-				fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
-				goto out;
-			}
-			pcs = t;
-			cap = (size_t)n;
+		if (fold_grow(&pcs, &cap, (size_t)n, sizeof(*pcs)) != 0) {
+			fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
+			goto out;
 		}
 		for (k = 0; k < n; k++)
 			pcs[k] = slot(&w, i + 2 + k);
@@ -403,15 +390,8 @@ int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
 						(unsigned long long)in->lineno);
 				goto out;
 			}
-			if (n == cap) {
-				size_t c2 = cap ? 2 * cap : 64;
-				uint64_t *t = realloc(pcs, c2 * sizeof(*t));
-
-				if (t == NULL)
-					goto nomem;
-				pcs = t;
-				cap = c2;
-			}
+			if (fold_grow(&pcs, &cap, n + 1, sizeof(*pcs)) != 0)
+				goto nomem;
 			pcs[n++] = pc;
 		}
 		s.inuse_objects = v[0];

@@ -1,7 +1,8 @@
 /*
  * gperf.h - gperftools profiles: the binary CPU profile of libprofiler and
- * the text heap profile of tcmalloc (FORMATS.md f.1, f.2), and the
- * /proc/self/maps text both end with (f.3).
+ * the text heap profile of tcmalloc, and the /proc/self/maps text both end
+ * with (formats/README.md, "gperftools: CPU profile", "gperftools: heap
+ * profile", "gperftools: maps text and address lookup").
  *
  * The parsers give raw address stacks (innermost first, as recorded) to a
  * callback, one record or bucket at a time; turning addresses into names

@@ -1,4 +1,7 @@
-/* perf_event.c - sampling events and their ring buffers (FORMATS.md g). */
+/*
+ * perf_event.c - sampling events and their ring buffers (formats/README.md,
+ * "perf_event recording (fg-record)").
+ */
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <poll.h>
@@ -163,8 +166,9 @@ static void attr_init(struct perf_event_attr *a, const struct perfev_opts *o,
 /*
  * Open the first event, settling the attributes every other event gets:
  * cycles falls back to cpu-clock where there is no PMU, and kernel samples
- * are dropped where they are not allowed, as perf does (FORMATS.md g.7,
- * g.8).  The fd, or -1 with err set.
+ * are dropped where they are not allowed, as perf does (formats/README.md,
+ * "perf_event: permissions", "perf_event: cycles fallback").  The fd, or -1
+ * with err set.
  */
 static int open_first(struct perf_event_attr *a, const struct perfev_opts *o,
 		      struct perfev_info *info, pid_t pid, int cpu,

@@ -1,7 +1,8 @@
 /*
  * perf_event.h - the live side of fg-record: sampling events opened with
  * perf_event_open(2), one per CPU (and per thread for -p/-t), and their
- * mmap ring buffers drained record by record (FORMATS.md g).
+ * mmap ring buffers drained record by record (formats/README.md,
+ * "perf_event recording (fg-record)").
  *
  * What the records mean is perf_replay's business; this module only opens,
  * enables, waits and copies records out of the rings in order, each one

@@ -196,22 +196,10 @@ void perf_fold_unit(const struct perf_fold *pf, struct fold_unit *u)
 
 /* ------------------------------------------------------------- buffers */
 
+/* Room for more bytes and a NUL. */
 static int buf_reserve(struct buf *b, size_t more)
 {
-	size_t cap;
-	char *s;
-
-	if (b->cap - b->len > more)
-		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap - b->len <= more)
-		cap *= 2;
-	s = realloc(b->s, cap);
-	if (s == NULL)
-		return -1;
-	b->s = s;
-	b->cap = cap;
-	return 0;
+	return fold_grow(&b->s, &b->cap, b->len + more + 1, 1);
 }
 
 static int buf_add(struct buf *b, const char *s, size_t n)
@@ -381,30 +369,12 @@ static int emit(struct perf_fold *pf)
 
 	if (id == FOLD_NOID)
 		return -1;
-	if (pf->ntmp == pf->captmp) {
-		size_t cap = pf->captmp ? pf->captmp * 2 : 64;
-		fold_id *v = realloc(pf->tmp, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		pf->tmp = v;
-		pf->captmp = cap;
-	}
+	if (fold_grow(&pf->tmp, &pf->captmp, pf->ntmp + 1, sizeof(*pf->tmp)) != 0)
+		return -1;
 	pf->tmp[pf->ntmp] = id;
 	if (pf->o.no_idle) {
-		if (id >= pf->idlecap) {
-			size_t cap = pf->idlecap ? pf->idlecap : 1024, old = pf->idlecap;
-			unsigned char *v;
-
-			while (cap <= id)
-				cap *= 2;
-			v = realloc(pf->idle, cap);
-			if (v == NULL)
-				return -1;
-			memset(v + old, 0, cap - old);
-			pf->idle = v;
-			pf->idlecap = cap;
-		}
+		if (fold_grow0(&pf->idle, &pf->idlecap, (size_t)id + 1, 1) != 0)
+			return -1;
 		pf->idle[id] = (unsigned char)is_idle_name(pf->name.s, pf->name.len);
 	}
 	if (pf->o.skip_after != NULL &&
@@ -843,20 +813,12 @@ static uint32_t frame(struct perf_fold *pf, const struct perf_frame *fr,
 		return NOREC;
 	size = sizeof(*r) + pf->ntmp * sizeof(fold_id) + klen;
 	size = (size + 7) & ~(size_t)7;
-	if (pf->caprecs - pf->nrecs < size) {
-		size_t cap = pf->caprecs ? pf->caprecs * 2 : 1 << 16;
-		char *v;
-
-		while (cap - pf->nrecs < size)
-			cap *= 2;
-		if (cap / 8 >= NOREC)
-			return NOREC;
-		v = realloc(pf->recs, cap);
-		if (v == NULL)
-			return NOREC;
-		pf->recs = v;
-		pf->caprecs = cap;
-	}
+	/* Records are addressed in 8-byte units by a uint32_t. */
+	if (pf->caprecs - pf->nrecs < size &&
+	    (fold_grow(&pf->recs, &pf->caprecs, pf->nrecs + size < (1u << 16) ?
+		       (1u << 16) : pf->nrecs + size, 1) != 0 ||
+	     pf->caprecs / 8 >= NOREC))
+		return NOREC;
 	off = (uint32_t)(pf->nrecs / 8);
 	r = rec(pf, off);
 	r->alen = k->alen;
@@ -926,16 +888,7 @@ frame_rec(struct perf_fold *pf, const struct perf_sample *s, size_t i,
 
 static int reserve_stack(struct perf_fold *pf, size_t need)
 {
-	fold_id *v;
-
-	if (need <= pf->capstack)
-		return 0;
-	v = realloc(pf->stack, need * 2 * sizeof(*v));
-	if (v == NULL)
-		return -1;
-	pf->stack = v;
-	pf->capstack = need * 2;
-	return 0;
+	return fold_grow(&pf->stack, &pf->capstack, need, sizeof(*pf->stack));
 }
 
 /*
@@ -948,14 +901,8 @@ static int assemble_skip(struct perf_fold *pf, const struct perf_sample *s,
 	size_t i, j, from = s->nframes;
 	int32_t from_id = 0;
 
-	if (s->nframes > pf->capframes) {
-		uint32_t *v = realloc(pf->frec, s->nframes * 2 * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		pf->frec = v;
-		pf->capframes = s->nframes * 2;
-	}
+	if (fold_grow(&pf->frec, &pf->capframes, s->nframes, sizeof(*pf->frec)) != 0)
+		return -1;
 	for (i = 0; i < s->nframes; i++) {
 		pf->frec[i] = frame_rec(pf, s, i, java);
 		if (pf->frec[i] == NOREC)

@@ -345,7 +345,8 @@ static int ksym_cmp(const void *a, const void *b)
 }
 
 /*
- * Text symbols of /proc/kallsyms (FORMATS.md g.9), sorted by address and
+ * Text symbols of /proc/kallsyms (formats/README.md, "perf_event:
+ * symbols"), sorted by address and
  * then file order: of aliases (memcpy, __memcpy, __pi_memcpy) the last
  * listed is found, the one perf names (its size-0 symbols end where the
  * next begins, so only the last of a run covers anything).
@@ -453,7 +454,8 @@ enum ctx { CTX_KERNEL, CTX_USER, CTX_OTHER };
  * One frame as perf script prints it.  ret: a return address, named by the
  * call before it (addr - 1) but printed as itself.  raw: print the run-time
  * address, as perf 6.1 does for samples without call chains; in call
- * chains it prints user addresses as the file's (FORMATS.md b.3).
+ * chains it prints user addresses as the file's (formats/README.md, "perf
+ * script: frame lines").
  */
 static int frame(struct perf_replay *rp, const struct task *proc,
 		 enum ctx ctx, uint64_t addr, int ret, int raw)

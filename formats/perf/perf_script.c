@@ -573,15 +573,10 @@ struct parser {
 
 static int grow_frames(struct parser *P)
 {
-	size_t cap = P->cap ? P->cap * 2 : 256;
-	struct perf_frame *v = realloc(P->frames, cap * sizeof(*v));
-
-	if (v == NULL) {
+	if (fold_grow(&P->frames, &P->cap, P->nframes + 1, sizeof(*P->frames)) != 0) {
 		fold_diag_error(P->d, "%s: %s", P->in->name, strerror(errno));
 		return -1;
 	}
-	P->frames = v;
-	P->cap = cap;
 	return 0;
 }
 

@@ -98,11 +98,11 @@ int perf_frame_split(const char *s, size_t len, struct perf_frame_fields *f);
 
 /*
  * Write one sample as `perf script` prints it (formats/README.md, "perf
- * script"): the header "comm pid/tid [cpu] time: period event: " (cpu, time
- * and period only when s has them), then the frames, "\t%16s" address
- * first, leaf first, and a blank line; a one_line sample puts its frame on
- * the header line.  Frame texts are "ADDR SYM+0xOFF (DSO)".  Errors stay
- * in o.
+ * script: header line", "perf script: frame lines"): the header "comm
+ * pid/tid [cpu] time: period event: " (cpu, time and period only when s has
+ * them), then the frames, "\t%16s" address first, leaf first, and a blank
+ * line; a one_line sample puts its frame on the header line.  Frame texts
+ * are "ADDR SYM+0xOFF (DSO)".  Errors stay in o.
  */
 struct fold_out;
 void perf_script_write(struct fold_out *o, const struct perf_sample *s);

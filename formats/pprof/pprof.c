@@ -1,5 +1,7 @@
 /*
- * pprof.c - profile.proto to folded stacks (FORMATS.md e.1, e.3, e.5).
+ * pprof.c - profile.proto to folded stacks (formats/README.md, "pprof:
+ * messages and fields", "pprof: what go tool pprof accepts", "pprof:
+ * samples to folded stacks").
  *
  * protobuf-c decodes the message into an arena; then every location's
  * frames are named and interned once, and each sample becomes a stack of
@@ -360,15 +362,8 @@ static void *scratch_alloc(void *arg, size_t n)
 		a->used += want;
 		return p;
 	}
-	if (a->nbig == a->capbig) {
-		size_t cap = a->capbig ? 2 * a->capbig : 16;
-		void **b = realloc(a->big, cap * sizeof(*b));
-
-		if (b == NULL)
-			return NULL;
-		a->big = b;
-		a->capbig = cap;
-	}
+	if (fold_grow(&a->big, &a->capbig, a->nbig + 1, sizeof(*a->big)) != 0)
+		return NULL;
 	p = malloc(n);
 	if (p == NULL)
 		return NULL;
@@ -421,19 +416,7 @@ struct words {
 /* Room for n more words. */
 static int words_reserve(struct words *w, size_t n)
 {
-	if (w->cap - w->n < n) {
-		size_t cap = w->cap ? w->cap : 256;
-		uint64_t *v;
-
-		while (cap - w->n < n)
-			cap *= 2;
-		v = realloc(w->v, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		w->v = v;
-		w->cap = cap;
-	}
-	return 0;
+	return fold_grow(&w->v, &w->cap, w->n + n, sizeof(*w->v));
 }
 
 /* Per location: its frames (root-side first) and what pruning says. */
@@ -562,19 +545,7 @@ static long pick_index(struct ctx *c)
 
 static int grow_buf(struct ctx *c, size_t need)
 {
-	char *b;
-	size_t cap = c->cap ? c->cap : 256;
-
-	if (need <= c->cap)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	b = realloc(c->buf, cap);
-	if (b == NULL)
-		return -1;
-	c->buf = b;
-	c->cap = cap;
-	return 0;
+	return fold_grow(&c->buf, &c->cap, need, 1);
 }
 
 static const char *basename_of(const char *path)
@@ -693,15 +664,9 @@ static int push_frame(struct ctx *c, fold_id id)
 {
 	if (id == FOLD_NOID)
 		return -1;
-	if (c->nframes == c->capframes) {
-		size_t cap = c->capframes ? 2 * c->capframes : 1024;
-		fold_id *f = realloc(c->frames, cap * sizeof(*f));
-
-		if (f == NULL)
-			return -1;
-		c->frames = f;
-		c->capframes = cap;
-	}
+	if (fold_grow(&c->frames, &c->capframes, c->nframes + 1,
+		      sizeof(*c->frames)) != 0)
+		return -1;
 	c->frames[c->nframes++] = id;
 	return 0;
 }
@@ -980,14 +945,8 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 			goto fail;
 		}
 		n = s.n;
-		if (n > capli) {
-			uint32_t *t = realloc(li, 2 * n * sizeof(*t));
-
-			if (t == NULL)
-				goto nomem;
-			li = t;
-			capli = 2 * n;
-		}
+		if (fold_grow(&li, &capli, n, sizeof(*li)) != 0)
+			goto nomem;
 		need = o->nlabels;
 		for (j = 0; j < n; j++) {
 			if ((li[j] = idmap_get(&c->locs, s.ids[j])) == UINT32_MAX) {
@@ -1005,14 +964,8 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 			st->negative++;
 			continue;
 		}
-		if (need > cap) {
-			fold_id *t = realloc(stack, 2 * need * sizeof(*t));
-
-			if (t == NULL)
-				goto nomem;
-			stack = t;
-			cap = 2 * need;
-		}
+		if (fold_grow(&stack, &cap, need, sizeof(*stack)) != 0)
+			goto nomem;
 		/*
 		 * Prune: from the root, after the first location drop_frames
 		 * left alone, the first one it matched ends the stack.

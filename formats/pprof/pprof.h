@@ -1,6 +1,7 @@
 /*
  * pprof.h - pprof profile.proto to folded stacks, and folded stacks to
- * profile.proto, by the rules of `go tool pprof` (FORMATS.md e).
+ * profile.proto, by the rules of `go tool pprof` (formats/README.md,
+ * "pprof profile.proto").
  *
  * The message is decoded by protobuf-c from formats/profile.proto.  A
  * profile.proto cannot be read in pieces (its string table usually comes

@@ -1,6 +1,7 @@
 /*
- * pprof_write.c - folded stacks to a gzipped profile.proto (FORMATS.md
- * e.1, e.4).
+ * pprof_write.c - folded stacks to a gzipped profile.proto
+ * (formats/README.md, "pprof: messages and fields", "pprof: writer
+ * conventions").
  *
  * Folded stacks carry only names, so each distinct frame name becomes one
  * Function and one Location with a single Line, and each stack one Sample
@@ -91,15 +92,8 @@ struct strtab {
 
 static int64_t add_string(struct strtab *t, const char *s)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		char **v = realloc(t->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (fold_grow(&t->v, &t->cap, t->n + 1, sizeof(*t->v)) != 0)
+		return -1;
 	t->v[t->n] = (char *)s;
 	return (int64_t)t->n++;
 }
@@ -333,7 +327,8 @@ int pprof_write(const struct fold_profile *p, int fd,
 
 	/*
 	 * One mapping that says the names are already there, so pprof does
-	 * not look for a binary to symbolize with (FORMATS.md e.3).
+	 * not look for a binary to symbolize with (formats/README.md, "pprof:
+	 * what go tool pprof accepts").
 	 */
 	map.id = 1;
 	map.has_functions = 1;

@@ -199,18 +199,15 @@ static const struct fold_reader *detect(const struct fold_reader *const *rv,
 	return best;
 }
 
-/* The first line of a text head, made printable, for a message. */
-static void first_line(char *buf, size_t size, const char *head, size_t n)
+/* The first line of a text head that is not blank, for a message. */
+static void first_line(char *buf, const char *head, size_t n)
 {
-	size_t i, k = 0;
+	struct fold_line ln = { (char *)head, 0 };
+	size_t pos = 0;
 
-	while (n > 0 && (*head == '\n' || *head == '\r'))
-		head++, n--;
-	for (i = 0; i < n && head[i] != '\n' && k + 4 < size; i++)
-		buf[k++] = head[i] >= 0x20 && head[i] < 0x7f ? head[i] : '?';
-	if (i < n && head[i] != '\n')
-		buf[k++] = '.', buf[k++] = '.', buf[k++] = '.';
-	buf[k] = '\0';
+	while (fold_head_line(head, n, 1, &pos, &ln) && ln.len == 0)
+		;
+	fold_excerpt(buf, ln.s, ln.len);
 }
 
 /* The message for an input that no reader takes. */
@@ -218,7 +215,7 @@ static void unrecognized(const struct readers *rs, const char *name,
 			 const char *head, size_t n, struct fold_diag *d)
 {
 	const char *other = known_other(head, n);
-	char formats[256] = "", line[80];
+	char formats[256] = "", line[FOLD_EXCERPT];
 	size_t i, k = 0;
 
 	if (other != NULL) {
@@ -230,7 +227,7 @@ static void unrecognized(const struct readers *rs, const char *name,
 				      i == 0 ? "" : i + 1 == rs->n ? " or " : ", ",
 				      rs->slot[i].r->title);
 	if (memchr(head, '\0', n) == NULL && n > 0) {
-		first_line(line, sizeof(line), head, n);
+		first_line(line, head, n);
 		fold_diag_error(d, "%s: unrecognized input: not %s (it starts "
 				"\"%s\")", name, formats, line);
 	} else {

@@ -92,14 +92,9 @@ static int set_ncols(struct fold_profile *p, int ncols)
 static void bad_line(struct fold_diag *d, const struct fold_input *in,
 		     const char *why, const char *s, size_t len)
 {
-	char shown[64];
-	size_t i, n = len < sizeof(shown) - 4 ? len : sizeof(shown) - 4;
+	char shown[FOLD_EXCERPT];
 
-	for (i = 0; i < n; i++)
-		shown[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (n < len)
-		memcpy(shown + n, "...", 3), n += 3;
-	shown[n] = '\0';
+	fold_excerpt(shown, s, len);
 	fold_diag_error(d, "%s:%llu: %s: \"%s\"", in->name,
 			(unsigned long long)in->lineno, why, shown);
 }
@@ -535,19 +530,14 @@ int fold_is_folded_line(const char *s, size_t len)
 static enum fold_detect folded_detect(const char *head, size_t n, int eof)
 {
 	size_t i = 0, checked = 0;
+	struct fold_line ln;
 
 	if (memchr(head, '\0', n) != NULL)
 		return FOLD_DETECT_NO;
-	while (i < n && checked < 4) {
-		const char *s = head + i, *nl = memchr(s, '\n', n - i);
-		size_t len;
+	while (checked < 4 && fold_head_line(head, n, eof, &i, &ln)) {
+		const char *s = ln.s;
+		size_t len = ln.len;
 
-		if (nl == NULL && !eof)
-			break;		/* a line cut by the end of head */
-		len = nl ? (size_t)(nl - s) : n - i;
-		i += len + 1;
-		if (len > 0 && s[len - 1] == '\r')
-			len--;
 		while (len > 0 && is_blank(s[len - 1]))
 			len--;
 		if (len == 0 || s[0] == '#')

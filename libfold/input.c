@@ -523,6 +523,37 @@ void fold_input_close(struct fold_input *in)
 	in->fd = -1;
 }
 
+void fold_excerpt(char *buf, const char *s, size_t len)
+{
+	size_t i, n = len < FOLD_EXCERPT - 4 ? len : FOLD_EXCERPT - 4;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (n < len)
+		memcpy(buf + n, "...", 3), n += 3;
+	buf[n] = '\0';
+}
+
+int fold_head_line(const char *head, size_t n, int eof, size_t *pos,
+		   struct fold_line *ln)
+{
+	const char *s = head + *pos, *nl;
+	size_t len;
+
+	if (*pos >= n)
+		return 0;
+	nl = memchr(s, '\n', n - *pos);
+	if (nl == NULL && !eof)
+		return 0;
+	len = nl ? (size_t)(nl - s) : n - *pos;
+	*pos += len + 1;
+	if (len > 0 && s[len - 1] == '\r')
+		len--;
+	ln->s = (char *)s;
+	ln->len = len;
+	return 1;
+}
+
 int fold_input_toolong(struct fold_input *in, struct fold_diag *d)
 {
 	fold_diag_error(d, "%s:%llu: line too long (more than %zu bytes)",

@@ -110,6 +110,21 @@ int fold_input_peek(struct fold_input *in, size_t want, const char **head,
 int fold_input_slurp(struct fold_input *in, size_t max, char **data,
 		     size_t *len, struct fold_diag *d);
 
+/*
+ * A line for a message: its first 60 bytes, those that are not printable
+ * ASCII as '?', and "..." when cut; buf has FOLD_EXCERPT bytes.
+ */
+#define FOLD_EXCERPT 64
+void fold_excerpt(char *buf, const char *s, size_t len);
+
+/*
+ * The next line of head[0..n) from *pos (a detector's walk over an input's
+ * first bytes), without its LF or CR LF: 1, or 0 at the end of head or
+ * at a line the end of head cuts (unless eof: then that is the last line).
+ */
+int fold_head_line(const char *head, size_t n, int eof, size_t *pos,
+		   struct fold_line *ln);
+
 int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 		    struct fold_diag *d);
 int fold_input_toolong(struct fold_input *in, struct fold_diag *d);

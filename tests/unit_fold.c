@@ -853,6 +853,82 @@ static void test_tree_max_width(void)
 	fold_profile_free(&p);
 }
 
+/* ---------------------------------------------------------------- units */
+
+/* Values as go tool pprof prints them (measurement.ScaledLabel, "auto"). */
+static void test_scaled(void)
+{
+	static const struct {
+		double v;
+		const char *unit, *want;
+	} c[] = {
+		{ 3280000000.0, "nanoseconds", "3.28s" },
+		{ 12500000, "nanoseconds", "12.50ms" },
+		{ 999, "ns", "999ns" },
+		{ 1000, "ns", "1us" },
+		{ 7200e9, "nanoseconds", "2hrs" },
+		{ -2500, "ms", "-2.50s" },
+		{ 0, "nanoseconds", "0" },
+		{ 0.001, "nanoseconds", "0" },
+		{ 524298, "bytes", "512.01kB" },
+		{ 22938317, "bytes", "21.88MB" },
+		{ 1536, "kilobytes", "1.50MB" },
+		{ 512, "B", "512B" },
+		{ 3, "Bytes", "3B" },
+		{ 1234, "count", "1234" },
+		{ 5, "widgets", "5" },
+		{ 1500, "milligcu", "1.50GCU" },
+	};
+	char buf[FOLD_NUM_BUFSZ];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		fold_fmt_scaled(buf, c[i].v, c[i].unit);
+		if (strcmp(buf, c[i].want) != 0) {
+			snprintf(why, sizeof(why), "%g %s: \"%s\", want \"%s\"",
+				 c[i].v, c[i].unit, buf, c[i].want);
+			failed = 1;
+		}
+	}
+}
+
+static void test_units(void)
+{
+	struct fold_unit u;
+	char buf[2 * FOLD_UNIT_LEN];
+
+	CHECK(fold_unit_parse(&u, "cpu/nanoseconds") == 0);
+	CHECK(strcmp(u.type, "cpu") == 0 && strcmp(u.unit, "nanoseconds") == 0);
+	CHECK(fold_unit_is_scaled(&u) && strcmp(fold_unit_noun(&u), "nanoseconds") == 0);
+	CHECK(fold_unit_parse(&u, "bytes") == 0 && strcmp(u.type, "space") == 0);
+	CHECK(fold_unit_parse(&u, "ms") == 0 && strcmp(u.type, "time") == 0);
+	CHECK(fold_unit_parse(&u, "alloc_objects/count") == 0 && !fold_unit_is_scaled(&u));
+	CHECK(strcmp(fold_unit_noun(&u), "alloc_objects") == 0);
+	CHECK(fold_unit_parse(&u, "") == -1 && fold_unit_parse(&u, "a/") == -1);
+	CHECK(fold_unit_parse(&u, "/ns") == -1 && fold_unit_parse(&u, "a/b/c") == -1);
+	memset(&u, 0, sizeof(u));
+	fold_unit_name(&u, buf, sizeof(buf));
+	CHECK(strcmp(buf, "samples/count") == 0);
+	CHECK(strcmp(fold_unit_noun(&u), "samples") == 0);
+}
+
+/* Column totals bound every sum: adding fails before they pass 2^64 - 1. */
+static void test_totals_bound(void)
+{
+	struct fold_profile p;
+	fold_id ids[4];
+	size_t n;
+
+	CHECK(fold_profile_init(&p, 2) == 0);
+	n = ids_of(&p, "a;b", ids);
+	CHECK(fold_add(&p, ids, n, 0, UINT64_MAX - 10) == 0);
+	n = ids_of(&p, "a;c", ids);
+	CHECK(fold_add(&p, ids, n, 1, 10) == 0);
+	CHECK(fold_add(&p, ids, n, 1, 1) == -1 && errno == EOVERFLOW);
+	CHECK(p.total[0].u == UINT64_MAX - 10 && p.total[1].u == 10);
+	fold_profile_free(&p);
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const struct {
@@ -886,6 +962,9 @@ static const struct {
 	{ "input-lines-and-pin", test_input_lines_and_pin },
 	{ "input-mapped", test_input_mapped },
 	{ "sort-hints", test_sort_hints },
+	{ "scaled", test_scaled },
+	{ "units", test_units },
+	{ "totals-bound", test_totals_bound },
 };
 
 int main(void)

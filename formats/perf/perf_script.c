@@ -567,7 +567,7 @@ struct parser {
 	struct hcache hc[HCACHE];
 	unsigned hnext;
 	uint64_t first_bad_line;	/* a held-back warning: line ... */
-	char first_bad[72];		/* ... and text */
+	char first_bad[FOLD_EXCERPT];	/* ... and text */
 	int seen;			/* a header or frame line was read */
 };
 
@@ -680,14 +680,9 @@ static int end_sample(struct parser *P)
 
 static int unrecognized(struct parser *P, const char *s, size_t len)
 {
-	char shown[72];
-	size_t i, n = len < 60 ? len : 60;
+	char shown[FOLD_EXCERPT];
 
-	for (i = 0; i < n; i++)
-		shown[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (n < len)
-		memcpy(shown + n, "...", 3), n += 3;
-	shown[n] = '\0';
+	fold_excerpt(shown, s, len);
 	if (P->opts->strict) {
 		fold_diag_error(P->d, "%s:%llu: unrecognized line: \"%s\"",
 				P->in->name, (unsigned long long)P->in->lineno,
@@ -700,7 +695,7 @@ static int unrecognized(struct parser *P, const char *s, size_t len)
 		 * script text at all: hold the warning back until a sample
 		 * shows it is (else the end is one error about this line).
 		 */
-		memcpy(P->first_bad, shown, n + 1);
+		memcpy(P->first_bad, shown, sizeof(shown));
 		P->first_bad_line = P->in->lineno;
 		return 0;
 	}
@@ -714,14 +709,9 @@ static int unrecognized(struct parser *P, const char *s, size_t len)
 /* The input's first line is no part of perf script output. */
 static void refuse(struct parser *P, const char *s, size_t len)
 {
-	char shown[72];
-	size_t i, n = len < 60 ? len : 60;
+	char shown[FOLD_EXCERPT];
 
-	for (i = 0; i < n; i++)
-		shown[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (n < len)
-		memcpy(shown + n, "...", 3), n += 3;
-	shown[n] = '\0';
+	fold_excerpt(shown, s, len);
 	fold_diag_refuse(P->d, "%s:%llu: not perf script output (no sample "
 			 "header; unrecognized line: \"%s\")", P->in->name,
 			 (unsigned long long)P->in->lineno, shown);
@@ -926,21 +916,13 @@ static enum line_kind line_kind(const char *s, size_t len)
 enum fold_detect perf_script_detect(const char *head, size_t n, int eof)
 {
 	enum line_kind first = L_BLANK, k;
+	struct fold_line ln;
 	size_t i = 0;
 
 	if (memchr(head, '\0', n) != NULL)
 		return FOLD_DETECT_NO;
-	while (i < n) {
-		const char *s = head + i, *nl = memchr(s, '\n', n - i);
-		size_t len;
-
-		if (nl == NULL && !eof)
-			break;		/* a line cut by the end of head */
-		len = nl ? (size_t)(nl - s) : n - i;
-		i += len + 1;
-		if (len > 0 && s[len - 1] == '\r')
-			len--;
-		k = line_kind(s, len);
+	while (fold_head_line(head, n, eof, &i, &ln)) {
+		k = line_kind(ln.s, ln.len);
 		if (k == L_BLANK || k == L_COMMENT) {
 			if (first == L_HEADER)
 				return FOLD_DETECT_YES;	/* a sample without frames */

@@ -80,7 +80,9 @@ static int format_word(int argc, char **argv, const struct fold_reader **only)
 		return 1;
 	if ((*only = readers_find(argv[1])) != NULL)
 		return 1;
-	if (argv[1][0] == '-' || stat(argv[1], &st) == 0)
+	/* A format is a word: a path (or a file mistyped) is read as one. */
+	if (argv[1][0] == '-' || stat(argv[1], &st) == 0 ||
+	    strspn(argv[1], "abcdefghijklmnopqrstuvwxyz") != strlen(argv[1]))
 		return 0;
 	{
 		char known[256];
@@ -117,6 +119,10 @@ int main(int argc, char **argv)
 			fg_input_option(&in, c, argv);
 	}
 	fg_input_ready(&in);
+	if (only == NULL && optind < argc && readers_find(argv[optind]) != NULL &&
+	    access(argv[optind], F_OK) != 0)
+		fg_usage_error("the format comes first: fg-collapse %s [OPTIONS] "
+			       "[FILE...]", argv[optind]);
 	if (fold_profile_init(&prof, 1) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 	fg_input_read(&in, &prof, argv + optind, argc - optind, &ro);

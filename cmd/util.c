@@ -295,8 +295,7 @@ void fg_input_help(FILE *f, const struct fg_input *in)
 
 		if (r->options == NULL || r->options[0].name == NULL)
 			continue;
-		fprintf(f, "\nOptions for %s%s:\n", r->title,
-			in->rs.only ? "" : " input");
+		fprintf(f, "\nOptions for %s:\n", r->title);
 		for (o = r->options; o->name != NULL; o++) {
 			char left[64];
 
@@ -336,6 +335,10 @@ void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
 			inputs[ninputs++] = paths[i];
 	if (in->rs.only != NULL && in->rs.only->argument != NULL && ninputs > 1)
 		fg_usage_error("%s takes [BINARY] PROFILE", in->rs.only->name);
+	/* A program alone: its profile would be read from the terminal. */
+	if (ninputs == 0 && n > 0 && isatty(STDIN_FILENO))
+		fg_usage_error("%s is the program of a gperftools profile; give "
+			       "the profile too", paths[n - 1]);
 	/* Each reader is told how much input follows, to size tables once. */
 	for (i = 1; i < ninputs; i++)
 		r.more += fg_file_size(inputs[i]);
@@ -346,6 +349,8 @@ void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
 
 		if (i > 0)
 			r.more -= fg_file_size(inputs[i]);
+		if (in->first == NULL)
+			in->first = path && strcmp(path, "-") ? path : "<stdin>";
 		if (readers_read(&in->rs, p, path, &r, &in->d, &used, &what) != 0)
 			fg_die(FG_EXIT_ERR, "%s", in->d.err);
 		if (in->verbose)

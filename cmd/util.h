@@ -83,6 +83,7 @@ struct fg_input {
 	struct fold_diag d;
 	int quiet, verbose;
 	int no_arguments;		/* every path is an input (fg-diff) */
+	const char *first;		/* the first input read, for messages */
 	struct option *longopts;	/* the command's, the readers', ours */
 	const char **ropt;		/* reader option of code FG_OPT_READER + i */
 	size_t nropt;

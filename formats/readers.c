@@ -152,9 +152,8 @@ static const char *known_other(const char *head, size_t n)
 	} known[] = {
 		{ "PERFILE2", 8, "this is a perf.data file; convert it with "
 		  "'perf script' first (fgkit does not read perf.data yet)" },
-		{ "\177ELF", 4, "this is an ELF file, not a profile (a program "
-		  "goes with a gperftools profile: fg-collapse gperf PROGRAM "
-		  "PROFILE)" },
+		{ "\177ELF", 4, "this is an ELF file, not a profile (the program "
+		  "of a gperftools profile goes with it: --binary=PROGRAM)" },
 		{ "PeriodType: ", 12, "this is 'go tool pprof -raw' text; give "
 		  "the profile itself (the .pb.gz)" },
 	};
@@ -331,6 +330,8 @@ int readers_read(struct readers *rs, struct fold_profile *p, const char *path,
 	if (!r->binary && (nul = memchr(head, '\0', n)) != NULL) {
 		/* Before a text reader judges the first line, as it reads on. */
 		binary_data(&in, head, (size_t)(nul - head), d);
+		if (rs->only != NULL)
+			hint(rs, saved, kept, eof && kept == n, d);
 		goto out;
 	}
 	*used = r;
@@ -369,8 +370,8 @@ void readers_done(struct readers *rs, struct fold_diag *d)
 			for (k = 0; k < i && !elsewhere; k++)
 				elsewhere |= find_option(rs->slot[k].r, s->set[j]) != NULL;
 			if (!elsewhere)
-				fold_diag_warn(d, "--%s is an option of %s input, "
-					       "and no input was that; ignored",
+				fold_diag_warn(d, "--%s is an option of %s, and "
+					       "no input was that; ignored",
 					       s->set[j], s->r->title);
 		}
 	}

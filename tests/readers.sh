@@ -146,12 +146,23 @@ test_readers_refuse() {
 		"$FG" perf "$T/go-raw.txt"
 	expect_error "refuse/message/pprof-is-gperf-cpu" 1 "cpu.prof: not a profile.proto message: .*it looks like a gperftools CPU profile \(fg-collapse gperf" -- \
 		"$FG" pprof "$TD/gperf/c-cpu/cpu.prof"
-	expect_error "refuse/message/unrecognized" 1 "prose.txt: unrecognized input: not folded stacks, perf script output, pprof profile \(profile.proto\) or gperftools CPU or heap profile \(it starts \"" -- \
+	expect_error "refuse/message/unrecognized" 1 "prose.txt: unrecognized input: not folded stacks, perf script output, pprof profile or gperftools CPU or heap profile \(it starts \"" -- \
 		"$FG" "$T/prose.txt"
 	expect_error "refuse/message/perf.data-detected" 1 "perf.data file; convert it with 'perf script' first" -- \
 		"$SVG" /dev/stdin < <(printf 'PERFILE2\x68\x00\x00\x00\x00\x00\x00\x00')
 	expect_error "refuse/message/elf-alone" 1 "an ELF file, not a profile" -- \
 		"$FG" auto --binary=/dev/null "$TD/gperf/c-cpu/prog"
+	expect_error "refuse/message/perf-is-pprof-binary" 1 "go-cpu-basic.pb.gz:[0-9]+: binary data .*; it looks like a pprof profile \(fg-collapse pprof" -- \
+		"$FG" perf "$TD/pprof/go-cpu-basic.pb.gz"
+	expect_error "refuse/message/gperf-is-perf" 1 "script.perf: not a gperftools CPU or heap profile; it looks like text \(perf script output: fg-collapse perf" -- \
+		"$FG" gperf "$T/script.perf"
+	expect_error "refuse/message/elf-in-diff" 1 "prog: this is an ELF file, not a profile \(the program of a gperftools profile goes with it: --binary=PROGRAM\)" -- \
+		"$DIFF" "$TD/gperf/c-cpu/prog" "$TD/gperf/c-cpu/cpu.prof"
+	# A mistyped file is a file; a format word after an option is told.
+	expect_error "usage/missing-file-not-format" 1 "^fg-collapse: $T/nope.perf: No such file" -- \
+		"$FG" "$T/nope.perf"
+	expect_error "usage/format-word-first" 2 "the format comes first: fg-collapse perf" -- \
+		"$FG" -v perf "$T/script.perf"
 	# What is still folded stacks with a bad line is read, with a warning.
 	printf 'a;b 3\nno count here\n' > "$T/one-bad"
 	"$FG" folded "$T/one-bad" > "$T/out" 2> "$T/err"
@@ -167,7 +178,7 @@ test_readers_refuse() {
 		bad "refuse/blank-and-comment-lines" "$(cat "$T/out" "$T/err")"
 	# Usage: an option of a format no input was.
 	"$FG" --sample-index=cpu "$TD/svg/callstruct-default.folded" > /dev/null 2> "$T/err"
-	grep -q -- '--sample-index is an option of pprof profile (profile.proto) input, and no input was that; ignored' "$T/err" &&
+	grep -q -- '--sample-index is an option of pprof profile, and no input was that; ignored' "$T/err" &&
 		ok "readers/unused-option-warns" || bad "readers/unused-option-warns" "$(cat "$T/err")"
 	expect_error "readers/option-of-other-format" 2 "unrecognized option '--sample-index=cpu'" -- \
 		"$FG" perf --sample-index=cpu "$T/script.perf"
@@ -199,6 +210,15 @@ test_units() {
 		ok "units/diff-report-seconds"
 	else
 		bad "units/diff-report-seconds" "$(head -3 "$T/out")"
+	fi
+	# Sides that count different units: plain numbers, and a warning.
+	printf 'main;a 5\n' > "$T/five.folded"
+	"$DIFF" --report "$T/five.folded" "$P/go-cpu-basic.pb.gz" > "$T/out" 2> "$T/err"
+	if head -1 "$T/out" | grep -q '^# Share of all samples by self: before 5, after 3280000000$' &&
+	   grep -q 'BEFORE counts samples/count and AFTER cpu/nanoseconds' "$T/err"; then
+		ok "units/diff-report-mixed-units"
+	else
+		bad "units/diff-report-mixed-units" "$(head -2 "$T/out")" "$(cat "$T/err")"
 	fi
 	"$DIFF" --report -f json "$P/go-cpu-basic.pb.gz" "$P/go-cpu-inline.pb.gz" > "$T/out" 2> "$T/err"
 	grep -q '"type": "cpu", "unit": "nanoseconds", "before_total": 3280000000' "$T/out" &&

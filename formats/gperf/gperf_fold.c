@@ -464,8 +464,8 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 		if (r != 0)
 			goto out;
 	} else {
-		fold_diag_error(d, "%s: not a gperftools CPU or heap profile",
-				name);
+		fold_diag_refuse(d, "%s: not a gperftools CPU or heap profile",
+				 name);
 		goto out;
 	}
 	st->samples = c.samples;

@@ -1405,7 +1405,7 @@ static void pprof_free(void *state)
 
 const struct fold_reader pprof_reader = {
 	.name = "pprof",
-	.title = "pprof profile (profile.proto)",
+	.title = "pprof profile",
 	.binary = 1,
 	.detect = pprof_detect,
 	.options = pprof_options,

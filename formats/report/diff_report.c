@@ -76,9 +76,13 @@ void diff_report_free(struct diff_report *r)
 
 const struct fold_unit *diff_report_unit(const struct diff_report *r)
 {
+	static const struct fold_unit plain;	/* counts, no unit */
 	const struct fold_profile *p = r->prof;
+	const char *a = p->unit[0].unit[0] ? p->unit[0].unit : "count";
+	const char *b = p->unit[1].unit[0] ? p->unit[1].unit : "count";
 
-	return p->unit[1].unit[0] != '\0' ? &p->unit[1] : &p->unit[0];
+	/* Sides that count different things are shown as the numbers. */
+	return strcmp(a, b) == 0 ? &p->unit[1] : &plain;
 }
 
 size_t diff_report_value(char *buf, const struct diff_report *r, fold_count c)

@@ -79,7 +79,7 @@ void fold_arena_free(struct fold_arena *a)
 	fold_arena_init(a);
 }
 
-int fold_grow(void *vp, size_t *cap, size_t need, size_t elem)
+int fold_grow_to(void *vp, size_t *cap, size_t need, size_t elem)
 {
 	size_t c = *cap ? *cap : 16;
 	void *old, *v;

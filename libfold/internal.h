@@ -44,7 +44,12 @@ void fold_arena_free(struct fold_arena *a);
  * (vp is the address of the array pointer) of capacity *cap, doubling it
  * (16 at first).  -1 when out of memory, the array then untouched.
  */
-int fold_grow(void *vp, size_t *cap, size_t need, size_t elem);
+int fold_grow_to(void *vp, size_t *cap, size_t need, size_t elem);
+/* Inline, as it guards hot loops: the call is only made to grow. */
+static inline int fold_grow(void *vp, size_t *cap, size_t need, size_t elem)
+{
+	return need <= *cap ? 0 : fold_grow_to(vp, cap, need, elem);
+}
 /* fold_grow, with the new elements zeroed (arrays indexed by id). */
 int fold_grow0(void *vp, size_t *cap, size_t need, size_t elem);
 

@@ -60,7 +60,7 @@ void fold_out_flush(struct fold_out *o)
 		o->mark = 0;
 }
 
-char *fold_out_room(struct fold_out *o, size_t need)
+char *fold_out_grow(struct fold_out *o, size_t need)
 {
 	char *b;
 

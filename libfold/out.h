@@ -45,7 +45,11 @@ void fold_out_flush(struct fold_out *o);
  * counts into o->n; NULL once a write has failed (or memory ran out).
  * The buffer grows when need exceeds it.
  */
-char *fold_out_room(struct fold_out *o, size_t need);
+char *fold_out_grow(struct fold_out *o, size_t need);
+static inline char *fold_out_room(struct fold_out *o, size_t need)
+{
+	return o->cap - o->n >= need ? o->buf + o->n : fold_out_grow(o, need);
+}
 
 static inline void fold_out_bytes(struct fold_out *o, const void *s, size_t n)
 {
@@ -54,7 +58,7 @@ static inline void fold_out_bytes(struct fold_out *o, const void *s, size_t n)
 	if (o->cap - o->n >= n) {
 		memcpy(o->buf + o->n, s, n);
 		o->n += n;
-	} else if ((d = fold_out_room(o, n)) != NULL) {
+	} else if ((d = fold_out_grow(o, n)) != NULL) {
 		memcpy(d, s, n);
 		o->n += n;
 	}

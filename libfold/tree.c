@@ -133,14 +133,20 @@ static int build(struct builder *b, const struct fold_profile *p, int ordered,
 		prev = f;
 		pdepth = depth;
 	}
+	/* One loop per representation: this runs once per node. */
 	for (i = t->n; i-- > 0;) {
-		struct fold_node *nd = &t->nodes[i];
+		struct fold_node *nd = &t->nodes[i], *up = &t->nodes[nd->parent];
 
 		for (c = 0; c < ncols; c++) {
-			fold_count_add(&nd->total[c], nd->self[c], frac);
-			if (i > 0)
-				fold_count_add(&t->nodes[nd->parent].total[c],
-					       nd->total[c], frac);
+			if (frac) {
+				nd->total[c].f += nd->self[c].f;
+				if (i > 0)
+					up->total[c].f += nd->total[c].f;
+			} else {
+				nd->total[c].u += nd->self[c].u;
+				if (i > 0)
+					up->total[c].u += nd->total[c].u;
+			}
 		}
 	}
 	rc = 0;
@@ -198,15 +204,17 @@ static int sort_by_weight(struct fold_tree *t, int col)
 /* Self first, then the children left to right; parents precede children. */
 static void place(struct fold_tree *t, int col)
 {
+	int frac = t->prof->fractional;
 	size_t i;
 
 	for (i = 0; i < t->n; i++) {
-		double x = t->nodes[i].start + fold_node_self(t, i, col);
+		double x = t->nodes[i].start +
+			   fold_count_value(t->nodes[i].self[col], frac);
 		uint32_t c;
 
 		for (c = t->nodes[i].first_child; c; c = t->nodes[c].next_sibling) {
 			t->nodes[c].start = x;
-			x += fold_node_total(t, c, col);
+			x += fold_count_value(t->nodes[c].total[col], frac);
 		}
 	}
 }

@@ -2,8 +2,9 @@
 # demo.sh - what `make run` does: the whole pipeline.  fg-record profiles a
 # small bundled workload (testdata/src/demo.c, built with frame pointers);
 # where recording is not permitted it says why and takes a bundled
-# recording instead.  fg-collapse folds it into out.folded, fg-svg draws
-# out.svg and out.png.
+# recording instead.  fg-collapse folds it into out.folded (for other
+# tools); fg-svg draws out.svg and out.png from the recording itself, so its
+# counts show as the time they are.
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p build/demo
@@ -24,6 +25,6 @@ fi
 bin/fg-collapse perf -o "$out" "$input"
 echo "wrote $out: $(wc -l < "$out") stacks; the heaviest:"
 awk '{ print $NF "\t" $0 }' "$out" | sort -rn | cut -f2- | awk '{ print "  " $0 }' | head -5
-bin/fg-svg -o out.svg --title="fgkit demo" "$out"
-bin/fg-svg -o out.png --title="fgkit demo" "$out"
+bin/fg-svg -o out.svg --title="fgkit demo" "$input"
+bin/fg-svg -o out.png --title="fgkit demo" "$input"
 echo "wrote out.svg (open it in a browser: hover, click to zoom, Ctrl-F to search) and out.png"

@@ -487,6 +487,7 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 	double wpt, minw, fh = o->frameheight;
 	uint32_t *stack = NULL, *waker = NULL;
 	size_t sp = 0, cap = 0, wcap = 0, fcap = 0, i;
+	int frac = p->fractional;
 	unsigned int rs = o->seed;
 
 	memset(l, 0, sizeof(*l));
@@ -537,14 +538,15 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 		struct flame_frame *f;
 		double end;
 
-		if (id != 0 && fold_node_total(t, id, col) < minw)
+		if (id != 0 && fold_count_value(n->total[col], frac) < minw)
 			continue;
 		if (fold_grow(&l->f, &fcap, l->n + 1, sizeof(*l->f)) != 0)
 			goto oom;
 		f = &l->f[l->n++];
 		f->node = id;
 		f->depth = n->depth;
-		end = id == 0 ? l->timemax : n->start + fold_node_total(t, id, col);
+		end = id == 0 ? l->timemax :
+				n->start + fold_count_value(n->total[col], frac);
 		f->x1 = l->xpad + n->start * wpt;
 		f->x2 = l->xpad + end * wpt;
 		f->delta = l->diff ? node_delta(t, id, o->diffcolor) : 0;

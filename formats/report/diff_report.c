@@ -12,13 +12,11 @@ static int bigger_change(const void *a, const void *b, void *arg)
 	const struct diff_row *x = a, *y = b;
 	const struct fold_profile *p = arg;
 	double dx = fabs(x->delta), dy = fabs(y->delta);
-	double mx = fmax(fold_count_double(p, x->before), fold_count_double(p, x->after));
-	double my = fmax(fold_count_double(p, y->before), fold_count_double(p, y->after));
 
 	if (dx != dy)
 		return dx > dy ? -1 : 1;
-	if (mx != my)
-		return mx > my ? -1 : 1;
+	if (x->peak != y->peak)
+		return x->peak > y->peak ? -1 : 1;
 	return strcmp(fold_name(&p->names, x->name), fold_name(&p->names, y->name));
 }
 
@@ -61,6 +59,7 @@ int diff_report_build(struct diff_report *r, const struct fold_profile *p,
 		row->before_pct = share(p, v[0], 0);
 		row->after_pct = share(p, v[1], 1);
 		row->delta = row->after_pct - row->before_pct;
+		row->peak = fmax(fold_count_double(p, v[0]), fold_count_double(p, v[1]));
 		r->n++;
 	}
 	free(fn);

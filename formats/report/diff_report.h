@@ -18,6 +18,7 @@ struct diff_row {
 	fold_count before, after;	/* exact, as the profile holds counts */
 	double before_pct, after_pct;	/* share of each side's total, % */
 	double delta;			/* after_pct - before_pct, points */
+	double peak;			/* the larger count, to rank ties */
 };
 
 struct diff_report {

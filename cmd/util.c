@@ -285,6 +285,36 @@ void fg_input_ready(struct fg_input *in)
 	fg_diag_init(&in->d, in->quiet ? 0 : 20);
 }
 
+/* "      --opt=ARG     help text", the text wrapped at 78 columns. */
+static void help_line(FILE *f, const char *left, const char *help)
+{
+	enum { INDENT = 6, TEXT = 28, WIDTH = 78 };
+	int col = fprintf(f, "%*s%s", INDENT, "", left);
+	const char *p = help;
+
+	if (col + 1 > TEXT) {
+		fputc('\n', f);
+		col = 0;
+	}
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (col > TEXT && col + 1 + (int)n > WIDTH) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (col < TEXT)
+			col += fprintf(f, "%*s", TEXT - col, "");
+		else
+			col += fprintf(f, " ");
+		col += fprintf(f, "%.*s", (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 void fg_input_help(FILE *f, const struct fg_input *in)
 {
 	size_t i;
@@ -301,7 +331,7 @@ void fg_input_help(FILE *f, const struct fg_input *in)
 
 			snprintf(left, sizeof(left), "--%s%s%s", o->name,
 				 o->arg ? "=" : "", o->arg ? o->arg : "");
-			fprintf(f, "      %-20s %s\n", left, o->help);
+			help_line(f, left, o->help);
 		}
 	}
 }

@@ -326,6 +326,10 @@ test_svg_browser() {
 	printf '%s\n' 'main;</script><script>alert(1)</script> 10' \
 		'main;<img src=x onerror=alert(2)> 5' 'main;a&amp;"'"'"' 5' > "$T/evil"
 	"$SVG" "$T/evil" > "$d/evil.svg"
+	# A Go CPU profile, in seconds: every frame an element (titles written
+	# by fg-svg), and all but the root from the data block (by the script).
+	"$SVG" --dom-frames=0 "$TD/pprof/go-cpu-basic.pb.gz" > "$d/units-all.svg"
+	"$SVG" --dom-frames=1 "$TD/pprof/go-cpu-basic.pb.gz" > "$d/units.svg"
 	node tests/browser/flame.mjs "$d" > "$T/browser.out" 2>&1
 	while read -r line; do
 		case $line in

@@ -328,11 +328,12 @@ int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
 	if (r < 0)
 		return -1;
 	{
-		const char *p = ln.s + 13, *end = ln.s + ln.len, *tag;
+		const char *p, *end, *tag;
 		size_t n;
 
+		/* No line at all is no header either (and ln is then unset). */
 		if (r == 0 || !gperf_heap_detect(ln.s, ln.len) ||
-		    counts(&p, end, v) != 0) {
+		    (p = ln.s + 13, end = ln.s + ln.len, counts(&p, end, v) != 0)) {
 			fold_diag_error(d, "%s:1: not a gperftools heap profile "
 					"(no 'heap profile: N: N [N: N] @ ...' "
 					"header)", in->name);

@@ -5,6 +5,9 @@
 //                REGEX, computed by awk from the folded input)
 //   big.svg      100,000 frames
 //   evil.svg     frame names full of markup and script
+//   units-all.svg, units.svg
+//                a profile counted in nanoseconds, every frame an element,
+//                and every frame but the root drawn by the script
 // Prints "PASS browser/NAME" or "FAIL browser/NAME: why" per check.
 import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
@@ -118,6 +121,33 @@ try {
 	check("no-script-from-names", dialogs.length === 0 && scripts === 1 &&
 		names.includes("</script><script>alert(1)</script>"),
 		`dialogs ${JSON.stringify(dialogs)}, scripts ${scripts}`);
+
+	// Units: the script shows a frame's time as fg-svg writes it.
+	const all = await browser.newPage();
+	await all.goto(`file://${dir}/units-all.svg`);
+	await all.waitForFunction(() => typeof fg !== "undefined" && fg !== null);
+	const written = await all.evaluate(() => fg.titles.slice());
+	const samples = await all.evaluate(() => Array.from(fg.samples));
+	await all.close();
+	const units = await browser.newPage();
+	await units.goto(`file://${dir}/units.svg`);
+	await units.waitForFunction(() => typeof fg !== "undefined" && fg !== null);
+	const drawnTitles = await units.evaluate(() => {
+		const t = [];
+		for (let i = 0; i < fg.n; i++) t.push(fg_title(i));
+		return t;
+	});
+	const wrong = drawnTitles.map((t, i) => [t, written[i]]).filter(p => p[0] !== p[1]);
+	check("units-titles", written.length > 5 && drawnTitles.length === written.length &&
+		wrong.length === 0 && /^all \(3\.28s, 100%\)$/.test(written[0]) &&
+		samples[0] === 3280000000,
+		`${wrong.length} of ${written.length} differ, e.g. ${JSON.stringify(wrong[0])}; root ${written[0]} ${samples[0]}`);
+	await units.evaluate(() => { fg_search("^main\\.crunch", true); fg_over({ target: fg.el[0] }); });
+	const um = await units.evaluate(() => ({ m: fg.matched.textContent, d: fg.details.textContent }));
+	check("units-search-and-details",
+		/^Matched: [0-9.]+s, [0-9.]+%$/.test(um.m) && /\(3\.28s, 100%\); self 0$/.test(um.d),
+		JSON.stringify(um));
+	await units.close();
 
 	// 100,000 frames: load under 3 s and one search under a second.  On
 	// this project's 2-core machine the load takes 0.5-1.3 s depending on

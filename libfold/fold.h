@@ -2,9 +2,17 @@
  * fold.h - libfold, the folded-stack data model shared by every fgkit command.
  *
  * A profile is a set of call stacks, each with one count (or two, for a
- * differential "before after" profile).  Frame names are interned once; a
- * stack is an array of name ids, root first.  Everything else (the prefix
- * tree, the folded text reader and writer) is built on that.
+ * differential "before after" profile) and what the counts are (a unit per
+ * column).  Frame names are interned once; a stack is an array of name
+ * ids, root first.  Everything else is built on that, in this order below:
+ * names, the profile and its transforms, per-function sums (diff), the
+ * prefix tree, diagnostics, folded text in and out, and the reader
+ * interface through which every input format fills a profile.
+ *
+ * The other headers: libfold/out.h is the output layer every writer uses
+ * (buffered writer, numbers in their unit, escaping); libfold/input.h the
+ * buffered input text readers use; libfold/internal.h the allocator, hash
+ * index and byte helpers the model is made of (not the model).
  *
  * Conventions: functions returning int give 0 on success and -1 on failure
  * with errno set (ENOMEM, EOVERFLOW, EIO ...).  Functions that read input

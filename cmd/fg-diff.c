@@ -245,7 +245,7 @@ static void parse(struct diff_cmd *c, struct fg_input *in, int argc, char **argv
 		case OPT_MATCH:
 			if (c->have_match)
 				regfree(&c->match);
-			fg_regcomp(&c->match, "--match", optarg);
+			fg_regcomp(&c->match, "match", optarg);
 			c->have_match = 1;
 			break;
 		default: fg_input_option(in, opt, argv);

@@ -239,7 +239,7 @@ static void reroot(struct fold_profile *p, const regex_t *re)
 static void parse(struct flame_cmd *c, struct fg_input *in, int icicle,
 		  int argc, char **argv)
 {
-	int opt, rc;
+	int opt;
 
 	memset(c, 0, sizeof(*c));
 	flame_opts_default(&c->fo);
@@ -302,12 +302,9 @@ static void parse(struct flame_cmd *c, struct fg_input *in, int icicle,
 				fg_usage_error("--sort: '%s' is not name or weight", optarg);
 			break;
 		case OPT_BASE:
-			if ((rc = regcomp(&c->base, optarg, REG_EXTENDED | REG_NOSUB)) != 0) {
-				char msg[256];
-
-				regerror(rc, &c->base, msg, sizeof(msg));
-				fg_usage_error("--base: %s", msg);
-			}
+			if (c->have_base)
+				regfree(&c->base);
+			fg_regcomp(&c->base, "base", optarg);
 			c->have_base = 1;
 			break;
 		case OPT_NEGATE: c->fo.negate = 1; break;

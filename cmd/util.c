@@ -105,14 +105,10 @@ void fg_common_option(int c, char **argv, void (*usage)(FILE *f), int *quiet)
 
 void fg_regcomp(regex_t *rx, const char *opt, const char *re)
 {
-	int rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
+	struct fold_diag d = { 0 };
 
-	if (rc != 0) {
-		char msg[256];
-
-		regerror(rc, rx, msg, sizeof(msg));
-		fg_usage_error("%s: %s", opt, msg);
-	}
+	if (fold_regcomp(rx, opt, re, &d) != 0)
+		fg_usage_error("%s", d.err);
 }
 
 uint64_t fg_file_size(const char *path)

@@ -46,7 +46,7 @@ noreturn void fg_bad_option(int c, char **argv);
  */
 void fg_common_option(int c, char **argv, void (*usage)(FILE *f), int *quiet);
 
-/* Compile option opt's POSIX extended regex re, or a usage error. */
+/* Compile option --opt's POSIX extended regex re, or a usage error. */
 void fg_regcomp(regex_t *rx, const char *opt, const char *re);
 
 /* Bytes in a regular file; 0 for "-", pipes and what cannot be seen. */

@@ -523,6 +523,19 @@ void fold_input_close(struct fold_input *in)
 	in->fd = -1;
 }
 
+int fold_regcomp(regex_t *rx, const char *opt, const char *re,
+		 struct fold_diag *d)
+{
+	int rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
+	char msg[256];
+
+	if (rc == 0)
+		return 0;
+	regerror(rc, rx, msg, sizeof(msg));
+	fold_diag_error(d, "--%s: %s", opt, msg);
+	return -1;
+}
+
 void fold_excerpt(char *buf, const char *s, size_t len)
 {
 	size_t i, n = len < FOLD_EXCERPT - 4 ? len : FOLD_EXCERPT - 4;

@@ -6,6 +6,8 @@
 #ifndef FOLD_INPUT_H
 #define FOLD_INPUT_H
 
+#include <regex.h>
+
 #include "libfold/fold.h"
 
 /* ---------------------------------------------------------------- input */
@@ -109,6 +111,14 @@ int fold_input_peek(struct fold_input *in, size_t want, const char **head,
  */
 int fold_input_slurp(struct fold_input *in, size_t max, char **data,
 		     size_t *len, struct fold_diag *d);
+
+/*
+ * A reader option's POSIX extended regular expression re into *rx (freed
+ * by the caller with regfree); -1 with "--opt: why" in d when it is not
+ * one, *rx then unset.
+ */
+int fold_regcomp(regex_t *rx, const char *opt, const char *re,
+		 struct fold_diag *d);
 
 /*
  * A line for a message: its first 60 bytes, those that are not printable

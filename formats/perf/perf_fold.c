@@ -1146,7 +1146,6 @@ static int perf_set(void *state, const char *opt, const char *arg,
 		{ "no-idle", offsetof(struct perf_fold_opts, no_idle), 1 },
 	};
 	size_t i;
-	int rc;
 
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (strcmp(opt, flags[i].name) == 0) {
@@ -1168,14 +1167,8 @@ static int perf_set(void *state, const char *opt, const char *arg,
 		if (r->have_skip)
 			regfree(&r->skip);
 		r->have_skip = 0;
-		rc = regcomp(&r->skip, arg, REG_EXTENDED | REG_NOSUB);
-		if (rc != 0) {
-			char msg[256];
-
-			regerror(rc, &r->skip, msg, sizeof(msg));
-			fold_diag_error(d, "--skip-after: %s", msg);
+		if (fold_regcomp(&r->skip, opt, arg, d) != 0)
 			return -1;
-		}
 		r->have_skip = 1;
 		fo->skip_after = &r->skip;
 	}

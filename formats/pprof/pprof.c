@@ -1303,22 +1303,15 @@ static const struct fold_reader_option pprof_options[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* An option's expression into rx, which *slot then points to. */
 static int compile(regex_t *rx, const regex_t **slot, const char *opt,
 		   const char *re, struct fold_diag *d)
 {
-	int rc;
-
 	if (*slot != NULL)
 		regfree(rx);
 	*slot = NULL;
-	rc = regcomp(rx, re, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		char msg[256];
-
-		regerror(rc, rx, msg, sizeof(msg));
-		fold_diag_error(d, "--%s: %s", opt, msg);
+	if (fold_regcomp(rx, opt, re, d) != 0)
 		return -1;
-	}
 	*slot = rx;
 	return 0;
 }

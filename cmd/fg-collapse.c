@@ -15,8 +15,6 @@
 
 #include "cmd/util.h"
 
-/* The run's inputs, for the help text (which lists their options). */
-static struct fg_input *run;
 
 static void usage(FILE *f)
 {
@@ -42,8 +40,6 @@ static void usage(FILE *f)
 "  -q, --quiet           no warnings\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n");
-	if (run != NULL)
-		fg_input_help(f, run);
 }
 
 static const struct option options[] = {
@@ -110,7 +106,6 @@ int main(int argc, char **argv)
 	argc -= shift;
 	argv += shift;
 	fg_input_init(&in, only, options, usage);
-	run = &in;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:qvhV", in.longopts, NULL)) != -1) {
 		if (c == 'o')

@@ -21,8 +21,6 @@
 /* The gate found a function that grew too much. */
 #define EXIT_GATE 3
 
-/* The run's inputs, for the help text (which lists their options). */
-static struct fg_input *run;
 
 static void usage(FILE *f)
 {
@@ -56,8 +54,6 @@ static void usage(FILE *f)
 "  -V, --version         print the version\n"
 "\n"
 "Exit status: 0, 1 on bad input, 2 on bad usage, 3 when the gate fails.\n");
-	if (run != NULL)
-		fg_input_help(f, run);
 }
 
 enum { OPT_REPORT = 256, OPT_TOP, OPT_BY, OPT_FAIL, OPT_MATCH };
@@ -90,7 +86,7 @@ static void read_pair(struct fg_input *in, struct fold_profile *p, char **paths,
 	}
 	fold_unit_name(&p->unit[0], a, sizeof(a));
 	fold_unit_name(&p->unit[1], b, sizeof(b));
-	if (!fg_same_unit(&p->unit[0], &p->unit[1]) && !in->quiet)
+	if (!fold_unit_same(&p->unit[0], &p->unit[1]) && !in->quiet)
 		fg_warn("BEFORE counts %s and AFTER %s; compared as they are", a, b);
 }
 
@@ -327,7 +323,6 @@ int main(int argc, char **argv)
 	fg_input_init(&in, NULL, options, usage);
 	/* Each side is one input: a program cannot stand among them. */
 	in.no_arguments = 1;
-	run = &in;
 	parse(&c, &in, argc, argv);
 	fg_input_ready(&in);
 	return diff_run(&c, &in);

@@ -11,8 +11,6 @@
 #include "formats/pprof/pprof.h"
 #include "cmd/util.h"
 
-/* The run's inputs, for the help text (which lists their options). */
-static struct fg_input *run;
 
 static void usage(FILE *f)
 {
@@ -37,8 +35,6 @@ static void usage(FILE *f)
 "  -q, --quiet           no warnings\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n");
-	if (run != NULL)
-		fg_input_help(f, run);
 }
 
 enum { OPT_PERIOD = 256 };
@@ -182,7 +178,6 @@ int main(int argc, char **argv)
 
 	fg_setprog(argv[0]);
 	fg_input_init(&in, NULL, options, usage);
-	run = &in;
 	parse(&c, &in, argc, argv);
 	fg_input_ready(&in);
 	return pprof_run(&c, &in);

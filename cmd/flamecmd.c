@@ -2,7 +2,7 @@
  * flamecmd.c - fg-svg and fg-icicle: profiles to a flame graph or an icicle
  * chart, as SVG (interactive), PNG or PDF.  The two commands are this one
  * with different defaults: options are parsed into a struct flame_cmd,
- * then run() reads, lays out and writes.
+ * then flame_run() reads, lays out and writes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,8 +18,7 @@
 #include "formats/flame/svg_flame.h"
 #include "libfold/out.h"
 
-/* The run's settings, for the help text: its defaults and input options. */
-static struct fg_input *run;
+/* Which command this is, for the help text's defaults. */
 static int run_icicle;
 
 static void usage_of(FILE *f, int icicle)
@@ -85,8 +84,6 @@ static void usage_of(FILE *f, int icicle)
 		fg_prog(), icicle ? "an icicle chart (root on top)" : "a flame graph",
 		icicle ? "Icicle Graph" : "Flame Graph",
 		icicle ? " (default)" : "");
-	if (run != NULL)
-		fg_input_help(f, run);
 }
 
 static void usage(FILE *f)
@@ -477,7 +474,6 @@ int fg_flame_main(int argc, char **argv, int icicle)
 
 	fg_setprog(argv[0]);
 	fg_input_init(&in, NULL, options, usage);
-	run = &in;
 	run_icicle = icicle;
 	parse(&c, &in, icicle, argc, argv);
 	fg_input_ready(&in);

@@ -266,10 +266,16 @@ void fg_input_option(struct fg_input *in, int c, char **argv)
 			fg_usage_error("%s", d.err);
 		return;
 	}
-	if (c == 'v')
+	if (c == 'v') {
 		in->verbose = 1;
-	else
+	} else if (c == 'h') {
+		/* The command's help, then its readers' options. */
+		in->usage(stdout);
+		fg_input_help(stdout, in);
+		exit(0);
+	} else {
 		fg_common_option(c, argv, in->usage, &in->quiet);
+	}
 }
 
 void fg_input_ready(struct fg_input *in)
@@ -332,24 +338,12 @@ void fg_input_help(FILE *f, const struct fg_input *in)
 	}
 }
 
-/*
- * Whether counts of a and b add up: the same unit (types may be named
- * differently, cpu-clock and cpu nanoseconds are both time).
- */
-int fg_same_unit(const struct fold_unit *a, const struct fold_unit *b)
-{
-	const char *x = a->unit[0] ? a->unit : "count";
-	const char *y = b->unit[0] ? b->unit : "count";
-
-	return strcmp(x, y) == 0;
-}
-
 void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
 		   int n, const struct fold_read_opts *ro)
 {
 	struct fold_read_opts r = *ro;
 	char **inputs = calloc((size_t)n + 1, sizeof(*inputs));
-	int ninputs = 0, i, col = p->ncols == 2 ? ro->col : 0;
+	int ninputs = 0, i, col;
 	struct fold_unit first;
 
 	if (inputs == NULL)
@@ -370,31 +364,30 @@ void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
 		r.more += fg_file_size(inputs[i]);
 	for (i = 0; i < (ninputs ? ninputs : 1); i++) {
 		const char *path = ninputs ? inputs[i] : NULL;
+		const char *name = path && strcmp(path, "-") ? path : "<stdin>";
 		const struct fold_reader *used;
 		const char *what;
 
 		if (i > 0)
 			r.more -= fg_file_size(inputs[i]);
 		if (in->first == NULL)
-			in->first = path && strcmp(path, "-") ? path : "<stdin>";
+			in->first = name;
 		if (readers_read(&in->rs, p, path, &r, &in->d, &used, &what) != 0)
 			fg_die(FG_EXIT_ERR, "%s", in->d.err);
 		if (in->verbose)
-			fg_warn("%s: %s", path && strcmp(path, "-") ? path : "<stdin>",
-				what);
+			fg_warn("%s: %s", name, what);
 		/* Summing seconds with bytes means nothing: say so, go on. */
 		col = p->ncols == 2 ? ro->col : 0;
 		if (i == 0) {
 			first = p->unit[col];
-		} else if (!fg_same_unit(&first, &p->unit[col])) {
+		} else if (!fold_unit_same(&first, &p->unit[col])) {
 			char a[2 * FOLD_UNIT_LEN], b[2 * FOLD_UNIT_LEN];
 
 			fold_unit_name(&p->unit[col], a, sizeof(a));
 			fold_unit_name(&first, b, sizeof(b));
 			if (!in->quiet)
 				fg_warn("%s: counts %s, but the inputs before "
-					"count %s; summed as they are",
-					path ? path : "<stdin>", a, b);
+					"count %s; summed as they are", name, a, b);
 		}
 		p->unit[col] = first;
 	}

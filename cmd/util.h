@@ -101,8 +101,9 @@ struct fg_input {
 void fg_input_init(struct fg_input *in, const struct fold_reader *only,
 		   const struct option *own, void (*usage)(FILE *f));
 /*
- * An option the command's switch does not know: a reader's, -q, -v, -h or
- * -V (which exit), or bad usage (which exits with 2).
+ * An option the command's switch does not know: a reader's, -q, -v, -h
+ * (the command's usage, then the readers' options) or -V (which exit), or
+ * bad usage (which exits with 2).
  */
 void fg_input_option(struct fg_input *in, int c, char **argv);
 /* After the options: readers' option conflicts are usage errors. */
@@ -116,8 +117,6 @@ void fg_input_help(FILE *f, const struct fg_input *in);
  */
 void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
 		   int n, const struct fold_read_opts *ro);
-/* Whether counts in units a and b can be added or compared. */
-int fg_same_unit(const struct fold_unit *a, const struct fold_unit *b);
 /* The readers' closing warnings, the warning count; frees. */
 void fg_input_done(struct fg_input *in);
 

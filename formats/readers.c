@@ -94,14 +94,15 @@ int readers_set(struct readers *rs, const char *name, const char *arg,
 
 	for (i = 0; i < rs->n; i++) {
 		struct reader_slot *s = &rs->slot[i];
+		const struct fold_reader_option *o = find_option(s->r, name);
 
-		if (find_option(s->r, name) == NULL)
+		if (o == NULL)
 			continue;
 		found = 1;
 		if (s->r->set(s->state, name, arg ? arg : "", d) != 0)
 			return -1;
 		if (s->nset < sizeof(s->set) / sizeof(s->set[0]))
-			s->set[s->nset++] = find_option(s->r, name)->name;
+			s->set[s->nset++] = o->name;
 	}
 	return found ? 0 : 1;
 }
@@ -125,6 +126,10 @@ int readers_argument(struct readers *rs, const char *path, int more)
 	size_t i;
 	FILE *f;
 
+	for (i = 0; i < rs->n && rs->slot[i].r->argument == NULL; i++)
+		;
+	if (i == rs->n)
+		return 0;	/* no reader takes arguments: nothing to open */
 	/* Only a regular file can be looked at without using it up. */
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (f = fopen(path, "rb")) != NULL) {
@@ -254,26 +259,11 @@ static void hint(const struct readers *rs, const char *head, size_t n, int eof,
 	r = detect(readers, rs->only, head, n, eof, 1, &more);
 	if (r == NULL)
 		return;
-	if (r->binary)
-		snprintf(d->err + len, sizeof(d->err) - len, "; it looks like a "
-			 "%s (fg-collapse %s, or fg-collapse auto)",
-			 r->what ? r->what(head, n) : r->title, r->name);
-	else
-		snprintf(d->err + len, sizeof(d->err) - len, "; it looks like "
-			 "text (%s: fg-collapse %s, or fg-collapse auto)",
-			 r->what ? r->what(head, n) : r->title, r->name);
-}
-
-/* Text readers refuse binary data at its first NUL, as libfold's input. */
-static void binary_data(const struct fold_input *in, const char *head,
-			size_t at, struct fold_diag *d)
-{
-	size_t line = 1, i;
-
-	for (i = 0; i < at; i++)
-		line += head[i] == '\n';
-	fold_diag_error(d, "%s:%zu: binary data (NUL byte at offset %zu); "
-			"expected text", in->name, line, at);
+	/* "a gperftools CPU profile (...)", "text (perf script output: ...)" */
+	snprintf(d->err + len, sizeof(d->err) - len, "; it looks like %s%s%s"
+		 "fg-collapse %s, or fg-collapse auto)",
+		 r->binary ? "a " : "text (", r->what ? r->what(head, n) : r->title,
+		 r->binary ? " (" : ": ", r->name);
 }
 
 static struct reader_slot *slot_of(struct readers *rs,
@@ -328,8 +318,8 @@ int readers_read(struct readers *rs, struct fold_profile *p, const char *path,
 		goto out;
 	}
 	if (!r->binary && (nul = memchr(head, '\0', n)) != NULL) {
-		/* Before a text reader judges the first line, as it reads on. */
-		binary_data(&in, head, (size_t)(nul - head), d);
+		/* Said before a text reader judges the first line. */
+		fold_input_nul(&in, (size_t)(nul - in.buf), d);
 		if (rs->only != NULL)
 			hint(rs, saved, kept, eof && kept == n, d);
 		goto out;

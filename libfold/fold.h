@@ -118,6 +118,10 @@ void fold_unit_set(struct fold_unit *u, const char *type, const char *unit);
  * empty, too long or has an empty part.
  */
 int fold_unit_parse(struct fold_unit *u, const char *s);
+/*
+ * Whether counts in a and b add up: the same unit (not known reads as
+ * count), whatever the types are called (cpu-clock and cpu nanoseconds).
+ */
 int fold_unit_same(const struct fold_unit *a, const struct fold_unit *b);
 /* "type/unit" into buf (size bytes), "samples/count" when not known. */
 void fold_unit_name(const struct fold_unit *u, char *buf, size_t size);
@@ -230,7 +234,7 @@ static inline fold_count fold_stack_count(const struct fold_profile *p,
 static inline double fold_count_double(const struct fold_profile *p,
 				       fold_count c)
 {
-	return p->fractional ? c.f : (double)c.u;
+	return fold_count_value(c, p->fractional);
 }
 
 static inline int fold_count_is_zero(const struct fold_profile *p,

@@ -377,24 +377,40 @@ int fold_input_probe(struct fold_input *in, const char *path,
 	return input_open(in, path, AS_PROBE, d);
 }
 
+/*
+ * Read on into the buffer, which grows up to limit bytes: what was read (0
+ * at the end of input, in->eof then set), -1 on an error (message in d),
+ * -2 when the buffer is full at limit.
+ */
+static ssize_t read_on(struct fold_input *in, size_t limit, struct fold_diag *d)
+{
+	ssize_t r;
+
+	if (in->end == in->cap && in->buf != in->map) {
+		if (in->cap >= limit)
+			return -2;
+		if (grow(in, in->cap * 2 < limit ? in->cap * 2 : limit, d) != 0)
+			return -1;
+	}
+	r = read_more(in, d);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		in->eof = 1;
+	in->end += (size_t)r;
+	return r;
+}
+
 int fold_input_peek(struct fold_input *in, size_t want, const char **head,
 		    size_t *n, int *eof, struct fold_diag *d)
 {
 	while (in->end - in->pos < want && !in->eof) {
-		ssize_t r;
+		ssize_t r = read_on(in, INPUT_MAX_BUF, d);
 
-		if (in->end == in->cap && in->buf != in->map) {
-			if (in->cap >= INPUT_MAX_BUF)
-				break;
-			if (grow(in, in->cap * 2, d) != 0)
-				return -1;
-		}
-		r = read_more(in, d);
+		if (r == -2)
+			break;		/* as much as a line may take */
 		if (r < 0)
 			return -1;
-		if (r == 0)
-			in->eof = 1;
-		in->end += (size_t)r;
 	}
 	*head = in->buf + in->pos;
 	*n = in->end - in->pos;
@@ -457,23 +473,13 @@ int fold_input_slurp(struct fold_input *in, size_t max, char **data,
 		in->pos = 0;
 	}
 	while (!in->eof) {
-		ssize_t n;
+		ssize_t n = read_on(in, max, d);
 
-		if (in->end == in->cap) {
-			if (in->cap >= max) {
-				fold_diag_error(d, "%s: too large (more than "
-						"%zu MiB)", in->name, max >> 20);
-				return -1;
-			}
-			if (grow(in, in->cap * 2 < max ? in->cap * 2 : max, d) != 0)
-				return -1;
-		}
-		n = read_more(in, d);
+		if (n == -2)
+			fold_diag_error(d, "%s: too large (more than %zu MiB)",
+					in->name, max >> 20);
 		if (n < 0)
 			return -1;
-		if (n == 0)
-			in->eof = 1;
-		in->end += (size_t)n;
 	}
 	memset(in->buf + in->end, 0, FOLD_INPUT_SLACK);
 	*data = in->buf;

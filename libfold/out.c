@@ -11,7 +11,8 @@
 
 /* ------------------------------------------------------------- writer */
 
-int fold_write_all(int fd, const void *data, size_t n)
+/* write(2) all of data[0..n), retrying short writes and EINTR. */
+static int write_all(int fd, const void *data, size_t n)
 {
 	const char *buf = data;
 
@@ -42,11 +43,12 @@ int fold_out_init(struct fold_out *o, int fd, size_t cap)
 	return 0;
 }
 
-void fold_out_flush(struct fold_out *o)
+/* Write out the buffer, up to the mark. */
+static void flush(struct fold_out *o)
 {
 	size_t upto = o->mark < o->n ? o->mark : o->n;
 
-	if (o->err == 0 && upto > 0 && fold_write_all(o->fd, o->buf, upto) != 0)
+	if (o->err == 0 && upto > 0 && write_all(o->fd, o->buf, upto) != 0)
 		o->err = errno ? errno : EIO;
 	if (o->err != 0) {
 		/* Nothing more goes out; keep taking bytes cheaply. */
@@ -66,7 +68,7 @@ char *fold_out_grow(struct fold_out *o, size_t need)
 
 	if (o->cap - o->n >= need)
 		return o->buf + o->n;
-	fold_out_flush(o);
+	flush(o);
 	if (o->err != 0)
 		return NULL;
 	if (o->cap - o->n >= need)
@@ -87,7 +89,7 @@ int fold_out_close(struct fold_out *o)
 	int err;
 
 	o->mark = SIZE_MAX;
-	fold_out_flush(o);
+	flush(o);
 	err = o->err;
 	free(o->buf);
 	o->buf = NULL;
@@ -134,13 +136,6 @@ void fold_out_fixed(struct fold_out *o, double v, int dec)
 	char b[FOLD_NUM_BUFSZ];
 
 	fold_out_bytes(o, b, fold_fmt_fixed(b, v, dec));
-}
-
-void fold_out_u64(struct fold_out *o, uint64_t v)
-{
-	char b[24];
-
-	fold_out_bytes(o, b, fold_fmt_u64(b, v));
 }
 
 size_t fold_fmt_u64(char *buf, uint64_t v)

@@ -37,8 +37,6 @@ struct fold_out {
 int fold_out_init(struct fold_out *o, int fd, size_t cap);
 /* Flush and free; 0, or -1 with errno of the first failure. */
 int fold_out_close(struct fold_out *o);
-/* Write out the buffer (up to the mark). */
-void fold_out_flush(struct fold_out *o);
 
 /*
  * Room for need bytes at o->buf + o->n, which the caller fills and then
@@ -80,12 +78,8 @@ static inline void fold_out_char(struct fold_out *o, char c)
 void fold_out_printf(struct fold_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* fold_fmt_fixed and fold_fmt_u64 (below) into the output. */
+/* fold_fmt_fixed (below) into the output. */
 void fold_out_fixed(struct fold_out *o, double v, int dec);
-void fold_out_u64(struct fold_out *o, uint64_t v);
-
-/* write(2) all of data[0..n), retrying short writes and EINTR. */
-int fold_write_all(int fd, const void *data, size_t n);
 
 /* ------------------------------------------------------------ numbers */
 

@@ -195,6 +195,13 @@ void fold_set_fractional(struct fold_profile *p)
 	p->fractional = 1;
 }
 
+/* Add v to column col of record r, in a fractional profile. */
+static void add_f(struct fold_profile *p, struct fold_srec *r, int col, double v)
+{
+	r->counts[col].f += v;
+	p->total[col].f += v;
+}
+
 /*
  * Add the integer v to column col of record r.  The column totals are
  * checked, both together: then no sum over stacks, functions or tree
@@ -206,8 +213,7 @@ static int add_u(struct fold_profile *p, struct fold_srec *r, int col,
 	uint64_t t, both;
 
 	if (p->fractional) {
-		r->counts[col].f += (double)v;
-		p->total[col].f += (double)v;
+		add_f(p, r, col, (double)v);
 		return 0;
 	}
 	if (__builtin_add_overflow(p->total[col].u, v, &t) ||
@@ -247,8 +253,7 @@ int fold_add_at(struct fold_profile *p, size_t stack, int col, uint64_t v)
 void fold_add_at_f(struct fold_profile *p, size_t stack, int col, double v)
 {
 	fold_set_fractional(p);
-	fold_srec(p, stack)->counts[col].f += v;
-	p->total[col].f += v;
+	add_f(p, fold_srec(p, stack), col, v);
 }
 
 
@@ -510,12 +515,10 @@ static int transform(struct fold_profile *dst, const struct fold_profile *src,
 		for (c = 0; c < src->ncols; c++) {
 			fold_count v = fold_stack_count(src, i, c);
 
-			if (src->fractional) {
-				r->counts[c].f += v.f;
-				dst->total[c].f += v.f;
-			} else if (add_u(dst, r, c, v.u) != 0) {
+			if (src->fractional)
+				add_f(dst, r, c, v.f);
+			else if (add_u(dst, r, c, v.u) != 0)
 				goto out;
-			}
 		}
 	}
 	for (c = 0; c < FOLD_MAXCOLS; c++)
@@ -666,7 +669,8 @@ int fold_unit_parse(struct fold_unit *u, const char *s)
 
 int fold_unit_same(const struct fold_unit *a, const struct fold_unit *b)
 {
-	return strcmp(a->type, b->type) == 0 && strcmp(a->unit, b->unit) == 0;
+	return strcmp(a->unit[0] ? a->unit : "count",
+		      b->unit[0] ? b->unit : "count") == 0;
 }
 
 void fold_unit_name(const struct fold_unit *u, char *buf, size_t size)

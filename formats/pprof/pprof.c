@@ -1221,14 +1221,24 @@ out:
 
 /* ------------------------------------------------------------ detector */
 
-enum fold_detect pprof_detect(const char *head, size_t n, int eof)
+/* Whether key is a top-level field of Profile, of its wire type. */
+static int profile_key(uint64_t key)
 {
-	/* The wire type of each top-level field of Profile (1 + type). */
+	/* 1 + the wire type of each field, by number */
 	static const unsigned char wire[16] = {
 		[1] = 3, [2] = 3, [3] = 3, [4] = 3, [5] = 3, [6] = 3, [7] = 1,
 		[8] = 1, [9] = 1, [10] = 1, [11] = 3, [12] = 1, [13] = 1,
 		[14] = 1, [15] = 1,
 	};
+	uint64_t num = key >> 3;
+	unsigned wt = (unsigned)(key & 7);
+
+	/* comment (13) is a repeated int64: packed too */
+	return num <= 15 && (wire[num] == wt + 1 || (num == 13 && wt == 2));
+}
+
+enum fold_detect pprof_detect(const char *head, size_t n, int eof)
+{
 	const unsigned char *p = (const unsigned char *)head, *end = p + n;
 	struct field f;
 	const char *what;
@@ -1243,12 +1253,11 @@ enum fold_detect pprof_detect(const char *head, size_t n, int eof)
 	 */
 	while ((r = field(&p, end, &f, &what)) > 0) {
 		uint64_t num = f.key >> 3;
-		unsigned wt = (unsigned)(f.key & 7);
 		int sub;
 
-		if (num > 15 || (wire[num] != wt + 1 && !(num == 13 && wt == 2)))
+		if (!profile_key(f.key))
 			return FOLD_DETECT_NO;
-		sub = wt == 2 ? submsg(M_PROFILE, num) : M_NONE;
+		sub = (f.key & 7) == 2 ? submsg(M_PROFILE, num) : M_NONE;
 		if (num == 2)
 			sub = M_SAMPLE;
 		if (sub != M_NONE &&
@@ -1268,8 +1277,7 @@ enum fold_detect pprof_detect(const char *head, size_t n, int eof)
 		uint64_t key = 0;
 		const unsigned char *q = f.at;
 
-		if (varint(&q, end, &key) != 0 || (key >> 3) == 0 ||
-		    (key >> 3) > 15 || wire[key >> 3] != (key & 7) + 1)
+		if (varint(&q, end, &key) != 0 || !profile_key(key))
 			return FOLD_DETECT_NO;
 	}
 	if (!eof)

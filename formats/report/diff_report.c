@@ -73,20 +73,16 @@ void diff_report_free(struct diff_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-const struct fold_unit *diff_report_unit(const struct diff_report *r)
+/*
+ * The unit both sides count in; when they differ (seconds and samples),
+ * none: the report then shows plain numbers.
+ */
+static const struct fold_unit *report_unit(const struct diff_report *r)
 {
 	static const struct fold_unit plain;	/* counts, no unit */
 	const struct fold_profile *p = r->prof;
-	const char *a = p->unit[0].unit[0] ? p->unit[0].unit : "count";
-	const char *b = p->unit[1].unit[0] ? p->unit[1].unit : "count";
 
-	/* Sides that count different things are shown as the numbers. */
-	return strcmp(a, b) == 0 ? &p->unit[1] : &plain;
-}
-
-size_t diff_report_value(char *buf, const struct diff_report *r, fold_count c)
-{
-	return table_value_text(buf, c, r->prof->fractional, diff_report_unit(r));
+	return fold_unit_same(&p->unit[0], &p->unit[1]) ? &p->unit[1] : &plain;
 }
 
 /* Text order: the change first, as the eye looks for it; the name last. */
@@ -124,7 +120,7 @@ void diff_report_write(struct fold_out *o, enum table_format fmt,
 		       size_t n, double limit)
 {
 	const struct fold_profile *p = r->prof;
-	const struct fold_unit *unit = diff_report_unit(r);
+	const struct fold_unit *unit = report_unit(r);
 	const char *by = r->by_total ? "total" : "self";
 	struct rows rs = { r, rows };
 	struct table t = { cols, 6, unit, p->fractional, row_cells, &rs };
@@ -134,9 +130,9 @@ void diff_report_write(struct fold_out *o, enum table_format fmt,
 	if (fmt == TABLE_TEXT || fmt == TABLE_MARKDOWN) {
 		fold_out_str(o, fmt == TABLE_TEXT ? "# " : "");
 		fold_out_printf(o, "Share of all samples by %s: before ", by);
-		fold_out_bytes(o, buf, diff_report_value(buf, r, p->total[0]));
+		fold_out_bytes(o, buf, table_value_text(buf, p->total[0], p->fractional, unit));
 		fold_out_str(o, ", after ");
-		fold_out_bytes(o, buf, diff_report_value(buf, r, p->total[1]));
+		fold_out_bytes(o, buf, table_value_text(buf, p->total[1], p->fractional, unit));
 		if (limit >= 0)
 			fold_out_printf(o, "; functions that grew by more than "
 					"%.15g point%s", limit, limit == 1 ? "" : "s");

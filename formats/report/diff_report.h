@@ -44,13 +44,4 @@ void diff_report_write(struct fold_out *o, enum table_format fmt,
 		       const struct diff_report *r, const struct diff_row *rows,
 		       size_t n, double limit);
 
-/* A count of the report as text shows it ("3.28s", "1234"). */
-size_t diff_report_value(char *buf, const struct diff_report *r, fold_count c);
-
-/*
- * The unit both sides count in; when they differ (seconds and samples),
- * none: the report then shows plain numbers.
- */
-const struct fold_unit *diff_report_unit(const struct diff_report *r);
-
 #endif

@@ -1,6 +1,8 @@
 /* arena.c - bump allocation for long-lived small objects. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "libfold/fold.h"
 
@@ -45,7 +47,7 @@ void *fold_arena_alloc(struct fold_arena *a, size_t n)
 		size = ARENA_MAX_CHUNK;
 	if (size < want)
 		size = want;
-	c = malloc(sizeof(*c) + size + FOLD_ARENA_SLACK);
+	c = fold_big_alloc(sizeof(*c) + size + FOLD_ARENA_SLACK, 0);
 	if (c == NULL)
 		return NULL;
 	c->size = size;
@@ -79,6 +81,45 @@ void fold_arena_free(struct fold_arena *a)
 	fold_arena_init(a);
 }
 
+enum { HUGE_PAGE = 2 << 20 };
+
+void *fold_big_alloc(size_t n, int zero)
+{
+	void *p;
+
+	if (n < HUGE_PAGE)
+		return zero ? calloc(1, n ? n : 1) : malloc(n ? n : 1);
+	if (n > SIZE_MAX - HUGE_PAGE) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	n = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	p = aligned_alloc(HUGE_PAGE, n);
+	if (p == NULL)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+	if (zero)
+		memset(p, 0, n);
+	return p;
+}
+
+void *fold_big_realloc(void *old, size_t used, size_t n)
+{
+	void *p;
+
+	if (n < HUGE_PAGE)
+		return realloc(old, n ? n : 1);
+	p = fold_big_alloc(n, 0);
+	if (p == NULL)
+		return NULL;
+	if (used > 0)
+		memcpy(p, old, used);
+	free(old);
+	return p;
+}
+
 int fold_grow_to(void *vp, size_t *cap, size_t need, size_t elem)
 {
 	size_t c = *cap ? *cap : 16;
@@ -95,7 +136,7 @@ int fold_grow_to(void *vp, size_t *cap, size_t need, size_t elem)
 	}
 	/* Through memcpy: vp points to a T *, not to a void *. */
 	memcpy(&old, vp, sizeof(old));
-	v = realloc(old, c * elem);
+	v = fold_big_realloc(old, *cap * elem, c * elem);
 	if (v == NULL)
 		return -1;
 	memcpy(vp, &v, sizeof(v));

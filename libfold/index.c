@@ -71,7 +71,7 @@ int fold_index_init(struct fold_index *ix, size_t capacity)
 
 	while (n < capacity * 2)
 		n *= 2;
-	ix->slot = calloc(n, sizeof(*ix->slot));
+	ix->slot = fold_big_alloc(n * sizeof(*ix->slot), 1);
 	if (ix->slot == NULL)
 		return -1;
 	ix->mask = n - 1;
@@ -97,7 +97,7 @@ static int resize(struct fold_index *ix, size_t n)
 		errno = EOVERFLOW;
 		return -1;
 	}
-	slot = calloc(n, sizeof(*slot));
+	slot = fold_big_alloc(n * sizeof(*slot), 1);
 	if (slot == NULL)
 		return -1;
 	for (i = 0; i <= ix->mask; i++) {

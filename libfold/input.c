@@ -165,7 +165,8 @@ static ssize_t read_more(struct fold_input *in, struct fold_diag *d)
  */
 static int grow(struct fold_input *in, size_t cap, struct fold_diag *d)
 {
-	char *b = realloc(in->buf, cap + FOLD_INPUT_SLACK);
+	char *b = fold_big_realloc(in->buf, in->buf ? in->cap + FOLD_INPUT_SLACK : 0,
+				   cap + FOLD_INPUT_SLACK);
 
 	if (b == NULL) {
 		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
@@ -458,6 +459,28 @@ static int slurp_mapped(struct fold_input *in, size_t max, char **data,
 	return 0;
 }
 
+/*
+ * A gzip file says its unpacked size (mod 2^32, of its last member) in its
+ * last four bytes: room for that at once, rather than doubling and copying
+ * a buffer up to it.  Only a hint; the buffer still grows past it.
+ */
+static void gzip_presize(struct fold_input *in, size_t max,
+			 struct fold_diag *d)
+{
+	unsigned char t[4];
+	struct stat st;
+	size_t isize;
+
+	if (in->z == NULL || fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < 18 || pread(in->fd, t, 4, st.st_size - 4) != 4)
+		return;
+	isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 |
+		(size_t)t[3] << 24;
+	/* One byte more, so the read that finds the end needs no room. */
+	if (isize < max && isize + 1 > in->cap)
+		(void)grow(in, isize + 1, d);
+}
+
 int fold_input_slurp(struct fold_input *in, size_t max, char **data,
 		     size_t *len, struct fold_diag *d)
 {
@@ -472,6 +495,7 @@ int fold_input_slurp(struct fold_input *in, size_t max, char **data,
 		in->offset += in->pos;
 		in->pos = 0;
 	}
+	gzip_presize(in, max, d);
 	while (!in->eof) {
 		ssize_t n = read_on(in, max, d);
 

@@ -40,6 +40,19 @@ char *fold_arena_strndup(struct fold_arena *a, const char *s, size_t n);
 void fold_arena_free(struct fold_arena *a);
 
 /*
+ * Large tables (2 MiB and more) are placed on 2 MiB boundaries and the
+ * kernel is asked for huge pages under them where it gives them on
+ * request: filling a fresh table then costs one fault per 2 MiB instead of
+ * 512, which is most of the cost of a big profile on some machines.
+ * Smaller ones are plain malloc.  Freed with free().
+ *   fold_big_alloc: n bytes, zeroed if zero is set;
+ *   fold_big_realloc: n bytes holding the first used bytes of old.
+ * NULL (errno ENOMEM) on failure, old then untouched.
+ */
+void *fold_big_alloc(size_t n, int zero);
+void *fold_big_realloc(void *old, size_t used, size_t n);
+
+/*
  * Make room for need elements of elem bytes in the malloc'd array *vp
  * (vp is the address of the array pointer) of capacity *cap, doubling it
  * (16 at first).  -1 when out of memory, the array then untouched.

@@ -69,7 +69,7 @@ static int recs_room(struct fold_profile *p, size_t need, size_t want)
 		errno = EOVERFLOW;
 		return -1;
 	}
-	v = realloc(p->recs, cap);
+	v = fold_big_realloc(p->recs, p->nrecs, cap);
 	if (v == NULL)
 		return -1;
 	p->recs = v;

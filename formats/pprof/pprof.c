@@ -912,6 +912,27 @@ static int decode_sample(struct ctx *c, const unsigned char *val, size_t vlen,
  * a sample is only its location ids, values and labels, so nothing of it
  * needs to outlive its turn.
  */
+#define SWAP(T, a, b) do { T swap_ = (a); (a) = (b); (b) = swap_; } while (0)
+
+/* A decoded stack waiting for its index slot to come into cache. */
+struct pending {
+	fold_id *stack;
+	size_t cap, depth;
+	uint32_t hash;
+	uint64_t v;
+};
+
+static int add_pending(struct ctx *c, const struct pending *pd, int col)
+{
+	long k = fold_stack_get_hashed(c->p, pd->stack, pd->depth, pd->hash);
+
+	if (k < 0 || fold_add_at(c->p, (size_t)k, col, pd->v) != 0) {
+		fold_diag_error(c->d, "%s: %s", c->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 			size_t len, struct pprof_read_stats *st)
 {
@@ -923,6 +944,8 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 	uint32_t *li = NULL;	/* the sample's location indexes */
 	size_t cap = 0, capli = 0, i = 0, j;
 	int label_seen = 0, focus_seen = 0, ignore_seen = 0;
+	struct pending pend = { NULL, 0, 0, 0, 0 };
+	uint32_t h;
 
 	/* pprof_fold checked the framing: field() cannot fail here. */
 	while (field(&p, end, &f, &what) > 0) {
@@ -1020,12 +1043,24 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 		}
 		if (depth == 0)
 			continue;
-		if (fold_add(c->p, stack, depth, col, (uint64_t)v) != 0) {
-			fold_diag_error(c->d, "%s: %s", c->name, strerror(errno));
+		/*
+		 * The stack's slot in the profile's index is fetched from
+		 * memory while the next sample is decoded; the stack before
+		 * goes in now, its slot fetched by the same means.
+		 */
+		h = fold_stack_hash(stack, depth);
+		fold_stack_prefetch(c->p, h);
+		if (pend.depth > 0 && add_pending(c, &pend, col) != 0)
 			goto fail;
-		}
+		SWAP(fold_id *, stack, pend.stack);
+		SWAP(size_t, cap, pend.cap);
+		pend.depth = depth;
+		pend.hash = h;
+		pend.v = (uint64_t)v;
 		st->samples++;
 	}
+	if (pend.depth > 0 && add_pending(c, &pend, col) != 0)
+		goto fail;
 	if (o->nlabels > 0 && !label_seen && i > 0)
 		fold_diag_warn(c->d, "%s: no sample has any of the --labels keys",
 			       c->name);
@@ -1038,12 +1073,14 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 			       "values skipped", c->name, st->negative);
 	free(li);
 	free(stack);
+	free(pend.stack);
 	return 0;
 nomem:
 	fold_diag_error(c->d, "%s: %s", c->name, strerror(ENOMEM));
 fail:
 	free(li);
 	free(stack);
+	free(pend.stack);
 	return -1;
 }
 
@@ -1087,7 +1124,7 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 	regex_t drop, keep;
 	int have_drop = 0, have_keep = 0, rc = -1, tn = 0;
 	const char *what = NULL;
-	size_t off = 0, nrest = 0, nsamples = 0;
+	size_t off = 0, nrest = 0, nsamples = 0, sbytes = 0;
 	unsigned char *rest = NULL;
 	long idx;
 
@@ -1121,6 +1158,7 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 		while ((r = field(&q, qend, &f, &what)) > 0) {
 			if (f.key == SAMPLE_KEY) {
 				nsamples++;
+				sbytes += f.n;
 				continue;
 			}
 			if (f.key == (9 << 3 | 0))	/* time_nanos */
@@ -1193,6 +1231,15 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 					       "regular expression fgkit can "
 					       "use; not applied", name);
 		}
+	}
+	/*
+	 * Tables sized once for every sample (a location id takes a byte or
+	 * two of a sample), rather than grown and copied as samples come.
+	 */
+	if (nsamples > 0 &&
+	    fold_profile_reserve(p, p->nstacks + nsamples, sbytes / nsamples) != 0) {
+		fold_diag_error(d, "%s: %s", name, strerror(errno));
+		goto out;
 	}
 	if (prepare_locations(&c, have_drop ? &drop : NULL,
 			      have_keep ? &keep : NULL) != 0 ||

@@ -24,22 +24,22 @@ FG_CFLAGS = -std=c11 $(WARNINGS) $(if $(WERROR),-Werror)
 GEN = build/gen
 # Includes name their folder from the top of the tree ("formats/perf/perf_script.h").
 FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' -I. -I$(GEN)
-PKGS = cairo libprotobuf-c
+PKGS = cairo libprotobuf-c libgvc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c) -lm
+LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c -lgvc -lcgraph -lcdt) -lm
 
 # Object and binary directories (the sanitizer build uses its own).
 B ?= build
 BIN ?= bin
 
-CMDS = fg-collapse fg-svg fg-icicle fg-diff fg-pprof fg-record
+CMDS = fg-collapse fg-svg fg-icicle fg-diff fg-pprof fg-record fg-dot fg-top
 
 # Sources are found in every folder under libfold/ and formats/.
 LIBFOLD_SRC = $(shell find libfold -name '*.c' | LC_ALL=C sort)
 PROTO_DIR = $(GEN)/formats/pprof
 PROTO_SRC = $(PROTO_DIR)/profile.pb-c.c
 FORMATS_SRC = $(shell find formats -name '*.c' | LC_ALL=C sort) $(PROTO_SRC)
-CMD_UTIL_SRC = cmd/util.c cmd/flamecmd.c
+CMD_UTIL_SRC = cmd/util.c cmd/flamecmd.c cmd/graphcmd.c
 HDRS = $(shell find libfold formats cmd -name '*.h') $(PROTO_DIR)/profile.pb-c.h
 
 LIBFOLD = $(B)/libfold.a

@@ -232,6 +232,7 @@ void fg_input_init(struct fg_input *in, const struct fold_reader *only,
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 	while (own[nown].name != NULL)
 		nown++;
+	in->nown = nown;
 	for (i = 0; i < in->rs.n; i++)
 		for (o = in->rs.slot[i].r->options; o && o->name; o++)
 			nr++;
@@ -330,7 +331,14 @@ void fg_input_help(FILE *f, const struct fg_input *in)
 		fprintf(f, "\nOptions for %s:\n", r->title);
 		for (o = r->options; o->name != NULL; o++) {
 			char left[64];
+			size_t k;
 
+			/* One the command has itself is the command's. */
+			for (k = 0; k < in->nown; k++)
+				if (strcmp(in->longopts[k].name, o->name) == 0)
+					break;
+			if (k < in->nown)
+				continue;
 			snprintf(left, sizeof(left), "--%s%s%s", o->name,
 				 o->arg ? "=" : "", o->arg ? o->arg : "");
 			help_line(f, left, o->help);

@@ -85,6 +85,7 @@ struct fg_input {
 	int no_arguments;		/* every path is an input (fg-diff) */
 	const char *first;		/* the first input read, for messages */
 	struct option *longopts;	/* the command's, the readers', ours */
+	size_t nown;			/* the command's, first in longopts */
 	const char **ropt;		/* reader option of code FG_OPT_READER + i */
 	size_t nropt;
 	void (*usage)(FILE *f);		/* the command's help text */

@@ -340,28 +340,50 @@ const struct fold_unit_kind *fold_unit_kind(const char *unit, double *factor)
 	return NULL;
 }
 
-size_t fold_fmt_scaled(char *buf, double v, const char *unit)
+int fold_scale_step(const char *unit, double v)
 {
 	double factor, base, f = 0;
 	const struct fold_unit_kind *k = fold_unit_kind(unit, &factor);
-	const char *name = "";
+	int step = -1;
 	size_t i;
+
+	if (k == NULL)
+		return -1;
+	base = fabs(v) * factor;
+	for (i = 0; i < k->nsteps; i++)
+		if (k->steps[i].factor >= f && base / k->steps[i].factor >= 1) {
+			f = k->steps[i].factor;
+			step = (int)i;
+		}
+	return step < 0 ? (int)k->fallback : step;
+}
+
+int fold_scale_minimum(const char *unit, double minv, double maxv)
+{
+	int lo, hi;
+
+	minv = fabs(minv);
+	maxv = fabs(maxv);
+	if (minv == 0)
+		minv = maxv;
+	lo = fold_scale_step(unit, minv);
+	hi = fold_scale_step(unit, maxv);
+	/* Values as small as 0.01 of the larger unit still read well. */
+	if (lo != hi && minv * 100 < maxv)
+		return fold_scale_step(unit, 100 * minv);
+	return lo;
+}
+
+size_t fold_fmt_scaled_step(char *buf, double v, const char *unit, int step)
+{
+	double factor;
+	const struct fold_unit_kind *k = fold_unit_kind(unit, &factor);
 	int n;
 
 	if (k != NULL) {
-		int neg = v < 0;
-
-		base = (neg ? -v : v) * factor;
-		for (i = 0; i < k->nsteps; i++)
-			if (k->steps[i].factor >= f && base / k->steps[i].factor >= 1) {
-				f = k->steps[i].factor;
-				name = k->steps[i].name;
-			}
-		if (f == 0) {
-			f = k->steps[k->fallback].factor;
-			name = k->steps[k->fallback].name;
-		}
-		v = (neg ? -base : base) / f;
+		if (step < 0 || (size_t)step >= k->nsteps)
+			step = fold_scale_step(unit, v);
+		v = v * factor / k->steps[step].factor;
 	}
 	n = snprintf(buf, FOLD_NUM_BUFSZ, "%.2f", v);
 	if (n < 0)
@@ -375,7 +397,21 @@ size_t fold_fmt_scaled(char *buf, double v, const char *unit)
 	if (k == NULL)
 		return (size_t)n;
 	return (size_t)n + (size_t)snprintf(buf + n, FOLD_NUM_BUFSZ - (size_t)n,
-					    "%s", name);
+					    "%s", k->steps[step].name);
+}
+
+size_t fold_fmt_scaled(char *buf, double v, const char *unit)
+{
+	return fold_fmt_scaled_step(buf, v, unit, -1);
+}
+
+size_t fold_fmt_share(char *buf, double pct)
+{
+	pct = fabs(pct);
+	if (pct >= 99.95 && pct <= 100.05)
+		return (size_t)snprintf(buf, FOLD_NUM_BUFSZ, "100%%");
+	return (size_t)snprintf(buf, FOLD_NUM_BUFSZ, pct >= 1 ? "%.2f%%" : "%.2g%%",
+				pct);
 }
 
 int fold_unit_is_scaled(const struct fold_unit *u)

@@ -114,6 +114,26 @@ size_t fold_fmt_count(char *buf, fold_count c, int fractional);
  * (none for "count").  Returns the length.
  */
 size_t fold_fmt_scaled(char *buf, double v, const char *unit);
+/*
+ * The same in one given step of the unit's kind (its index in
+ * fold_unit_kind's steps; -1: v's own, as fold_fmt_scaled), so that a
+ * report shows every value in one unit as pprof does ("0.02s" beside
+ * "2.36s").
+ */
+size_t fold_fmt_scaled_step(char *buf, double v, const char *unit, int step);
+/* The step fold_fmt_scaled shows |v| in; -1 when unit is not scaled. */
+int fold_scale_step(const char *unit, double v);
+/*
+ * pprof's "minimum" output unit of a report whose smallest non-zero value
+ * is minv and whose total is maxv: the unit of the smallest, or a larger
+ * one where that shows the smallest as 0.01 or more.  -1 when not scaled.
+ */
+int fold_scale_minimum(const char *unit, double minv, double maxv);
+/*
+ * A share in percent as pprof prints it: "100%" near 100, two decimals
+ * from 1 ("71.95%"), two significant digits below ("0.089%").
+ */
+size_t fold_fmt_share(char *buf, double pct);
 
 /*
  * How a column's values read: scaled (3.28s, 512kB: times and sizes), or

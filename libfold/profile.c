@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "libfold/fold.h"
+#include "libfold/graph.h"
 
 int fold_profile_init(struct fold_profile *p, int ncols)
 {
@@ -623,6 +624,64 @@ int fold_reroot(struct fold_profile *dst, const struct fold_profile *src,
 		const unsigned char *is_base)
 {
 	return transform_same_names(dst, src, reroot_xf, is_base);
+}
+
+/* What a name does to the stacks through it, under fold_filter. */
+enum { F_FOCUS = 1, F_IGNORE = 2, F_HIDE = 4 };
+
+static size_t filter_xf(const fold_id *f, size_t n, fold_id *out,
+			const void *arg)
+{
+	const unsigned char *flags = arg;
+	size_t i, k = 0;
+	int focus = 0;
+
+	for (i = 0; i < n; i++) {
+		if (flags[f[i]] & F_IGNORE)
+			return 0;
+		focus |= flags[f[i]] & F_FOCUS;
+		if (!(flags[f[i]] & F_HIDE))
+			out[k++] = f[i];
+	}
+	return focus ? k : 0;
+}
+
+int fold_filter(struct fold_profile *dst, const struct fold_profile *src,
+		struct fold_filter *ft)
+{
+	unsigned char *flags = calloc(src->names.n ? src->names.n : 1, 1);
+	size_t i;
+	int rc;
+
+	if (flags == NULL)
+		return -1;
+	memset(ft->matched, 0, sizeof(ft->matched));
+	for (i = 0; i < src->names.n; i++) {
+		const char *s = fold_name(&src->names, (fold_id)i);
+
+		/* As pprof's FilterSamplesByName: ignore first, then focus. */
+		if (ft->ignore && regexec(ft->ignore, s, 0, NULL, 0) == 0) {
+			flags[i] |= F_IGNORE;
+			ft->matched[1] = 1;
+		} else if (ft->focus == NULL ||
+			   regexec(ft->focus, s, 0, NULL, 0) == 0) {
+			flags[i] |= F_FOCUS;
+			ft->matched[0] = 1;
+		}
+		if (ft->hide && regexec(ft->hide, s, 0, NULL, 0) == 0) {
+			flags[i] |= F_HIDE;
+			ft->matched[2] = 1;
+		}
+		if (ft->show) {
+			if (regexec(ft->show, s, 0, NULL, 0) == 0)
+				ft->matched[3] = 1;
+			else
+				flags[i] |= F_HIDE;
+		}
+	}
+	rc = transform_same_names(dst, src, filter_xf, flags);
+	free(flags);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- units */

@@ -113,6 +113,20 @@ if command -v go > /dev/null 2>&1; then
 else
 	echo "(go is not installed: no go tool pprof row; it took about 1.6 s, 240 MiB here)"
 fi
+# Call graphs and top tables of the same profile, against go tool pprof
+# -top and -dot (which take it as given: -symbolize=none).
+for k in top dot; do
+	trow "fg-$k" $($M -n "$RUNS" -i $P -b "$(wc -c < $B/big.pb)" -- bin/fg-$k)
+	fg_s=$last_s
+	if command -v go > /dev/null 2>&1; then
+		trow "go tool pprof -$k (best of 3)" \
+			$(HOME=$B $M -n 3 -i $P -- go tool pprof -symbolize=none -$k $P)
+		awk -v a="$last_s" -v b="$fg_s" -v k="$k" \
+			'BEGIN { printf "fg-%s is %.0fx faster than go tool pprof -%s\n", k, a / b, k }'
+	fi
+done
+trow "fg-dot -o graph.svg (Graphviz layout)" \
+	$($M -n "$RUNS" -i $P -b "$(wc -c < $B/big.pb)" -- bin/fg-dot -T svg)
 row "fg-pprof (real folded profile)" $B/base.folded bin/fg-pprof
 
 # gperftools: a real 4.2 MiB CPU profile of testdata/bench/gperf_busy (its

@@ -11,8 +11,8 @@ pkgs=
 browser=
 for purpose in "$@"; do
 	case $purpose in
-	build) pkgs="$pkgs gcc make libc6-dev pkg-config zlib1g-dev libdw-dev libelf-dev libiberty-dev libcairo2-dev protobuf-c-compiler libprotobuf-c-dev" ;;
-	test) pkgs="$pkgs binutils libc6-dbg gzip xz-utils clang libclang-rt-dev libxml2-dev poppler-utils fonts-dejavu-core" ;;
+	build) pkgs="$pkgs gcc make libc6-dev pkg-config zlib1g-dev libdw-dev libelf-dev libiberty-dev libcairo2-dev protobuf-c-compiler libprotobuf-c-dev libgraphviz-dev" ;;
+	test) pkgs="$pkgs binutils libc6-dbg gzip xz-utils clang libclang-rt-dev libxml2-dev poppler-utils fonts-dejavu-core graphviz libxml2-utils" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	browser) pkgs="$pkgs chromium nodejs"; browser=1 ;;
 	*) echo "deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;

@@ -19,7 +19,7 @@ reader_cases() {
 # Every command on every format: the same as folding with fg-collapse
 # FORMAT first and giving the command folded stacks.
 test_readers_any_command() {
-	local fmt in bin name args
+	local fmt in bin name args unit
 	while read -r fmt in bin; do
 		name=$fmt/$(basename "$in")
 		args=$in
@@ -58,6 +58,24 @@ test_readers_any_command() {
 		"$PPROF" -q -o "$T/rt.pb.gz" $args 2> "$T/err"
 		"$FG" pprof -q "$T/rt.pb.gz" > "$T/out" 2>&1
 		same "readers/$name/pprof-roundtrip" "$T/ref.folded" "$T/out"
+		# fg-top and fg-dot: the same table and graph as of the folded
+		# stacks, once told the unit folded text does not carry
+		unit=$("$TOP" -q -f json $args 2> /dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print("--unit=%s/%s" % (d["type"], d["unit"]) if "unit" in d else "")')
+		"$TOP" -q $args > "$T/out" 2> "$T/err"
+		"$TOP" -q $unit "$T/ref.folded" > "$T/exp" 2> /dev/null
+		sed -i 1d "$T/out"	# "File: " names the input
+		sed -i 1d "$T/exp"
+		same "readers/$name/top" "$T/exp" "$T/out"
+		"$DOT" -q $args | sed 1,3d > "$T/out" 2> "$T/err"
+		"$DOT" -q $unit "$T/ref.folded" | sed 1,3d > "$T/exp" 2> /dev/null
+		if [ -s "$T/out" ]; then
+			same "readers/$name/dot" "$T/exp" "$T/out"
+		else
+			bad "readers/$name/dot" "no graph: $(head -2 "$T/err")"
+		fi
 		# fg-diff of the input against itself halved: the same lines as
 		# of the folded stacks (gperftools programs go with --binary)
 		args=$in
@@ -134,6 +152,9 @@ test_readers_refuse() {
 			"$DIFF" "$in" "$TD/svg/callstruct-default.folded"
 		expect_error "refuse/pprof/$(basename "$in")" 1 "^fg-pprof: $in: " -- \
 			"$PPROF" -o "$T/x.pb.gz" "$in"
+		expect_error "refuse/top/$(basename "$in")" 1 "^fg-top: $in: " -- "$TOP" "$in"
+		expect_error "refuse/dot/$(basename "$in")" 1 "^fg-dot: $in: " -- \
+			"$DOT" -o "$T/x.svg" "$in"
 	done
 	# The messages say what an input is instead.
 	expect_error "refuse/message/folded-is-perf" 1 \

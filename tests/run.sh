@@ -387,6 +387,7 @@ test_folded() {
 . tests/gperf.sh
 . tests/record.sh
 . tests/readers.sh
+. tests/graph.sh
 
 # A man page per command, with its sections, and no stray control bytes
 # (a "\f" font escape written as a form feed once slipped in).
@@ -434,6 +435,8 @@ for v in $VARIANTS; do
 	ICICLE=$v/fg-icicle
 	DIFF=$v/fg-diff
 	PPROF=$v/fg-pprof
+	TOP=$v/fg-top
+	DOT=$v/fg-dot
 	if [ ! -x "$FG" ]; then
 		[ "$v" = bin ] && bad "build" "$FG is missing; run make"
 		continue
@@ -478,6 +481,13 @@ for v in $VARIANTS; do
 	test_readers_any_command
 	test_readers_refuse
 	test_units
+	test_graph_corpus
+	test_graph_base
+	test_graph_formats
+	test_graph_render
+	test_graph_names
+	test_graph_errors
+	[ "$v" = bin ] && test_graph_go
 	test_record "$v"
 	[ "$v" = bin ] && test_svg_browser
 done

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "libfold/graph.h"
 #include "libfold/input.h"
 #include "libfold/out.h"
 
@@ -929,6 +930,151 @@ static void test_totals_bound(void)
 	fold_profile_free(&p);
 }
 
+/* pprof's output unit and percentages (report.selectOutputUnit, Percentage). */
+static void test_output_unit(void)
+{
+	char buf[FOLD_NUM_BUFSZ];
+
+	/* 20ms beside 3.28s: seconds, as 0.02s still reads */
+	CHECK(fold_scale_minimum("nanoseconds", 20e6, 3.28e9) == 3);
+	fold_fmt_scaled_step(buf, 20e6, "nanoseconds", 3);
+	CHECK(strcmp(buf, "0.02s") == 0);
+	/* 30ms beside 2.76s: 100 x 30ms passes the total, so ms stays */
+	CHECK(fold_scale_minimum("nanoseconds", 30e6, 2.76e9) == 2);
+	fold_fmt_scaled_step(buf, 2.76e9, "nanoseconds", 2);
+	CHECK(strcmp(buf, "2760ms") == 0);
+	CHECK(fold_scale_minimum("bytes", 563, 22939597) == 1);	/* kB */
+	CHECK(fold_scale_minimum("count", 1, 1000) == -1);
+	fold_fmt_scaled_step(buf, 1234, "count", -1);
+	CHECK(strcmp(buf, "1234") == 0);
+	fold_fmt_share(buf, 71.9512);
+	CHECK(strcmp(buf, "71.95%") == 0);
+	fold_fmt_share(buf, 99.96);
+	CHECK(strcmp(buf, "100%") == 0);
+	fold_fmt_share(buf, 0.0892857);
+	CHECK(strcmp(buf, "0.089%") == 0);
+	fold_fmt_share(buf, 0);
+	CHECK(strcmp(buf, "0%") == 0);
+}
+
+/* The node of name s in g, or NULL. */
+static const struct fold_gnode *gnode(const struct fold_graph *g, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (strcmp(fold_name(&g->prof->names, g->nodes[i].name), s) == 0)
+			return &g->nodes[i];
+	return NULL;
+}
+
+static const struct fold_gedge *gedge(const struct fold_graph *g, const char *a,
+				      const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < g->nedges; i++)
+		if (strcmp(fold_name(&g->prof->names, g->nodes[g->edges[i].src].name), a) == 0 &&
+		    strcmp(fold_name(&g->prof->names, g->nodes[g->edges[i].dst].name), b) == 0)
+			return &g->edges[i];
+	return NULL;
+}
+
+/*
+ * The call graph: cum and edges once per stack under recursion; a dropped
+ * node leaves a residual edge over it; a differential profile weighs by
+ * the change.
+ */
+static void test_graph(void)
+{
+	struct fold_graph_opts all = { 0, 0, 0, 0, 0 }, cut = { 0.1, 0, 0, 1, 0 };
+	struct fold_profile p;
+	struct fold_graph g;
+	const struct fold_gnode *nd;
+	const struct fold_gedge *e;
+	fold_id ids[8];
+	size_t n;
+
+	CHECK(fold_profile_init(&p, 1) == 0);
+	n = ids_of(&p, "a;b;a;b", ids);
+	CHECK(fold_add(&p, ids, n, 0, 1) == 0);
+	n = ids_of(&p, "a;x;c", ids);
+	CHECK(fold_add(&p, ids, n, 0, 100) == 0);
+	n = ids_of(&p, "a;c", ids);
+	CHECK(fold_add(&p, ids, n, 0, 1000) == 0);
+	CHECK(fold_graph_build(&g, &p, &all, -1) == 0);
+	CHECK(g.n == 4 && g.total == 1101);
+	CHECK((nd = gnode(&g, "a")) != NULL && nd->cumv == 1101 && nd->flatv == 0);
+	CHECK((nd = gnode(&g, "b")) != NULL && nd->cumv == 1 && nd->flatv == 1);
+	CHECK((e = gedge(&g, "a", "b")) != NULL && e->wv == 1 && !e->residual);
+	CHECK((e = gedge(&g, "b", "a")) != NULL && e->wv == 1);
+	CHECK((e = gedge(&g, "a", "c")) != NULL && e->wv == 1000);
+	/* nodes by flat, then name */
+	CHECK(strcmp(fold_name(&p.names, g.nodes[0].name), "c") == 0);
+	fold_graph_free(&g);
+
+	/* x (cum 100) under 0.1 of 1101: gone, a -> c carries it, residual */
+	CHECK(fold_graph_build(&g, &p, &cut, -1) == 0);
+	CHECK(gnode(&g, "x") == NULL && gnode(&g, "b") == NULL && g.dropped_nodes == 2);
+	CHECK((e = gedge(&g, "a", "c")) != NULL && e->wv == 1100 && e->residual);
+	CHECK(g.node_cutoff == 110);
+	fold_graph_free(&g);
+	fold_profile_free(&p);
+
+	/* before 10, after 4: a change of -6, percentages of the before side */
+	CHECK(fold_profile_init(&p, 2) == 0);
+	n = ids_of(&p, "m;f", ids);
+	CHECK(fold_add(&p, ids, n, 0, 10) == 0 && fold_add(&p, ids, n, 1, 4) == 0);
+	n = ids_of(&p, "m;g", ids);
+	CHECK(fold_add(&p, ids, n, 0, 5) == 0 && fold_add(&p, ids, n, 1, 5) == 0);
+	CHECK(fold_graph_build(&g, &p, &all, -1) == 0);
+	CHECK(g.total == 15 && gnode(&g, "g") == NULL);	/* unchanged: not shown */
+	CHECK((nd = gnode(&g, "f")) != NULL && nd->flatv == -6 && nd->flat[0].u == 10);
+	CHECK((nd = gnode(&g, "m")) != NULL && nd->cumv == -6);
+	fold_graph_free(&g);
+	fold_profile_free(&p);
+}
+
+/* pprof's filters: ignore wins, focus keeps, hide and show take frames out. */
+static void test_filter(void)
+{
+	struct fold_profile p, q;
+	struct fold_filter f = { 0 };
+	regex_t focus, hide;
+	fold_id ids[8];
+	size_t n;
+
+	CHECK(fold_profile_init(&p, 1) == 0);
+	n = ids_of(&p, "main;lib;leaf", ids);
+	CHECK(fold_add(&p, ids, n, 0, 3) == 0);
+	n = ids_of(&p, "main;other", ids);
+	CHECK(fold_add(&p, ids, n, 0, 5) == 0);
+	n = ids_of(&p, "main;leaf", ids);
+	CHECK(fold_add(&p, ids, n, 0, 7) == 0);
+	CHECK(regcomp(&focus, "^leaf$", REG_EXTENDED | REG_NOSUB) == 0);
+	CHECK(regcomp(&hide, "^lib$", REG_EXTENDED | REG_NOSUB) == 0);
+	f.focus = &focus;
+	f.hide = &hide;
+	CHECK(fold_profile_init(&q, 1) == 0 && fold_filter(&q, &p, &f) == 0);
+	CHECK(strcmp(write_folded(&q), "main;leaf 10\n") == 0);
+	CHECK(f.matched[0] && f.matched[2] && !f.matched[1] && !f.matched[3]);
+	fold_profile_free(&q);
+	f.focus = NULL;
+	f.hide = NULL;
+	f.ignore = &focus;
+	CHECK(fold_profile_init(&q, 1) == 0 && fold_filter(&q, &p, &f) == 0);
+	CHECK(strcmp(write_folded(&q), "main;other 5\n") == 0);
+	fold_profile_free(&q);
+	f.ignore = NULL;
+	f.show = &hide;
+	CHECK(fold_profile_init(&q, 1) == 0 && fold_filter(&q, &p, &f) == 0);
+	CHECK(strcmp(write_folded(&q), "lib 3\n") == 0);
+	fold_profile_free(&q);
+	regfree(&focus);
+	regfree(&hide);
+	fold_profile_free(&p);
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const struct {
@@ -965,6 +1111,9 @@ static const struct {
 	{ "scaled", test_scaled },
 	{ "units", test_units },
 	{ "totals-bound", test_totals_bound },
+	{ "output-unit", test_output_unit },
+	{ "graph", test_graph },
+	{ "filter", test_filter },
 };
 
 int main(void)

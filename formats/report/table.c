@@ -1,5 +1,7 @@
 /* table.c - function tables in text, Markdown, CSV and JSON. */
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "formats/report/table.h"
@@ -29,6 +31,20 @@ size_t table_value_text(char *buf, fold_count c, int fractional,
 	return fold_fmt_count(buf, c, fractional);
 }
 
+size_t table_number_text(char *buf, const struct table *t, double v)
+{
+	return fold_fmt_scaled_step(buf, v, t->unit ? t->unit->unit : "",
+				    t->step - 1);
+}
+
+/* A signed number exactly: digits while it is a whole number. */
+static size_t raw_number(char *buf, double v)
+{
+	if (v == trunc(v) && fabs(v) < 9007199254740992.0)
+		return (size_t)snprintf(buf, FOLD_NUM_BUFSZ, "%.0f", v);
+	return (size_t)snprintf(buf, FOLD_NUM_BUFSZ, "%.17g", v);
+}
+
 /*
  * The text of a numeric cell: text and Markdown show two decimals, a sign
  * on changes and values in their unit; CSV and JSON six decimals and raw
@@ -52,9 +68,20 @@ static size_t cell_text(char *buf, const struct table *t, enum table_format fmt,
 		buf[0] = '+';
 		return n + 1;
 	case TABLE_VALUE:
+		if (human && t->step != 0)
+			return table_number_text(buf, t,
+						 fold_count_value(v->count, t->fractional));
 		if (human)
 			return table_value_text(buf, v->count, t->fractional, t->unit);
 		return fold_fmt_count(buf, v->count, t->fractional);
+	case TABLE_SHARE:
+		if (human)
+			return fold_fmt_share(buf, v->pct);
+		return fold_fmt_fixed(buf, v->pct, 6);
+	case TABLE_NUMBER:
+		if (human)
+			return table_number_text(buf, t, v->num);
+		return raw_number(buf, v->num);
 	case TABLE_NAME:
 		break;
 	}
@@ -93,8 +120,8 @@ static void write_text(struct fold_out *o, const struct table *t, size_t n,
 		if (strlen(t->cols[c].text) > width[c])
 			width[c] = strlen(t->cols[c].text);
 	}
-	/* Columns as wide as their widest cell. */
-	for (i = 0; i < n; i++) {
+	/* Columns as wide as their widest cell (unless fixed). */
+	for (i = 0; i < n && !t->fixed; i++) {
 		t->row(t->arg, i, v);
 		for (c = 0; c < t->ncols; c++) {
 			size_t len = cell_text(buf, t, TABLE_TEXT, t->cols[c].cell, &v[c]);
@@ -106,11 +133,14 @@ static void write_text(struct fold_out *o, const struct table *t, size_t n,
 	for (k = 0; k < t->ncols; k++) {
 		const struct table_col *col = &t->cols[order[k]];
 
-		pad(o, (size_t)col->gap);
 		if (col->cell == TABLE_NAME) {
+			/* An unnamed last column leaves no trailing blanks. */
+			if (col->text[0] != '\0')
+				pad(o, (size_t)col->gap);
 			fold_out_str(o, col->text);
 			continue;
 		}
+		pad(o, (size_t)col->gap);
 		pad(o, width[order[k]] - strlen(col->text));
 		fold_out_str(o, col->text);
 	}
@@ -128,7 +158,7 @@ static void write_text(struct fold_out *o, const struct table *t, size_t n,
 				continue;
 			}
 			len = cell_text(buf, t, TABLE_TEXT, col->cell, cv);
-			pad(o, width[order[k]] - len);
+			pad(o, width[order[k]] > len ? width[order[k]] - len : 0);
 			fold_out_bytes(o, buf, len);
 		}
 		fold_out_char(o, '\n');

@@ -25,6 +25,8 @@ enum table_cell {
 	TABLE_PCT,		/* a share, percent */
 	TABLE_DELTA,		/* a change, percentage points (signed) */
 	TABLE_VALUE,		/* a count, in the table's unit */
+	TABLE_SHARE,		/* a share, percent, as pprof prints it */
+	TABLE_NUMBER,		/* a signed value in the table's unit */
 };
 
 struct table_col {
@@ -40,6 +42,7 @@ struct table_col {
 struct table_val {
 	double pct;		/* TABLE_PCT, TABLE_DELTA */
 	fold_count count;	/* TABLE_VALUE */
+	double num;		/* TABLE_NUMBER */
 	const char *name;	/* TABLE_NAME */
 	size_t len;
 };
@@ -52,6 +55,11 @@ struct table {
 	/* The cells of row i, one per column, into v[0..ncols). */
 	void (*row)(void *arg, size_t i, struct table_val *v);
 	void *arg;
+	int step;		/* values shown in step step - 1 of their
+				   unit (fold_fmt_scaled_step); 0: each in
+				   its own */
+	int fixed;		/* text: widths are each cell's least, as
+				   printf's, not the widest cell's (pprof) */
 };
 
 /*
@@ -65,5 +73,7 @@ void table_write(struct fold_out *o, enum table_format fmt,
 /* A value as text shows it: scaled by its unit, or plain digits. */
 size_t table_value_text(char *buf, fold_count c, int fractional,
 			const struct fold_unit *u);
+/* A number v as t's text shows its values (t's unit and step). */
+size_t table_number_text(char *buf, const struct table *t, double v);
 
 #endif

@@ -141,7 +141,7 @@ bench: deps
 	tests/bench.sh
 
 FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof fuzz_gperf fuzz_record \
-	       fuzz_readers
+	       fuzz_readers fuzz_graph
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 fuzz: $(PROTO_SRC)
 	@tests/deps.sh fuzz
@@ -150,7 +150,7 @@ fuzz: $(PROTO_SRC)
 		clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
 			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
 	done
-	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff build/fuzz/corpus-pprof build/fuzz/corpus-gperf build/fuzz/corpus-record build/fuzz/corpus-readers
+	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff build/fuzz/corpus-pprof build/fuzz/corpus-gperf build/fuzz/corpus-record build/fuzz/corpus-readers build/fuzz/corpus-graph
 	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS); run e.g."
 	@echo "  build/fuzz/fuzz_perf -max_total_time=60 build/fuzz/corpus-perf tests/fuzz/corpus/perf"
 	@echo "(new inputs go to the first folder; tests/fuzz/corpus holds the seeds)"

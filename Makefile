@@ -3,8 +3,10 @@
 #   make            build bin/* and build/libfold.a
 #   make run        record (or take a bundled sample) and fold it: out.folded
 #   make test       install what is missing, build, run every test
+#                   (STRICT=1: a check this machine skips is a failure)
 #   make bench      throughput and peak RSS on large generated inputs
 #   make fuzz       libFuzzer targets (clang) in build/fuzz/
+#   make mutate     check that the tests catch tests/mutations.tsv
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION = 0.1.0
@@ -55,7 +57,7 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # clang's UBSan checks more (pointer overflow, for one) than gcc 12's.
 SAN_CC ?= $(shell command -v clang > /dev/null 2>&1 && echo clang || echo $(CC))
 
-.PHONY: all test run bench fuzz install clean deps asan
+.PHONY: all test run bench fuzz install clean deps asan mutate
 # Keep objects between builds.
 .SECONDARY:
 
@@ -130,7 +132,7 @@ test:
 	@tests/deps.sh build test browser
 	$(MAKE) all $(TOOLS)
 	$(MAKE) asan
-	tests/run.sh
+	STRICT=$(STRICT) tests/run.sh
 
 run: deps
 	$(MAKE) all
@@ -143,6 +145,11 @@ bench: deps
 FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof fuzz_gperf fuzz_record \
 	       fuzz_readers fuzz_graph
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+# Each one-line mutation of tests/mutations.tsv, applied to a copy of the
+# tree: the fast test variant must fail on every one.
+mutate: deps
+	tests/mutate.sh
+
 fuzz: $(PROTO_SRC)
 	@tests/deps.sh fuzz
 	@mkdir -p build/fuzz

@@ -124,6 +124,18 @@ test_diff_report() {
 	else
 		bad "diff/report/text" "$(head -2 "$T/text")"
 	fi
+	# and its numbers, column by column: the CSV's (checked against awk
+	# above), rounded as text shows them
+	csv_rows "$T/csv" | head -5 |
+		awk -F'\t' '{ printf "%+.2f %.2f %.2f %d %d\n", $4, $2, $3, $5, $6 }' > "$T/exp"
+	awk 'NR > 2 { print $1, $2, $3, $4, $5 }' "$T/text" |
+		sed 's/^\([0-9]\)/+\1/' > "$T/out"
+	# under their own headings
+	if [ "$(sed -n 2p "$T/text")" = '   delta  before%   after%     before     after  function' ]; then
+		same "diff/report/text-numbers" "$T/exp" "$T/out"
+	else
+		bad "diff/report/text-numbers" "headings: $(sed -n 2p "$T/text")"
+	fi
 	# One two-column file (fg-diff's own output) gives the same report.
 	"$DIFF" "$c.before.folded" "$c.after.folded" | "$DIFF" --report -f csv --top=0 > "$T/out"
 	same "diff/report/from-diff" "$T/csv" "$T/out"
@@ -166,7 +178,7 @@ assert names == sorted(["\"\\\x01", "a|b", "`q`", "c,\"d\""]), names
 ' "$T/json" > "$T/err" 2>&1 && ok "diff/report/json-escaping" ||
 			bad "diff/report/json-escaping" "$(cat "$T/err" "$T/json")"
 	else
-		echo "SKIP diff/report/json: python3 is not installed"
+		skip "diff/report/json" "python3 is not installed"
 	fi
 }
 
@@ -250,8 +262,23 @@ test_diff_svg() {
 	else
 		bad "diff/svg/vanished-blue" "$($SVGF "$T/max.svg" | grep work_a)"
 	fi
-	"$SVG" --diff-width=max -o "$T/max.png" "$T/d.folded" 2> "$T/err" &&
-		[ -s "$T/max.png" ] && ok "diff/svg/png" || bad "diff/svg/png" "$(cat "$T/err")"
+	# The PNG: the SVG's size, with red (grew) and blue (shrank) frames in
+	# it, found by sampling a grid of pixels.
+	"$SVG" --diff-width=max -o "$T/max.png" "$T/d.folded" 2> "$T/err"
+	local h args
+	h=$(sed -n 's/.*<svg[^>]* height="\([0-9]*\)".*/\1/p' "$T/max.svg" | head -1)
+	args=$(awk -v h="$h" 'BEGIN { for (x = 5; x < 1200; x += 10)
+		for (y = 5; y < h; y += 6) printf "%d %d ", x, y }')
+	# shellcheck disable=SC2086
+	if $PNGPX "$T/max.png" $args 2> "$T/perr" | awk -v h="$h" '
+		NR == 1 { size = $1 == 1200 && $2 == h }
+		NR > 1 && $3 == 255 && $1 < 200 { blue++ }
+		NR > 1 && $1 == 255 && $3 < 200 { red++ }
+		END { exit !(size && blue > 10 && red > 10) }'; then
+		ok "diff/svg/png"
+	else
+		bad "diff/svg/png" "$(head -2 "$T/err" "$T/perr")"
+	fi
 	expect_error "diff/svg/bad-width" 2 'diff-width' -- "$SVG" --diff-width=min "$T/d.folded"
 	"$SVG" --diff-width=max "$c.before.folded" > /dev/null 2> "$T/err"
 	grep -q 'diff-width.*one count' "$T/err" && ok "diff/svg/one-column-warns" ||

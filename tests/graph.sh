@@ -248,7 +248,7 @@ test_graph_errors() {
 # there, and the model has no labels.
 test_graph_go() {
 	if ! command -v go > /dev/null; then
-		echo "SKIP graph/go: no go tool pprof"
+		skip "graph/go" "no go tool pprof (Debian golang-go)"
 		return
 	fi
 	local c opts ours kind i=0

@@ -128,7 +128,7 @@ refuse() {
 # Each reader given what is not its format: one line, exit 1, no output.
 test_readers_refuse() {
 	local fmt in bin other
-	head -c 65536 /dev/urandom > "$T/random.bin"
+	random_bytes 65536 "$T/random.bin"
 	cp "$TD/readers/go-raw-mutex.txt" "$T/go-raw.txt"
 	cp LICENSE "$T/prose.txt"
 	gzip -dc "$TD/perf/recorded/c-callstruct.perf.txt.gz" > "$T/script.perf"

@@ -1,14 +1,22 @@
 /*
  * inlined.c - mix() inlined into inner() inlined into outer(), for the
- * fg-collapse --inline test (built with cc -O2 -g).
+ * fg-collapse --inline tests (built with cc -O2 -g).  mix() ends in a call
+ * of leaf(), so the return address of that call is already in inner():
+ * a caller frame is looked up at its return address - 1, in mix().
  */
 #include <stdlib.h>
+
+__attribute__((noinline)) unsigned leaf(unsigned x)
+{
+	__asm__ volatile("" : "+r"(x));
+	return x ^ (x >> 7);
+}
 
 static inline __attribute__((always_inline)) unsigned mix(unsigned x)
 {
 	x ^= x >> 13;
 	x *= 0x5bd1e995u;
-	return x ^ (x >> 15);
+	return leaf(x ^ (x >> 15));
 }
 
 static inline __attribute__((always_inline)) unsigned inner(unsigned x)

@@ -194,13 +194,25 @@ static int format_named(const char *s)
 	return -1;
 }
 
-/* The format an output file's suffix asks for; SVG for any other. */
+/*
+ * The format an output file's suffix asks for; SVG for a name without one.
+ * A suffix that is none of them is refused: "out.jpg" written as SVG
+ * would not be what its name says.
+ */
 static enum flame_format format_of_path(const char *path)
 {
-	const char *dot = strrchr(path, '.');
-	int f = dot ? format_named(dot + 1) : -1;
+	const char *base = strrchr(path, '/'), *dot;
+	int f;
 
-	return f < 0 ? FLAME_SVG : (enum flame_format)f;
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot == NULL || dot == base || strcmp(path, "-") == 0)
+		return FLAME_SVG;
+	f = format_named(dot + 1);
+	if (f < 0)
+		fg_usage_error("-o %s: unknown format '%s' (.svg, .png or .pdf; "
+			       "or give --format)", path, dot + 1);
+	return (enum flame_format)f;
 }
 
 /* Replace *p by the result of a libfold transform of it. */

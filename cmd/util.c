@@ -182,7 +182,8 @@ void fg_out_open(struct fg_out *o, const char *path)
 		fg_die(FG_EXIT_ERR, "%s: path too long", path);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], on_signal);
-	fd = mkstemp(tmp_path);
+	/* Close-on-exec: a command fg-record starts must not write into it. */
+	fd = mkostemp(tmp_path, O_CLOEXEC);
 	if (fd < 0)
 		fg_die(FG_EXIT_ERR, "%s: cannot create output: %s", path,
 		       strerror(errno));

@@ -98,6 +98,18 @@ test_record_split() {
 
 # Forked children are followed; a process that exits before the recording
 # ends is still named (its mappings were recorded at the time).
+# The recorded command cannot reach the profile being written (-o's
+# temporary file is close-on-exec): what it writes to fd 3 goes nowhere.
+test_record_output_fd() {
+	"$REC" -q -F 999 -o "$T/inj.perf" -- sh -c 'echo INJECTED >&3' 2> /dev/null
+	if [ -e "$T/inj.perf" ] && ! grep -q INJECTED "$T/inj.perf" &&
+	   "$FG" perf --strict "$T/inj.perf" > /dev/null 2>&1; then
+		ok "record/output-not-inherited"
+	else
+		bad "record/output-not-inherited" "$(grep -c INJECTED "$T/inj.perf" 2>&1) INJECTED lines in the profile"
+	fi
+}
+
 test_record_children() {
 	"$REC" -q -F 999 -o "$T/kids.perf" -- sh -c "$SPLIT 0.5 1; sleep 0.7" 2> "$T/rec.err" ||
 		{ bad "record/children" "$(head -3 "$T/rec.err")"; return; }
@@ -255,6 +267,7 @@ test_record() {
 		return
 	fi
 	test_record_split
+	test_record_output_fd
 	test_record_children
 	test_record_signal
 	if [ "$v" = bin ]; then

@@ -72,6 +72,18 @@ test_svg_io() {
 
 # Empty and malformed input.
 test_svg_errors() {
+	# An output name's suffix says the format; one that is none is refused
+	# (an SVG named .jpg is not what it says), unless --format is given.
+	rm -f "$T/out.jpg"
+	expect_error "svg/unknown-extension" 2 "-o .*out.jpg: unknown format 'jpg'" -- \
+		"$SVG" -o "$T/out.jpg" "$TD/svg/examples/small.folded"
+	[ -e "$T/out.jpg" ] && bad "svg/unknown-extension-no-file" "out.jpg was written"
+	if "$SVG" -f svg -o "$T/out.jpg" "$TD/svg/examples/small.folded" 2> "$T/err" &&
+	   $SVGF "$T/out.jpg" > /dev/null; then
+		ok "svg/extension-overridden"
+	else
+		bad "svg/extension-overridden" "$(head -2 "$T/err")"
+	fi
 	: > "$T/empty"
 	expect_error "svg/empty" 2 'no valid input' -- "$SVG" "$T/empty"
 	if grep -q 'ERROR: No valid input provided' "$T/out" && $SVGF "$T/out" > /dev/null; then

@@ -249,6 +249,9 @@ static void parse(struct diff_cmd *c, struct fg_input *in, int argc, char **argv
 	}
 	c->inputs = argv + optind;
 	c->ninputs = argc - optind;
+	/* A gate must not pass on a damaged input: any flaw is fatal. */
+	if (c->limit >= 0)
+		c->ro.strict = 1;
 	if (c->have_match && c->limit < 0)
 		fg_usage_error("--match needs --fail-above");
 	if (c->report || c->limit >= 0) {

@@ -408,6 +408,19 @@ bad:
 	}
 	if (r != 0)
 		goto out;
+	if (!in->last_nl && nlines > 0) {
+		/*
+		 * Every writer ends its last line; one that is not ended was
+		 * most likely cut short, inside its count as often as not.
+		 */
+		fold_diag_error(d, "%s:%llu: the last line has no newline: the "
+				"input may be cut short", in->name,
+				(unsigned long long)in->lineno);
+		if (opts->strict)
+			goto out;
+		fold_diag_warn(d, "%s", d->err);
+		d->err[0] = '\0';
+	}
 	errline = pd.lineno;
 	if (commit(p, &pd, opts->keep_order) != 0)
 		goto oom;

@@ -182,7 +182,20 @@ assert names == sorted(["\"\\\x01", "a|b", "`q`", "c,\"d\""]), names
 	fi
 }
 
+# A gate fails on a damaged side rather than judge it: here AFTER is cut
+# inside its last count, which would otherwise hide a regression.
+test_diff_gate_damaged() {
+	printf 'main;work 100\nmain;scan 100\n' > "$T/before"
+	printf 'main;work 100\nmain;scan 849699392\n' | head -c 29 > "$T/after"
+	expect_error "diff/gate/cut-after" 1 'after:2: the last line has no newline' -- \
+		"$DIFF" --fail-above=2 "$T/before" "$T/after"
+	printf 'main;work 100\nbroken\nmain;scan 100\n' > "$T/after"
+	expect_error "diff/gate/malformed-after" 1 'after:2: malformed line' -- \
+		"$DIFF" --fail-above=2 "$T/before" "$T/after"
+}
+
 test_diff_gate() {
+	test_diff_gate_damaged
 	local c=$DD/perf-templates-maptohash st
 	# The functions that grew by more than 5 points, from the awk report.
 	awk_report self "$c.before.folded" "$c.after.folded" |

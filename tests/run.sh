@@ -439,6 +439,19 @@ test_folded() {
 	same "folded/fractional-crlf" "$T/exp" "$T/out"
 	printf 'a;b 1\nbroken\na;b 2\n' > "$T/broken"
 	expect_error "folded/strict" 1 'broken:2: malformed line' -- "$FG" folded --strict "$T/broken"
+	# A last line without its newline was most likely cut short: read,
+	# with one warning (an error under --strict).
+	printf 'main;a 5\nmain;b 1234' > "$T/cut.folded"
+	printf 'main;a 5\nmain;b 1234\n' > "$T/exp"
+	"$FG" folded "$T/cut.folded" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && cmp -s "$T/exp" "$T/out" && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	   grep -q 'cut.folded:2: the last line has no newline' "$T/err"; then
+		ok "folded/cut-last-line"
+	else
+		bad "folded/cut-last-line" "$(cat "$T/err")"
+	fi
+	expect_error "folded/cut-last-line-strict" 1 'cut.folded:2: the last line has no newline' -- \
+		"$FG" folded --strict "$T/cut.folded"
 }
 
 . tests/svg.sh

@@ -413,7 +413,7 @@ static void test_read_basic(void)
 			  "a;;b 1\n"			/* empty frame */
 			  "z 7",			/* no final newline */
 			  &o, &d) == 0);
-	CHECK(warns == 0);
+	CHECK(warns == 1);	/* read, but the last line may be cut short */
 	CHECK(strcmp(write_folded(&p),
 		     "a;;b 1\nmain;a 7\nmain;b 2\nmain;c  5\nz 7\n") == 0);
 	fold_profile_free(&p);

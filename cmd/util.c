@@ -16,6 +16,7 @@
 static const char *prog = "fgkit";
 /* The temporary output file while one exists ("" otherwise). */
 static char tmp_path[PATH_MAX];
+static char out_path[PATH_MAX];	/* a symlinked output's target */
 static volatile sig_atomic_t have_tmp;
 static int warn_max, warn_seen;
 
@@ -159,6 +160,7 @@ void fg_out_open(struct fg_out *o, const char *path)
 	int fd;
 
 	o->path = path;
+	o->keep_mode = 0;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->fd = STDOUT_FILENO;
 		o->path = NULL;
@@ -176,6 +178,14 @@ void fg_out_open(struct fg_out *o, const char *path)
 		o->fd = fd;
 		o->path = NULL;
 		return;
+	}
+	/* Through a symlink: its target is the file replaced. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    realpath(path, out_path) != NULL)
+		o->path = path = out_path;
+	if (stat(path, &st) == 0) {
+		o->mode = st.st_mode & 07777;
+		o->keep_mode = 1;
 	}
 	if ((size_t)snprintf(tmp_path, sizeof(tmp_path), "%s.tmpXXXXXX", path) >=
 	    sizeof(tmp_path))
@@ -197,10 +207,14 @@ void fg_out_commit(struct fg_out *o)
 
 	if (o->path == NULL)
 		return;
-	/* mkstemp made it 0600; give it the mode a plain create would. */
+	/*
+	 * mkstemp made it 0600; give it the mode of the file it replaces, or
+	 * the one a plain create would.
+	 */
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(o->fd, 0666 & ~mask) != 0 || close(o->fd) != 0)
+	if (fchmod(o->fd, o->keep_mode ? (mode_t)o->mode : 0666 & ~mask) != 0 ||
+	    close(o->fd) != 0)
 		fg_die(FG_EXIT_ERR, "%s: %s", o->path, strerror(errno));
 	if (rename(tmp_path, o->path) != 0)
 		fg_die(FG_EXIT_ERR, "%s: %s", o->path, strerror(errno));

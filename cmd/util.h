@@ -61,12 +61,15 @@ void fg_diag_done(struct fold_diag *d);
 
 /*
  * Output to stdout (path NULL or "-"), or to a temporary file beside path
- * that fg_out_commit() renames into place.  If the command dies first, the
+ * that fg_out_commit() renames into place, as sort -o does: through a
+ * symlink to its target, with the mode of the file it replaces.  If the command dies first, the
  * temporary file is removed (also on SIGINT, SIGTERM, SIGHUP, SIGPIPE).
  */
 struct fg_out {
 	int fd;
-	const char *path;
+	const char *path;	/* the file replaced: a symlink's target */
+	unsigned mode;		/* the mode of the file replaced, kept */
+	int keep_mode;
 };
 
 void fg_out_open(struct fg_out *o, const char *path);

@@ -151,6 +151,22 @@ test_input_paths() {
 	"$FG" perf --all "$T/a" "$T/b" > "$T/out" 2> "$T/err"
 	awk '{ n = $NF; sub(/ [0-9]+$/, ""); print $0, 2 * n }' "$T/exp" > "$T/exp2"
 	same "input/two-files-merged" "$T/exp2" "$T/out"
+	# -o replaces a file as sort -o does: keeping its mode, and through a
+	# symlink to its target.
+	rm -f "$T/m600" "$T/tgt" "$T/lnk"
+	echo old > "$T/m600"
+	chmod 600 "$T/m600"
+	echo old > "$T/tgt"
+	chmod 640 "$T/tgt"
+	ln -s tgt "$T/lnk"
+	"$FG" perf --all -o "$T/m600" "$f.perf.txt.gz" 2> "$T/err"
+	"$FG" perf --all -o "$T/lnk" "$f.perf.txt.gz" 2>> "$T/err"
+	if [ "$(stat -c %a "$T/m600")" = 600 ] && cmp -s "$T/exp" "$T/m600" &&
+	   [ -L "$T/lnk" ] && [ "$(stat -c %a "$T/tgt")" = 640 ] && cmp -s "$T/exp" "$T/tgt"; then
+		ok "output/keeps-mode-and-symlink"
+	else
+		bad "output/keeps-mode-and-symlink" "$(ls -l "$T/m600" "$T/lnk" "$T/tgt")" "$(head -2 "$T/err")"
+	fi
 	# -o onto a FIFO or a device writes into it; renaming a finished file
 	# over it would replace it (it once replaced /dev/null).
 	rm -f "$T/fifo"

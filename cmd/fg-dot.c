@@ -43,7 +43,6 @@ GRAPH_HELP
 static const struct option options[] = {
 	GRAPH_OPTIONS,
 	{ "type", required_argument, NULL, 'T' },
-	{ "output", required_argument, NULL, 'o' },
 	FG_COMMON_OPTIONS,
 };
 
@@ -102,6 +101,19 @@ static char *dot_text(const struct cg_report *r)
 	return text;
 }
 
+/* -T FMT, fg-dot's own option. */
+static int own_option(void *arg, int opt, const char *val)
+{
+	const char **type = arg;
+
+	if (opt != 'T')
+		return 0;
+	*type = type_find(val);
+	if (*type == NULL)
+		fg_usage_error("-T: '%s' is not dot, svg, png or pdf", val);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct fg_input in;
@@ -109,30 +121,13 @@ int main(int argc, char **argv)
 	struct fold_profile prof;
 	struct cg_report r;
 	struct fg_out out;
-	const char *output = NULL, *type = NULL, *errpath;
-	int opt;
+	const char *output, *type = NULL, *errpath;
 
 	fg_setprog(argv[0]);
 	fg_input_init(&in, NULL, options, usage);
 	graph_cmd_init(&c);
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":n:T:o:qvhV", in.longopts, NULL)) != -1) {
-		if (graph_cmd_option(&c, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'T':
-			type = type_find(optarg);
-			if (type == NULL)
-				fg_usage_error("-T: '%s' is not dot, svg, png or pdf",
-					       optarg);
-			break;
-		case 'o': output = optarg; break;
-		default: fg_input_option(&in, opt, argv);
-		}
-	}
-	c.inputs = argv + optind;
-	c.ninputs = argc - optind;
-	fg_input_ready(&in);
+	graph_cmd_parse(&c, &in, argc, argv, "T:", own_option, &type);
+	output = c.output;
 	if (type == NULL)
 		type = output ? type_of(output) : "dot";
 	errpath = output ? output : "<stdout>";

@@ -40,9 +40,22 @@ GRAPH_HELP
 static const struct option options[] = {
 	GRAPH_OPTIONS,
 	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
 	FG_COMMON_OPTIONS,
 };
+
+/* -f FMT, fg-top's own option. */
+static int own_option(void *arg, int opt, const char *val)
+{
+	enum table_format *fmt = arg;
+
+	if (opt != 'f')
+		return 0;
+	if (table_format_find(val) < 0)
+		fg_usage_error("--format: '%s' is not text, markdown, csv or json",
+			       val);
+	*fmt = (enum table_format)table_format_find(val);
+	return 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -53,39 +66,20 @@ int main(int argc, char **argv)
 	struct fold_out o;
 	struct fg_out out;
 	enum table_format fmt = TABLE_TEXT;
-	const char *output = NULL;
-	int opt;
 
 	fg_setprog(argv[0]);
 	fg_input_init(&in, NULL, options, usage);
 	graph_cmd_init(&c);
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":n:f:o:qvhV", in.longopts, NULL)) != -1) {
-		if (graph_cmd_option(&c, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'f':
-			if (table_format_find(optarg) < 0)
-				fg_usage_error("--format: '%s' is not text, markdown, "
-					       "csv or json", optarg);
-			fmt = (enum table_format)table_format_find(optarg);
-			break;
-		case 'o': output = optarg; break;
-		default: fg_input_option(&in, opt, argv);
-		}
-	}
-	c.inputs = argv + optind;
-	c.ninputs = argc - optind;
-	fg_input_ready(&in);
+	graph_cmd_parse(&c, &in, argc, argv, "f:", own_option, &fmt);
 
 	/* As pprof's -top: every node above the node fraction. */
 	graph_cmd_report(&c, &in, &prof, &r, 0, 0);
-	fg_out_open(&out, output);
+	fg_out_open(&out, c.output);
 	if (fold_out_init(&o, out.fd, 1 << 16) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 	cg_top_write(&o, fmt, &r);
 	if (fold_out_close(&o) != 0)
-		fg_die(FG_EXIT_ERR, "%s: %s", output ? output : "<stdout>",
+		fg_die(FG_EXIT_ERR, "%s: %s", c.output ? c.output : "<stdout>",
 		       strerror(errno));
 	fg_out_commit(&out);
 	graph_cmd_free(&c, &prof, &r);

@@ -28,7 +28,8 @@ static double fraction(const char *opt, const char *s)
 	return v;
 }
 
-int graph_cmd_option(struct graph_cmd *c, int opt, const char *arg)
+/* Option opt if it is one of GRAPH_OPTIONS (1), else 0. */
+static int graph_cmd_option(struct graph_cmd *c, int opt, const char *arg)
 {
 	char *end;
 	int k;
@@ -62,8 +63,28 @@ int graph_cmd_option(struct graph_cmd *c, int opt, const char *arg)
 	case GRAPH_OPT_CUM:
 		c->go.cum_sort = 1;
 		return 1;
+	case 'o':
+		c->output = arg;
+		return 1;
 	}
 	return 0;
+}
+
+void graph_cmd_parse(struct graph_cmd *c, struct fg_input *in, int argc,
+		     char **argv, const char *own_short,
+		     int (*own)(void *arg, int opt, const char *val), void *arg)
+{
+	char optstring[64];
+	int opt;
+
+	snprintf(optstring, sizeof(optstring), ":n:o:%sqvhV", own_short);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, optstring, in->longopts, NULL)) != -1)
+		if (!graph_cmd_option(c, opt, optarg) && !own(arg, opt, optarg))
+			fg_input_option(in, opt, argv);
+	c->inputs = argv + optind;
+	c->ninputs = argc - optind;
+	fg_input_ready(in);
 }
 
 /* The legend's "File:": the input's name without its folders. */

@@ -35,7 +35,8 @@ enum {
 	{ "show", required_argument, NULL, GRAPH_OPT_SHOW }, \
 	{ "base", required_argument, NULL, GRAPH_OPT_BASE }, \
 	{ "diff-base", required_argument, NULL, GRAPH_OPT_BASE }, \
-	{ "cum", no_argument, NULL, GRAPH_OPT_CUM }
+	{ "cum", no_argument, NULL, GRAPH_OPT_CUM }, \
+	{ "output", required_argument, NULL, 'o' }
 
 /* The options' help lines, for the commands' usage texts. */
 #define GRAPH_HELP \
@@ -54,6 +55,7 @@ struct graph_cmd {
 	struct fold_graph_opts go;
 	long node_count;	/* -1: the command's default */
 	const char *base;	/* --base FILE, or NULL */
+	const char *output;	/* -o FILE, or NULL */
 	const char *re[4];	/* focus, ignore, hide, show */
 	regex_t rx[4];
 	char **inputs;
@@ -61,8 +63,15 @@ struct graph_cmd {
 };
 
 void graph_cmd_init(struct graph_cmd *c);
-/* Option opt if it is one of GRAPH_OPTIONS (1), else 0. */
-int graph_cmd_option(struct graph_cmd *c, int opt, const char *arg);
+/*
+ * Parse argv: GRAPH_OPTIONS (and -o) into c, the command's own options
+ * (short letters in own_short) through own(arg, opt, val), which
+ * returns 0 for one it does not know; the readers' and the common ones
+ * through in.  Then the inputs, and the readers' options checked.
+ */
+void graph_cmd_parse(struct graph_cmd *c, struct fg_input *in, int argc,
+		     char **argv, const char *own_short,
+		     int (*own)(void *arg, int opt, const char *val), void *arg);
 /*
  * Read the inputs (and the base), filter, and build the report with the
  * given default node count; dies on failure.  prof is the caller's, freed

@@ -42,7 +42,7 @@ size_t cg_value(char *buf, const struct cg_report *r, double v)
 	return fold_fmt_scaled_step(buf, v, r->unit->unit, r->step);
 }
 
-static double share(const struct cg_report *r, double v)
+double cg_share(const struct cg_report *r, double v)
 {
 	return r->g.total != 0 ? fabs(v / r->g.total) * 100 : 0;
 }
@@ -91,7 +91,7 @@ void cg_labels(const struct cg_report *r, int full,
 		shown += r->g.nodes[i].flatv;
 	cg_value(a, r, shown);
 	cg_value(b, r, total);
-	fold_fmt_share(pct, share(r, shown));
+	fold_fmt_share(pct, cg_share(r, shown));
 	linef(line, arg, "Showing nodes accounting for %s, %s of %s total", a, pct, b);
 	if (total != 0) {
 		if (r->g.dropped_nodes > 0) {
@@ -163,13 +163,13 @@ static void top_row(void *arg, size_t i, struct table_val *v)
 	} else {
 		v[k++].count = nd->flat[0];
 	}
-	v[k++].pct = share(r, nd->flatv);
-	v[k++].pct = share(r, t->sum);
+	v[k++].pct = cg_share(r, nd->flatv);
+	v[k++].pct = cg_share(r, t->sum);
 	if (r->g.prof->ncols == 2)
 		v[k++].num = nd->cumv;
 	else
 		v[k++].count = nd->cum[0];
-	v[k++].pct = share(r, nd->cumv);
+	v[k++].pct = cg_share(r, nd->cumv);
 	v[k].name = fold_name(nm, nd->name);
 	v[k].len = fold_name_len(nm, nd->name);
 }
@@ -215,11 +215,8 @@ void cg_top_write(struct fold_out *o, enum table_format fmt,
 			fold_out_str(o, ", ");
 		}
 		fold_out_str(o, "\"total\": ");
-		if (r->g.total == trunc(r->g.total) && fabs(r->g.total) < 9007199254740992.0)
-			snprintf(buf, sizeof(buf), "%.0f", r->g.total);
-		else
-			snprintf(buf, sizeof(buf), "%.17g", r->g.total);
-		fold_out_printf(o, "%s, \"dropped_nodes\": %zu, \"nodes\": ", buf,
+		fold_out_bytes(o, buf, table_number_raw(buf, r->g.total));
+		fold_out_printf(o, ", \"dropped_nodes\": %zu, \"nodes\": ",
 				r->g.dropped_nodes);
 	}
 	table_write(o, fmt, &t, r->g.n);

@@ -33,6 +33,9 @@ int cg_report_build(struct cg_report *r, const struct fold_profile *p,
 		    const struct fold_graph_opts *o, double total);
 void cg_report_free(struct cg_report *r);
 
+/* |v| as a percentage of the report's total (0 when the total is 0). */
+double cg_share(const struct cg_report *r, double v);
+
 /* v in the report's unit, as pprof formats it ("2.36s", "0", "-1.50MB"). */
 size_t cg_value(char *buf, const struct cg_report *r, double v);
 

@@ -309,8 +309,7 @@ static void out_share(struct fold_out *o, const struct cg_report *r, double v)
 {
 	char buf[FOLD_NUM_BUFSZ];
 
-	fold_out_bytes(o, buf, fold_fmt_share(buf, r->g.total != 0 ?
-					      fabs(v / r->g.total) * 100 : 0));
+	fold_out_bytes(o, buf, fold_fmt_share(buf, cg_share(r, v)));
 }
 
 static void write_node(struct fold_out *o, const struct cg_report *r, size_t i,

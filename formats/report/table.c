@@ -37,8 +37,7 @@ size_t table_number_text(char *buf, const struct table *t, double v)
 				    t->step - 1);
 }
 
-/* A signed number exactly: digits while it is a whole number. */
-static size_t raw_number(char *buf, double v)
+size_t table_number_raw(char *buf, double v)
 {
 	if (v == trunc(v) && fabs(v) < 9007199254740992.0)
 		return (size_t)snprintf(buf, FOLD_NUM_BUFSZ, "%.0f", v);
@@ -81,7 +80,7 @@ static size_t cell_text(char *buf, const struct table *t, enum table_format fmt,
 	case TABLE_NUMBER:
 		if (human)
 			return table_number_text(buf, t, v->num);
-		return raw_number(buf, v->num);
+		return table_number_raw(buf, v->num);
 	case TABLE_NAME:
 		break;
 	}

@@ -73,6 +73,8 @@ void table_write(struct fold_out *o, enum table_format fmt,
 /* A value as text shows it: scaled by its unit, or plain digits. */
 size_t table_value_text(char *buf, fold_count c, int fractional,
 			const struct fold_unit *u);
+/* A signed number as CSV and JSON show it: digits while it is whole. */
+size_t table_number_raw(char *buf, double v);
 /* A number v as t's text shows its values (t's unit and step). */
 size_t table_number_text(char *buf, const struct table *t, double v);
 

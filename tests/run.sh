@@ -518,6 +518,13 @@ missing=$(for f in $(git ls-files cmd formats libfold tests testdata/README.md |
 	done)
 [ -z "$missing" ] && ok "docs/cited-sections" || bad "docs/cited-sections" "no such section: $missing"
 
+# t TEST ARGS...: run one test function, unless FG_ONLY (an extended
+# regular expression, e.g. FG_ONLY='gperf|pprof_errors') leaves it out.
+t() {
+	[ -z "${FG_ONLY:-}" ] || [[ $1 =~ $FG_ONLY ]] || return 0
+	"$@"
+}
+
 for v in $VARIANTS; do
 	FG=$v/fg-collapse
 	SVG=$v/fg-svg
@@ -534,51 +541,51 @@ for v in $VARIANTS; do
 	bin) tag=""; unit=build/tests/unit_fold ;;
 	*) tag="asan:"; unit=build/asan/tests/unit_fold ;;
 	esac
-	test_unit "$unit"
-	test_corpus
-	test_input_paths
-	test_last_sample
-	test_examples
-	test_options
-	test_inline
-	test_errors
-	test_folded
-	test_svg_corpus
-	test_svg_io
-	test_svg_errors
-	test_svg_escaping
-	test_svg_options
-	test_svg_continuous_column
-	test_svg_images
-	test_svg_dom_budget
-	test_diff_corpus
-	test_diff_report
-	test_diff_gate
-	test_diff_svg
-	test_diff_errors
-	test_pprof_corpus
-	test_pprof_options
-	test_pprof_drop_frames
-	test_pprof_unsymbolized
-	test_pprof_errors
-	test_fg_pprof
-	[ "$v" = bin ] && test_fg_pprof_go
-	test_gperf_parsers "$(dirname "$unit")/gperfdump"
-	test_gperf_corpus
-	test_gperf_options
-	test_gperf_errors
-	test_readers_any_command
-	test_readers_refuse
-	test_units
-	test_graph_corpus
-	test_graph_base
-	test_graph_formats
-	test_graph_render
-	test_graph_names
-	test_graph_errors
-	[ "$v" = bin ] && test_graph_go
-	test_record "$v"
-	[ "$v" = bin ] && test_svg_browser
+	t test_unit "$unit"
+	t test_corpus
+	t test_input_paths
+	t test_last_sample
+	t test_examples
+	t test_options
+	t test_inline
+	t test_errors
+	t test_folded
+	t test_svg_corpus
+	t test_svg_io
+	t test_svg_errors
+	t test_svg_escaping
+	t test_svg_options
+	t test_svg_continuous_column
+	t test_svg_images
+	t test_svg_dom_budget
+	t test_diff_corpus
+	t test_diff_report
+	t test_diff_gate
+	t test_diff_svg
+	t test_diff_errors
+	t test_pprof_corpus
+	t test_pprof_options
+	t test_pprof_drop_frames
+	t test_pprof_unsymbolized
+	t test_pprof_errors
+	t test_fg_pprof
+	[ "$v" = bin ] && t test_fg_pprof_go
+	t test_gperf_parsers "$(dirname "$unit")/gperfdump"
+	t test_gperf_corpus
+	t test_gperf_options
+	t test_gperf_errors
+	t test_readers_any_command
+	t test_readers_refuse
+	t test_units
+	t test_graph_corpus
+	t test_graph_base
+	t test_graph_formats
+	t test_graph_render
+	t test_graph_names
+	t test_graph_errors
+	[ "$v" = bin ] && t test_graph_go
+	t test_record "$v"
+	[ "$v" = bin ] && t test_svg_browser
 done
 
 [ "$fail" -gt 0 ] && echo "(random inputs from FG_SEED=$SEED)"

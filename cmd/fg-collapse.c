@@ -36,6 +36,7 @@ static void usage(FILE *f)
 "  auto     tell each input's format from its content (the default)\n"
 "\n"
 "  -o, --output=FILE     write to FILE (replaced only when complete)\n"
+"      --max-line=SIZE   longest input line (default 64M)\n"
 "  -v, --verbose         say which format each input is\n"
 "  -q, --quiet           no warnings\n"
 "  -h, --help            this help\n"

@@ -48,6 +48,7 @@ static void usage(FILE *f)
 "      --fail-above=PCT  exit 3 if a function's share grew by more than PCT\n"
 "                        points, after listing those functions\n"
 "      --match=REGEX     gate only functions matching REGEX (extended)\n"
+"      --max-line=SIZE   longest input line (default 64M)\n"
 "  -v, --verbose         say which format each input is\n"
 "  -q, --quiet           no warnings and no gate verdict on stderr\n"
 "  -h, --help            this help\n"

@@ -34,6 +34,7 @@ GRAPH_HELP
 "  -T, --type=FMT        dot (text), svg, png or pdf (default: from the\n"
 "                        name given to -o, else dot)\n"
 "  -o, --output=FILE     write to FILE (replaced only when complete)\n"
+"      --max-line=SIZE   longest input line (default 64M)\n"
 "  -v, --verbose         say which format each input is\n"
 "  -q, --quiet           no warnings\n"
 "  -h, --help            this help\n"

@@ -31,6 +31,7 @@ static void usage(FILE *f)
 "                        one TYPE/UNIT)\n"
 "      --period=N        the profile's period (e.g. 10000000 for 100 Hz in\n"
 "                        nanoseconds); its type is the first sample type\n"
+"      --max-line=SIZE   longest input line (default 64M)\n"
 "  -v, --verbose         say which format each input is\n"
 "  -q, --quiet           no warnings\n"
 "  -h, --help            this help\n"

@@ -31,6 +31,7 @@ GRAPH_HELP
 "  -f, --format=FMT      text (default, as pprof's), markdown, csv or json\n"
 "                        (csv and json with exact counts)\n"
 "  -o, --output=FILE     write to FILE (replaced only when complete)\n"
+"      --max-line=SIZE   longest input line (default 64M)\n"
 "  -v, --verbose         say which format each input is\n"
 "  -q, --quiet           no warnings\n"
 "  -h, --help            this help\n"

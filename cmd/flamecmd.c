@@ -77,6 +77,7 @@ static void usage_of(FILE *f, int icicle)
 "      --stroke-color=C   outline frames in colour C\n"
 "      --truncate-text-right  cut long labels at the end (default)\n"
 "      --truncate-text-left   cut long labels at the start\n"
+"      --max-line=SIZE    longest input line (default 64M)\n"
 "  -v, --verbose          say which format each input is\n"
 "  -q, --quiet            no warnings\n"
 "  -h, --help             this help\n"

@@ -1,4 +1,5 @@
 /* util.c - messages, exits and atomic output shared by the commands. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <fcntl.h>
@@ -102,6 +103,30 @@ void fg_common_option(int c, char **argv, void (*usage)(FILE *f), int *quiet)
 		exit(0);
 	}
 	fg_bad_option(c, argv);
+}
+
+size_t fg_size_arg(const char *opt, const char *arg)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end == 'i' && shift != 0 && end[1] == 'B')
+		end += 2;
+	else if (*end == 'B' && shift != 0)
+		end++;
+	if (errno != 0 || end == arg || *end != '\0' || !isdigit((unsigned char)*arg) ||
+	    v == 0 || v > (SIZE_MAX >> 1) >> shift)
+		fg_usage_error("%s: '%s' is not a size (a number of bytes, "
+			       "with K, M or G)", opt, arg);
+	return (size_t)v << shift;
 }
 
 void fg_regcomp(regex_t *rx, const char *opt, const char *re)
@@ -236,6 +261,7 @@ void fg_input_init(struct fg_input *in, const struct fold_reader *only,
 {
 	static const struct option common[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "max-line", required_argument, NULL, FG_OPT_MAX_LINE },
 		FG_COMMON_OPTIONS,
 	};
 	size_t nown = 0, nr = 0, k = 0, i;
@@ -284,6 +310,8 @@ void fg_input_option(struct fg_input *in, int c, char **argv)
 	}
 	if (c == 'v') {
 		in->verbose = 1;
+	} else if (c == FG_OPT_MAX_LINE) {
+		in->max_line = fg_size_arg("--max-line", optarg);
 	} else if (c == 'h') {
 		/* The command's help, then its readers' options. */
 		in->usage(stdout);
@@ -382,6 +410,8 @@ void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
 	if (ninputs == 0 && n > 0 && isatty(STDIN_FILENO))
 		fg_usage_error("%s is the program of a gperftools profile; give "
 			       "the profile too", paths[n - 1]);
+	if (r.max_line == 0)
+		r.max_line = in->max_line;
 	/* Each reader is told how much input follows, to size tables once. */
 	for (i = 1; i < ninputs; i++)
 		r.more += fg_file_size(inputs[i]);

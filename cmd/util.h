@@ -46,6 +46,12 @@ noreturn void fg_bad_option(int c, char **argv);
  */
 void fg_common_option(int c, char **argv, void (*usage)(FILE *f), int *quiet);
 
+/*
+ * Option opt's size argument in bytes: a number with an optional K, M or
+ * G (KiB, MiB, GiB); not one, zero, or absurd is a usage error.
+ */
+size_t fg_size_arg(const char *opt, const char *arg);
+
 /* Compile option --opt's POSIX extended regex re, or a usage error. */
 void fg_regcomp(regex_t *rx, const char *opt, const char *re);
 
@@ -92,9 +98,11 @@ struct fg_input {
 	const char **ropt;		/* reader option of code FG_OPT_READER + i */
 	size_t nropt;
 	void (*usage)(FILE *f);		/* the command's help text */
+	size_t max_line;		/* --max-line, or 0 */
 };
 
 #define FG_OPT_READER 0x1000
+#define FG_OPT_MAX_LINE 0x0fff
 
 /*
  * Start: only is the format named (fg-collapse FORMAT) or NULL; own is the

@@ -23,7 +23,7 @@ const struct fold_reader *const readers[] = {
 
 /* How much of an input detection looks at, and at most. */
 #define HEAD_BYTES (64u << 10)
-#define HEAD_MAX (1u << 20)
+#define HEAD_MAX FOLD_HEAD_MAX
 /* What is kept of it for messages after a reader has used the input. */
 #define HINT_BYTES 4096u
 
@@ -294,6 +294,8 @@ int readers_read(struct readers *rs, struct fold_profile *p, const char *path,
 	d->refused = 0;
 	if (fold_input_probe(&in, path, d) != 0)
 		return -1;
+	if (ro->max_line != 0)
+		in.max_line = ro->max_line;
 	for (;;) {
 		if (fold_input_peek(&in, want, &head, &n, &eof, d) != 0)
 			goto out;

@@ -451,6 +451,7 @@ struct fold_read_opts {
 				   column the counts go to */
 	uint64_t more;		/* bytes of further input into p after this
 				   one, if known: a hint for sizing tables */
+	size_t max_line;	/* the longest line read (0: FOLD_MAX_LINE) */
 };
 
 /*
@@ -489,6 +490,13 @@ enum fold_detect {
 	FOLD_DETECT_YES,	/* this format */
 	FOLD_DETECT_MORE,	/* cannot tell yet: show me more bytes */
 };
+
+/*
+ * The most a detector is shown (a head this long, and it must decide):
+ * a first line may be longer, and a detector that sees none of its end
+ * judges what it has.
+ */
+#define FOLD_HEAD_MAX (1u << 20)
 
 /* An option of a reader, as a command's long option "--NAME[=ARG]". */
 struct fold_reader_option {

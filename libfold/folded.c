@@ -561,7 +561,7 @@ static enum fold_detect folded_detect(const char *head, size_t n, int eof)
 	}
 	if (checked > 0)
 		return FOLD_DETECT_YES;
-	return eof || n >= FOLD_MAX_LINE ? FOLD_DETECT_MAYBE : FOLD_DETECT_MORE;
+	return eof || n >= FOLD_HEAD_MAX ? FOLD_DETECT_MAYBE : FOLD_DETECT_MORE;
 }
 
 struct folded_state {

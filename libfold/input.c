@@ -599,7 +599,8 @@ int fold_head_line(const char *head, size_t n, int eof, size_t *pos,
 
 int fold_input_toolong(struct fold_input *in, struct fold_diag *d)
 {
-	fold_diag_error(d, "%s:%llu: line too long (more than %zu bytes)",
+	fold_diag_error(d, "%s:%llu: line too long (more than %zu bytes; "
+			"--max-line raises the limit)",
 			in->name, (unsigned long long)in->lineno + 1,
 			in->max_line);
 	return -1;
@@ -673,11 +674,14 @@ int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 			return 1;
 		}
 		if (in->end == in->cap && in->buf != in->map) {
-			if (in->cap * 2 > INPUT_MAX_BUF) {
+			/* Room for what is pinned and one whole line. */
+			size_t max = INPUT_MAX_BUF + in->max_line;
+
+			if (in->cap * 2 > max) {
 				fold_diag_error(d, "%s:%llu: record too large "
-						"(more than %u MiB)", in->name,
+						"(more than %zu MiB)", in->name,
 						(unsigned long long)in->lineno + 1,
-						INPUT_MAX_BUF >> 20);
+						max >> 20);
 				return -1;
 			}
 			if (grow(in, in->cap * 2, d) != 0)

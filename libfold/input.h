@@ -64,7 +64,13 @@ struct fold_line {
 	size_t len;
 };
 
-#define FOLD_MAX_LINE (512u * 1024u)
+/*
+ * The longest line read, by default: what one fgkit command writes, the
+ * next reads (fg-collapse writes a 100,000-frame stack as one line of
+ * 700 KB); a cap only against input that is no text at all.  Commands
+ * change it with --max-line.
+ */
+#define FOLD_MAX_LINE (64u << 20)
 #define FOLD_INPUT_SLACK 64
 
 /* path NULL or "-" reads stdin.  Returns -1 with a message in d. */

@@ -205,6 +205,46 @@ test_readers_refuse() {
 		"$FG" perf --sample-index=cpu "$T/script.perf"
 }
 
+# What one command writes, every other reads: a 100,000-frame stack is a
+# folded line of 690 KB (past the 512 KiB lines once were limited to), and a
+# line past --max-line is refused with its line number.
+test_readers_long_lines() {
+	local c
+	awk 'BEGIN { print "prog 1 [000] 1.000: 1 cpu-clock:"
+		for (i = 0; i < 100000; i++) printf "\t%x f%d (/bin/x)\n", 4096 + i, i
+		print ""
+		print "prog 1 [000] 1.001: 1 cpu-clock:"
+		print "\t1000 main (/bin/x)"; print "" }' > "$T/deep.perf"
+	"$FG" perf "$T/deep.perf" > "$T/deep.folded" 2> "$T/err"
+	if [ "$(wc -l < "$T/deep.folded")" -eq 2 ] && [ "$(wc -c < "$T/deep.folded")" -gt 600000 ] &&
+	   [ "$(head -1 "$T/deep.folded" | tr ';' '\n' | wc -l)" -eq 100001 ]; then
+		ok "readers/long-line/collapse-perf"
+	else
+		bad "readers/long-line/collapse-perf" "$(wc "$T/deep.folded")" "$(head -2 "$T/err")"
+	fi
+	"$FG" "$T/deep.folded" > "$T/out" 2> "$T/err"
+	same "readers/long-line/collapse-folded" "$T/deep.folded" "$T/out"
+	"$DIFF" "$T/deep.folded" "$T/deep.folded" > "$T/out" 2> "$T/err"
+	[ "$(awk '{ print NF, $NF, $(NF-1) }' "$T/out" | sort | tr '\n' ' ')" = "3 1 1 3 1 1 " ] &&
+	   grep -q '^prog;f99999;.*;f0 1 1$' "$T/out" &&
+		ok "readers/long-line/diff" || bad "readers/long-line/diff" "$(cut -c1-60 "$T/out")" "$(head -2 "$T/err")"
+	for c in "$SVG" "$ICICLE" "$PPROF" "$TOP"; do
+		"$c" "$T/deep.folded" > "$T/out" 2> "$T/err"
+		if [ $? -eq 0 ] && [ -s "$T/out" ] && [ ! -s "$T/err" ]; then
+			ok "readers/long-line/$(basename "$c")"
+		else
+			bad "readers/long-line/$(basename "$c")" "$(head -2 "$T/err")"
+		fi
+	done
+	grep -q 'f99999' "$T/out" && ok "readers/long-line/top-has-leaf" ||
+		bad "readers/long-line/top-has-leaf" "no f99999 in fg-top's table"
+	expect_error "readers/long-line/max-line" 1 \
+		'deep.folded:1: line too long \(more than 102400 bytes; --max-line raises the limit\)' -- \
+		"$FG" --max-line=100K "$T/deep.folded"
+	expect_error "readers/long-line/max-line-usage" 2 "--max-line: '12X' is not a size" -- \
+		"$SVG" --max-line=12X "$T/deep.folded"
+}
+
 # title_of SVG NAME: the title text of frame NAME
 title_of() {
 	grep -o "<title[^>]*>$2 ([^<]*</title>" "$1" | head -1 | sed 's/<[^>]*>//g'

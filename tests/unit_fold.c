@@ -564,14 +564,18 @@ static void test_input_errors(void)
 	/* also when it is in the very first bytes */
 	CHECK(open_mem(&in, "a\nb\0", 5, &d) == -1);
 	CHECK(strstr(d.err, "mem:2: binary data") != NULL);
-	/* a line longer than the limit */
-	big = malloc(FOLD_MAX_LINE + 100);
+	/* a line up to the limit is read whole; one longer is an error */
+	big = malloc((2u << 20) + 2);
 	CHECK(big != NULL);
-	memset(big, 'x', FOLD_MAX_LINE + 99);
-	big[FOLD_MAX_LINE + 99] = '\n';
-	CHECK(open_mem(&in, big, FOLD_MAX_LINE + 100, &d) == 0);
+	memset(big, 'x', (2u << 20) + 1);
+	big[1u << 20] = '\n';
+	big[(2u << 20) + 1] = '\n';
+	CHECK(open_mem(&in, big, (2u << 20) + 2, &d) == 0);
+	in.max_line = (1u << 20) + 1;
 	r = fold_input_line(&in, &ln, &d);
-	CHECK(r == -1 && strstr(d.err, "mem:1: line too long") != NULL);
+	CHECK(r == 1 && ln.len == 1u << 20);
+	r = fold_input_line(&in, &ln, &d);
+	CHECK(r == -1 && strstr(d.err, "mem:2: line too long (more than 1048577 bytes)") != NULL);
 	fold_input_close(&in);
 	free(big);
 	/*

@@ -938,6 +938,6 @@ enum fold_detect perf_script_detect(const char *head, size_t n, int eof)
 		return k == L_OTHER ? FOLD_DETECT_MAYBE : FOLD_DETECT_YES;
 	}
 	if (first == L_BLANK)
-		return eof || n >= FOLD_MAX_LINE ? FOLD_DETECT_NO : FOLD_DETECT_MORE;
+		return eof || n >= FOLD_HEAD_MAX ? FOLD_DETECT_NO : FOLD_DETECT_MORE;
 	return first == L_HEADER ? FOLD_DETECT_YES : FOLD_DETECT_MAYBE;
 }

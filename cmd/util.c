@@ -1,5 +1,6 @@
 /* util.c - messages, exits and atomic output shared by the commands. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <fcntl.h>
@@ -177,10 +178,57 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+#define TMP_TAG ".fgkit-tmp-"
+
+/*
+ * The temporaries of path that a killed run left (".NAME.fgkit-tmp-PID"
+ * whose process is gone), removed: a kill -9 runs no handler, and an
+ * output written every CI run would pile them up.  A PID that is alive,
+ * or that is not ours to signal, is left alone: it may be writing.
+ */
+static void remove_stale(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char dir[PATH_MAX], prefix[NAME_MAX + 1];
+	size_t plen;
+	struct dirent *e;
+	DIR *dp;
+
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if ((size_t)(slash - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	else
+		return;
+	if ((size_t)snprintf(prefix, sizeof(prefix), ".%s" TMP_TAG, base) >= sizeof(prefix))
+		return;
+	plen = strlen(prefix);
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		const char *p = e->d_name + plen;
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, plen) != 0 || !isdigit((unsigned char)*p))
+			continue;
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (*end != '\0' || errno != 0 || pid <= 0 || pid > INT_MAX ||
+		    pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			(void)unlinkat(dirfd(dp), e->d_name, 0);
+	}
+	closedir(dp);
+}
+
 void fg_out_open(struct fg_out *o, const char *path)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	struct stat st;
+	const char *slash;
 	size_t i;
 	int fd;
 
@@ -212,13 +260,24 @@ void fg_out_open(struct fg_out *o, const char *path)
 		o->mode = st.st_mode & 07777;
 		o->keep_mode = 1;
 	}
-	if ((size_t)snprintf(tmp_path, sizeof(tmp_path), "%s.tmpXXXXXX", path) >=
-	    sizeof(tmp_path))
+	/*
+	 * ".NAME.fgkit-tmp-PID" beside it: hidden, saying what it is and
+	 * whose, so that a later run can tell a stale one from a live one.
+	 */
+	slash = strrchr(path, '/');
+	if ((size_t)snprintf(tmp_path, sizeof(tmp_path), "%.*s.%s" TMP_TAG "%ld",
+			     slash ? (int)(slash - path + 1) : 0, path,
+			     slash ? slash + 1 : path, (long)getpid()) >= sizeof(tmp_path))
 		fg_die(FG_EXIT_ERR, "%s: path too long", path);
+	remove_stale(path);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], on_signal);
-	/* Close-on-exec: a command fg-record starts must not write into it. */
-	fd = mkostemp(tmp_path, O_CLOEXEC);
+	/*
+	 * Close-on-exec: a command fg-record starts must not write into it.
+	 * One of our PID is a dead process's (PIDs are reused): replaced.
+	 */
+	(void)unlink(tmp_path);
+	fd = open(tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		fg_die(FG_EXIT_ERR, "%s: cannot create output: %s", path,
 		       strerror(errno));
@@ -233,7 +292,7 @@ void fg_out_commit(struct fg_out *o)
 	if (o->path == NULL)
 		return;
 	/*
-	 * mkstemp made it 0600; give it the mode of the file it replaces, or
+	 * It was made 0600; give it the mode of the file it replaces, or
 	 * the one a plain create would.
 	 */
 	mask = umask(0);

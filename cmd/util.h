@@ -68,8 +68,10 @@ void fg_diag_done(struct fold_diag *d);
 /*
  * Output to stdout (path NULL or "-"), or to a temporary file beside path
  * that fg_out_commit() renames into place, as sort -o does: through a
- * symlink to its target, with the mode of the file it replaces.  If the command dies first, the
- * temporary file is removed (also on SIGINT, SIGTERM, SIGHUP, SIGPIPE).
+ * symlink to its target, with the mode of the file it replaces.  If the
+ * command dies first, the temporary file is removed (also on SIGINT,
+ * SIGTERM, SIGHUP, SIGPIPE); one that a kill -9 left, ".NAME.fgkit-tmp-PID"
+ * of a PID that is gone, is removed by the next run writing to NAME.
  */
 struct fg_out {
 	int fd;

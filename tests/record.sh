@@ -190,6 +190,29 @@ test_record_signal() {
 			bad "record/sig$sig-complete" "status $st" "$(head -3 "$T/rec.err")"
 		fi
 	done
+	# kill -9 leaves the temporary, named for what it is and whose; the
+	# next command writing there removes it.
+	"$SPLIT" 30 &
+	work=$!
+	"$REC" -q -p "$work" -F 99 -o "$T/k9.perf" 2> /dev/null &
+	pid=$!
+	for st in $(seq 100); do
+		[ -e "$T/.k9.perf.fgkit-tmp-$pid" ] && break
+		sleep 0.1
+	done
+	kill -KILL "$pid"
+	wait "$pid" 2> /dev/null
+	kill "$work"
+	wait "$work" 2> /dev/null
+	if [ ! -e "$T/.k9.perf.fgkit-tmp-$pid" ] || [ -e "$T/k9.perf" ]; then
+		bad "record/kill-9-temporary-named" "$(ls -a "$T" | grep k9)"
+	else
+		ok "record/kill-9-temporary-named"
+		"$FG" -q -o "$T/k9.perf" "$TD/svg/callstruct-default.folded"
+		[ ! -e "$T/.k9.perf.fgkit-tmp-$pid" ] && [ -s "$T/k9.perf" ] &&
+			ok "record/kill-9-temporary-removed-next-run" ||
+			bad "record/kill-9-temporary-removed-next-run" "$(ls -a "$T" | grep k9)"
+	fi
 	# -p follows a running process until it exits.
 	"$SPLIT" 1 &
 	pid=$!

@@ -377,7 +377,7 @@ test_inline() {
 }
 
 test_errors() {
-	local in=$TD/perf/recorded/c-callstruct.perf.txt.gz
+	local in=$TD/perf/recorded/c-callstruct.perf.txt.gz dead
 	expect_error "errors/missing-file" 1 '^fg-collapse: /nonexistent/p.txt: No such file' -- \
 		"$FG" perf /nonexistent/p.txt
 	expect_error "errors/directory" 1 '^fg-collapse: testdata: Is a directory' -- \
@@ -428,14 +428,31 @@ test_errors() {
 	echo "old content" > "$T/keep.folded"
 	"$FG" perf -o "$T/keep.folded" "$T/cut" 2> /dev/null
 	if [ "$(cat "$T/keep.folded")" = "old content" ] &&
-	   [ -z "$(ls "$T" | grep 'keep.folded.tmp')" ]; then
+	   [ -z "$(ls -a "$T" | grep 'keep.folded.*tmp')" ]; then
 		ok "errors/output-untouched-on-error"
 	else
 		bad "errors/output-untouched-on-error"
 	fi
+	# Temporaries a killed run left behind (".NAME.fgkit-tmp-PID" of a
+	# process that is gone) are removed by the next run writing NAME; a
+	# live process's, and other outputs', are left alone.
+	sh -c 'exit 0' &
+	dead=$!
+	wait "$dead"
+	: > "$T/.new.folded.fgkit-tmp-$dead"
+	: > "$T/.new.folded.fgkit-tmp-$$"
+	: > "$T/.other.folded.fgkit-tmp-$dead"
 	"$FG" perf -o "$T/new.folded" "$in" 2> /dev/null
 	gzip -dc "$TD/perf/recorded/c-callstruct.default.folded.gz" > "$T/exp"
 	same "errors/output-written-whole" "$T/exp" "$T/new.folded"
+	if [ ! -e "$T/.new.folded.fgkit-tmp-$dead" ] && [ -e "$T/.new.folded.fgkit-tmp-$$" ] &&
+	   [ -e "$T/.other.folded.fgkit-tmp-$dead" ] &&
+	   [ "$(ls -a "$T" | grep -c 'fgkit-tmp')" -eq 2 ]; then
+		ok "errors/output-stale-temporaries-removed"
+	else
+		bad "errors/output-stale-temporaries-removed" "$(ls -a "$T" | grep fgkit-tmp)"
+	fi
+	rm -f "$T"/.*fgkit-tmp-*
 	expect_error "errors/output-dir-missing" 1 'cannot create output' -- \
 		"$FG" perf -o /nonexistent/dir/x.folded "$in"
 }

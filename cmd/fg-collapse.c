@@ -123,6 +123,7 @@ int main(int argc, char **argv)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 	fg_input_read(&in, &prof, argv + optind, argc - optind, &ro);
 	fg_input_done(&in);
+	fg_input_warn_empty(&in, &prof);
 	write_folded(&prof, output);
 	fold_profile_free(&prof);
 	return 0;

@@ -123,6 +123,7 @@ int main(int argc, char **argv)
 	struct cg_report r;
 	struct fg_out out;
 	const char *output, *type = NULL, *errpath;
+	int empty;
 
 	fg_setprog(argv[0]);
 	fg_input_init(&in, NULL, options, usage);
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 			       "or redirect", type, type);
 
 	/* As pprof's -dot: the 80 most important nodes, in entropy order. */
-	graph_cmd_report(&c, &in, &prof, &r, 80, 1);
+	empty = graph_cmd_report(&c, &in, &prof, &r, 80, 1);
 	fg_out_open(&out, output);
 	if (strcmp(type, "dot") == 0) {
 		struct fold_out o;
@@ -156,6 +157,8 @@ int main(int argc, char **argv)
 		free(text);
 	}
 	fg_out_commit(&out);
+	if (empty)
+		fg_die(FG_EXIT_USAGE, "%s", r.empty);
 	graph_cmd_free(&c, &prof, &r);
 	return 0;
 }

@@ -158,8 +158,8 @@ static int pprof_run(struct pprof_cmd *c, struct fg_input *in)
 	fg_input_read(in, &prof, c->inputs, c->ninputs, &c->ro);
 	fg_input_done(in);
 	sample_types(c, &prof, derived);
-	if (prof.nstacks == 0 && !in->quiet)
-		fg_warn("no stacks in the input; writing an empty profile");
+	if (fg_input_empty(&prof) && !in->quiet)
+		fg_warn("%s: no samples; writing an empty profile", fg_input_what(in));
 	if (prof.fractional && !in->quiet)
 		fg_warn("fractional counts rounded to integers (pprof values "
 			"are integers)");

@@ -74,7 +74,8 @@ int main(int argc, char **argv)
 	graph_cmd_parse(&c, &in, argc, argv, "f:", own_option, &fmt);
 
 	/* As pprof's -top: every node above the node fraction. */
-	graph_cmd_report(&c, &in, &prof, &r, 0, 0);
+	if (graph_cmd_report(&c, &in, &prof, &r, 0, 0) != 0)
+		fg_die(FG_EXIT_USAGE, "%s", r.empty);	/* a table of nothing */
 	fg_out_open(&out, c.output);
 	if (fold_out_init(&o, out.fd, 1 << 16) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));

@@ -459,7 +459,7 @@ static int flame_run(struct flame_cmd *c, struct fg_input *in)
 			fg_die(FG_EXIT_ERR, "%s: %s", errpath, strerror(errno));
 		fg_out_commit(&out);
 		fg_die(FG_EXIT_USAGE, "%s: no valid input: no stack counts found",
-		       in->first ? in->first : "<stdin>");
+		       fg_input_what(in));
 	}
 	if (c->format == FLAME_SVG)
 		rc = svg_flame_write(out.fd, &lay, &c->fo, &c->so);

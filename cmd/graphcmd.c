@@ -144,7 +144,7 @@ static void read_inputs(struct graph_cmd *c, struct fg_input *in,
 	fold_profile_free(&after);
 }
 
-void graph_cmd_report(struct graph_cmd *c, struct fg_input *in,
+int graph_cmd_report(struct graph_cmd *c, struct fg_input *in,
 		      struct fold_profile *prof, struct cg_report *r,
 		      size_t default_count, int visual)
 {
@@ -155,10 +155,15 @@ void graph_cmd_report(struct graph_cmd *c, struct fg_input *in,
 
 	read_inputs(c, in, prof);
 	fg_input_done(in);
+	memset(r, 0, sizeof(*r));
 	/* (stacks whose counts are all 0 are no samples either) */
-	if (fold_col_empty(prof, 0) && (prof->ncols == 1 || fold_col_empty(prof, 1)))
-		fg_die(FG_EXIT_ERR, "%s: no samples",
-		       c->ninputs && strcmp(c->inputs[0], "-") ? c->inputs[0] : "<stdin>");
+	if (fg_input_empty(prof)) {
+		snprintf(c->empty, sizeof(c->empty), "%s: no valid input: no samples",
+			 fg_input_what(in));
+		r->empty = c->empty;
+		r->title = title(c);
+		return 1;
+	}
 	/* Percentages are of all samples, as pprof's are by default. */
 	total = fold_graph_total(prof);
 	for (k = 0; k < 4; k++)
@@ -182,12 +187,12 @@ void graph_cmd_report(struct graph_cmd *c, struct fg_input *in,
 	c->go.node_count = c->node_count < 0 ? default_count : (size_t)c->node_count;
 	c->go.visual = visual;
 	c->go.nodes_only = !visual;	/* tables have no edges */
-	memset(r, 0, sizeof(*r));
 	if (cg_report_build(r, prof, &c->go, total) != 0)
 		fg_die(FG_EXIT_ERR, "%s", strerror(errno));
 	r->title = title(c);
 	for (k = 0; k < 4; k++)
 		r->filters[k] = c->re[k];
+	return 0;
 }
 
 void graph_cmd_free(struct graph_cmd *c, struct fold_profile *prof,

@@ -56,6 +56,7 @@ struct graph_cmd {
 	long node_count;	/* -1: the command's default */
 	const char *base;	/* --base FILE, or NULL */
 	const char *output;	/* -o FILE, or NULL */
+	char empty[4160];	/* the report's "no valid input" message */
 	const char *re[4];	/* focus, ignore, hide, show */
 	regex_t rx[4];
 	char **inputs;
@@ -75,9 +76,11 @@ void graph_cmd_parse(struct graph_cmd *c, struct fg_input *in, int argc,
 /*
  * Read the inputs (and the base), filter, and build the report with the
  * given default node count; dies on failure.  prof is the caller's, freed
- * with graph_cmd_free.
+ * with graph_cmd_free.  1 when the profile has no samples: r is then not
+ * built but has r->empty, the "no valid input" message, and the command
+ * writes what it writes for that and exits FG_EXIT_USAGE with it.
  */
-void graph_cmd_report(struct graph_cmd *c, struct fg_input *in,
+int graph_cmd_report(struct graph_cmd *c, struct fg_input *in,
 		      struct fold_profile *prof, struct cg_report *r,
 		      size_t default_count, int visual);
 void graph_cmd_free(struct graph_cmd *c, struct fold_profile *prof,

@@ -484,6 +484,7 @@ void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
 			r.more -= fg_file_size(inputs[i]);
 		if (in->first == NULL)
 			in->first = name;
+		in->ninputs++;
 		if (readers_read(&in->rs, p, path, &r, &in->d, &used, &what) != 0)
 			fg_die(FG_EXIT_ERR, "%s", in->d.err);
 		if (in->verbose)
@@ -513,4 +514,27 @@ void fg_input_done(struct fg_input *in)
 	readers_free(&in->rs);
 	free(in->longopts);
 	free(in->ropt);
+}
+
+int fg_input_empty(const struct fold_profile *p)
+{
+	int col;
+
+	for (col = 0; col < p->ncols; col++)
+		if (!fold_col_empty(p, col))
+			return 0;
+	return 1;
+}
+
+const char *fg_input_what(const struct fg_input *in)
+{
+	if (in->ninputs > 1)
+		return "the inputs";
+	return in->first ? in->first : "<stdin>";
+}
+
+void fg_input_warn_empty(const struct fg_input *in, const struct fold_profile *p)
+{
+	if (!in->quiet && fg_input_empty(p))
+		fg_warn("%s: no samples", fg_input_what(in));
 }

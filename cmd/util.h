@@ -95,6 +95,7 @@ struct fg_input {
 	int quiet, verbose;
 	int no_arguments;		/* every path is an input (fg-diff) */
 	const char *first;		/* the first input read, for messages */
+	int ninputs;			/* inputs read */
 	struct option *longopts;	/* the command's, the readers', ours */
 	size_t nown;			/* the command's, first in longopts */
 	const char **ropt;		/* reader option of code FG_OPT_READER + i */
@@ -133,5 +134,19 @@ void fg_input_read(struct fg_input *in, struct fold_profile *p, char **paths,
 		   int n, const struct fold_read_opts *ro);
 /* The readers' closing warnings, the warning count; frees. */
 void fg_input_done(struct fg_input *in);
+
+/*
+ * Empty input, one rule for every command (formats/README.md, "Empty
+ * input"): whether p has no samples (no stacks, or all counts 0).  A filter
+ * (fg-collapse, fg-diff, fg-pprof) then warns, "INPUT: no samples", and
+ * writes its empty output with status 0; a renderer (fg-svg, fg-icicle,
+ * fg-top, fg-dot) writes its "no valid input" output and exits
+ * FG_EXIT_USAGE, as flamegraph.pl does.
+ */
+int fg_input_empty(const struct fold_profile *p);
+/* What the inputs were, for that message: the input's name, or "the inputs". */
+const char *fg_input_what(const struct fg_input *in);
+/* The filter's warning, unless -q. */
+void fg_input_warn_empty(const struct fg_input *in, const struct fold_profile *p);
 
 #endif

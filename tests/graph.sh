@@ -222,9 +222,9 @@ test_graph_errors() {
 	expect_error "graph/err/nodecount" 2 "nodecount: 'x' is not a count" -- "$TOP" -n x "$c"
 	expect_error "graph/err/regex" 2 'focus' -- "$TOP" --focus='(' "$c"
 	: > "$T/empty"
-	expect_error "graph/err/no-samples" 1 'no samples' -- "$TOP" "$T/empty"
+	expect_error "graph/err/no-samples" 2 'empty: no valid input: no samples' -- "$TOP" "$T/empty"
 	printf 'a;b 0\nc 0\n' > "$T/zero"
-	expect_error "graph/err/all-zero" 1 'zero: no samples' -- "$TOP" "$T/zero"
+	expect_error "graph/err/all-zero" 2 'zero: no valid input: no samples' -- "$TOP" "$T/zero"
 	printf 'a;b 1 2\n' > "$T/two"
 	printf 'a;b 1\n' > "$T/one"
 	expect_error "graph/err/base-two-counts" 1 'two: two counts per stack.*the base' -- \

@@ -245,6 +245,52 @@ test_readers_long_lines() {
 		"$SVG" --max-line=12X "$T/deep.folded"
 }
 
+# Empty input, one rule (formats/README.md, "Empty input"): a filter warns
+# "INPUT: no samples" and writes its empty output with status 0; a renderer
+# writes its "no valid input" output and exits 2, as flamegraph.pl does.
+test_readers_empty() {
+	local f c st name
+	: > "$T/e0"
+	printf '# nothing but a comment\n\n' > "$T/e1"
+	printf 'main;a 0\n' > "$T/e2"
+	: | gzip > "$T/e3"
+	for f in e0 e1 e2 e3; do
+		for c in "$FG" "$PPROF"; do
+			name=empty/$f/$(basename "$c")
+			"$c" -o "$T/out" "$T/$f" 2> "$T/err"
+			st=$?
+			if [ "$st" -eq 0 ] && [ -e "$T/out" ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+			   grep -q "^$(basename "$c"): $T/$f: no samples" "$T/err"; then
+				ok "readers/$name"
+			else
+				bad "readers/$name" "status $st" "$(head -3 "$T/err")"
+			fi
+			rm -f "$T/out"
+		done
+		"$DIFF" "$T/$f" "$T/e0" > "$T/out" 2> "$T/err"
+		st=$?
+		[ "$st" -eq 0 ] && [ ! -s "$T/out" ] && [ "$(grep -c ': no samples$' "$T/err")" -eq 2 ] &&
+			ok "readers/empty/$f/fg-diff" || bad "readers/empty/$f/fg-diff" "status $st" "$(head -3 "$T/err")"
+		for c in "$SVG" "$ICICLE" "$DOT" "$TOP"; do
+			expect_error "readers/empty/$f/$(basename "$c")" 2 "^$(basename "$c"): $T/$f: no valid input" -- \
+				"$c" "$T/$f"
+		done
+	done
+	# The renderers' output says so: the flame graph's image, the call
+	# graph's box (here drawn by Graphviz).
+	"$SVG" -o "$T/e.svg" "$T/e0" 2> /dev/null
+	grep -q 'No valid input' "$T/e.svg" && ok "readers/empty/svg-image" ||
+		bad "readers/empty/svg-image" "$(head -c 300 "$T/e.svg")"
+	"$DOT" -o "$T/e-dot.svg" "$T/e0" 2> /dev/null
+	grep -q 'no valid input: no samples' "$T/e-dot.svg" && ok "readers/empty/dot-image" ||
+		bad "readers/empty/dot-image" "$(head -c 300 "$T/e-dot.svg")"
+	# The empty pprof profile fg-pprof writes is read back as no samples.
+	"$PPROF" -q -o "$T/e.pb.gz" "$T/e0"
+	"$FG" "$T/e.pb.gz" > "$T/out" 2> "$T/err"
+	[ $? -eq 0 ] && [ ! -s "$T/out" ] && grep -q 'e.pb.gz: no samples' "$T/err" &&
+		ok "readers/empty/pprof-round-trip" || bad "readers/empty/pprof-round-trip" "$(head -3 "$T/err")"
+}
+
 # title_of SVG NAME: the title text of frame NAME
 title_of() {
 	grep -o "<title[^>]*>$2 ([^<]*</title>" "$1" | head -1 | sed 's/<[^>]*>//g'

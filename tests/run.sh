@@ -594,6 +594,7 @@ for v in $VARIANTS; do
 	t test_readers_any_command
 	t test_readers_refuse
 	t test_readers_long_lines
+	t test_readers_empty
 	t test_units
 	t test_graph_corpus
 	t test_graph_base

@@ -23,6 +23,8 @@ struct cg_report {
 				   NULL: none */
 	const char *filters[4];	/* focus, ignore, hide, show regexes or NULL */
 	double node_fraction, edge_fraction;	/* as trimmed */
+	const char *empty;	/* not built: the profile had no samples, and
+				   this says so in the graph (or NULL) */
 };
 
 /*

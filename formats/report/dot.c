@@ -398,6 +398,14 @@ void cg_dot_write(struct fold_out *o, const struct cg_report *r)
 	fold_out_str(o, "digraph \"");
 	out_escaped(o, title, strlen(title));
 	fold_out_str(o, "\" {\nnode [style=filled fillcolor=\"#f8f8f8\"]\n");
+	if (r->empty != NULL) {
+		/* flamegraph.pl's empty image, as a graph: what is wrong. */
+		fold_out_str(o, "subgraph cluster_L { \"No valid input\" "
+			     "[shape=box fontsize=16 label=\"");
+		out_escaped(o, r->empty, strlen(r->empty));
+		fold_out_str(o, "\\l\"] }\n}\n");
+		return;
+	}
 	fold_out_str(o, "subgraph cluster_L { \"");
 	cg_labels(r, 1, first_line, &l);
 	fold_out_str(o, "\" [shape=box fontsize=16 label=\"");

@@ -5,7 +5,8 @@
 #   make test       install what is missing, build, run every test
 #                   (STRICT=1: a check this machine skips is a failure)
 #   make bench      throughput and peak RSS on large generated inputs
-#   make fuzz       libFuzzer targets (clang) in build/fuzz/
+#   make fuzz       libFuzzer targets (clang) in build/fuzz/; make fuzz-run
+#                   runs each 10 minutes, make fuzz-smoke 20 s (in make test)
 #   make mutate     check that the tests catch tests/mutations.tsv
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -57,7 +58,7 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # clang's UBSan checks more (pointer overflow, for one) than gcc 12's.
 SAN_CC ?= $(shell command -v clang > /dev/null 2>&1 && echo clang || echo $(CC))
 
-.PHONY: all test run bench fuzz install clean deps asan mutate
+.PHONY: all test run bench fuzz fuzz-deps fuzz-run fuzz-smoke install clean deps asan mutate
 # Keep objects between builds.
 .SECONDARY:
 
@@ -132,7 +133,8 @@ test:
 	@tests/deps.sh build test browser
 	$(MAKE) all $(TOOLS)
 	$(MAKE) asan
-	STRICT=$(STRICT) tests/run.sh
+	$(MAKE) $(FUZZ_TARGETS:%=build/fuzz/%)
+	STRICT=$(STRICT) FG_FUZZ_SECONDS=20 tests/run.sh
 
 run: deps
 	$(MAKE) all
@@ -150,17 +152,34 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=un
 mutate: deps
 	tests/mutate.sh
 
-fuzz: $(PROTO_SRC)
+# The sources are compiled once for every target (instrumented objects in
+# build/fuzz/obj), each target one file over them.
+FUZZ_OBJ = $(LIBFOLD_SRC:%.c=build/fuzz/obj/%.o) $(FORMATS_SRC:%.c=build/fuzz/obj/%.o)
+
+build/fuzz/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+fuzz-deps:
 	@tests/deps.sh fuzz
-	@mkdir -p build/fuzz
-	for t in $(FUZZ_TARGETS); do \
-		clang $(FG_CPPFLAGS) $(PKG_CFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/$$t \
-			tests/fuzz/$$t.c $(LIBFOLD_SRC) $(FORMATS_SRC) $(LIBS) || exit 1; \
-	done
-	@mkdir -p build/fuzz/corpus-perf build/fuzz/corpus-folded build/fuzz/corpus-svg build/fuzz/corpus-diff build/fuzz/corpus-pprof build/fuzz/corpus-gperf build/fuzz/corpus-record build/fuzz/corpus-readers build/fuzz/corpus-graph
-	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS); run e.g."
-	@echo "  build/fuzz/fuzz_perf -max_total_time=60 build/fuzz/corpus-perf tests/fuzz/corpus/perf"
-	@echo "(new inputs go to the first folder; tests/fuzz/corpus holds the seeds)"
+
+# make fuzz: build the targets; FUZZ_SECONDS=600 make fuzz-run: run each
+# for that long (new inputs in build/fuzz/corpus-NAME, crashes in
+# build/fuzz/crash-NAME-*); make fuzz-smoke: 20 s each, as make test does.
+fuzz: fuzz-deps
+	$(MAKE) $(FUZZ_TARGETS:%=build/fuzz/%)
+	@echo "fuzz targets in build/fuzz/: $(FUZZ_TARGETS); run them with"
+	@echo "  make fuzz-run FUZZ_SECONDS=600    (or make fuzz-smoke: 20 s each)"
+
+FUZZ_SECONDS ?= 600
+fuzz-run: fuzz
+	tests/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz
+	tests/fuzz.sh 20 $(FUZZ_TARGETS)
 
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

@@ -607,6 +607,19 @@ for v in $VARIANTS; do
 	[ "$v" = bin ] && t test_svg_browser
 done
 
+# Every fuzz target for FG_FUZZ_SECONDS (make test: 20; make fuzz builds
+# them), from its seed corpus: a crash, a leak, a hang or 2 GB is a failure.
+test_fuzz_smoke() {
+	local secs=${FG_FUZZ_SECONDS:-0} st targets
+	[ "$secs" -gt 0 ] || return 0
+	targets=$(sed -n '/^FUZZ_TARGETS = /,/^[^\t]/p' Makefile | grep -o 'fuzz_[a-z]*')
+	tests/fuzz.sh "$secs" $targets > "$T/fuzz.out" 2>&1
+	st=$?
+	sub_results fuzz "$(echo "$targets" | wc -l)" "$st" "$T/fuzz.out"
+}
+tag=""
+t test_fuzz_smoke
+
 [ "$fail" -gt 0 ] && echo "(random inputs from FG_SEED=$SEED)"
 echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

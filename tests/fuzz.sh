@@ -12,7 +12,7 @@ shift
 run_one() {
 	local t=$1 secs=$2 name=${1#fuzz_} log st execs cov
 	log=build/fuzz/$t.log
-	mkdir -p "build/fuzz/corpus-$name" "tests/fuzz/corpus/$name"
+	mkdir -p "build/fuzz/corpus-$name"
 	if [ ! -x "build/fuzz/$t" ]; then
 		echo "FAIL fuzz/$name: build/fuzz/$t is missing (make fuzz)"
 		return

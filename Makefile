@@ -1,7 +1,8 @@
 # fgkit - flame graph and profile conversion toolkit
 #
 #   make            build bin/* and build/libfold.a
-#   make run        record (or take a bundled sample) and fold it: out.folded
+#   make run        record a demo (or take a bundled recording), and write
+#                   out.folded, out.svg and out.png
 #   make test       install what is missing, build, run every test
 #                   (STRICT=1: a check this machine skips is a failure)
 #   make bench      throughput and peak RSS on large generated inputs
@@ -136,8 +137,9 @@ test:
 	$(MAKE) $(FUZZ_TARGETS:%=build/fuzz/%)
 	STRICT=$(STRICT) FG_FUZZ_SECONDS=20 tests/run.sh
 
-run: deps
-	$(MAKE) all
+run:
+	@tests/deps.sh build
+	@$(MAKE) -s all
 	tests/demo.sh
 
 bench: deps

@@ -47,11 +47,16 @@ if [ -n "$missing" ]; then
 		echo "deps.sh: install them with: sudo apt-get install$missing" >&2
 		exit 1
 	fi
-	echo "deps.sh: installing:$missing"
+	# One line per step here; apt's own output to a log, shown on failure.
+	log=$(dirname "$0")/../build/deps.log
+	mkdir -p "$(dirname "$log")"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
+	echo "deps.sh: updating the package lists (apt-get update; log: $log)"
+	apt-get update -qq > "$log" 2>&1 || { tail -20 "$log" >&2; exit 1; }
+	echo "deps.sh: installing:$missing"
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing
+	apt-get install -y -qq --no-install-recommends $missing >> "$log" 2>&1 ||
+		{ tail -20 "$log" >&2; echo "deps.sh: apt-get install failed (log: $log)" >&2; exit 1; }
 fi
 
 # go tool pprof checks fg-pprof's output.  It is large and optional: when
@@ -61,9 +66,11 @@ case " $* " in *" test "*)
 		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 			echo "deps.sh: installing: golang-go (for the go tool pprof check)"
 			export DEBIAN_FRONTEND=noninteractive
+			mkdir -p "$(dirname "$0")/../build"
 			{ apt-get install -y -qq --no-install-recommends golang-go ||
 			  { apt-get update -qq &&
-			    apt-get install -y -qq --no-install-recommends golang-go; }; } ||
+			    apt-get install -y -qq --no-install-recommends golang-go; }; } \
+				>> "$(dirname "$0")/../build/deps.log" 2>&1 ||
 				echo "deps.sh: golang-go could not be installed;" \
 				     "the go tool pprof check will be skipped" >&2
 		else

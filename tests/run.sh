@@ -518,6 +518,14 @@ for c in $(sed -n 's/^CMDS = //p' Makefile); do
 	fi
 done
 
+# README's package lists are deps.sh's: every package deps.sh installs is
+# named there.
+missing=$(sed -n 's/^\t[a-z]*) pkgs="\$pkgs \(.*\)".*/\1/p; s/.*missing="\$missing \([a-z0-9.-]*\)".*/\1/p' tests/deps.sh |
+	tr ' ' '\n' | sort -u | while read -r p; do
+		[ -n "$p" ] && ! tr -s ' \n`' '\n\n\n' < README.md | grep -qxF "$p" && echo "$p"
+	done)
+[ -z "$missing" ] && ok "docs/readme-packages" || bad "docs/readme-packages" "not in README.md: $missing"
+
 # The format notes are in the repository: no comment points outside it, and
 # every section a comment names is there.
 if git grep -q 'FORMATS\.md' -- ':!tests/run.sh' 2> /dev/null; then

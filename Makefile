@@ -140,7 +140,7 @@ test:
 run:
 	@tests/deps.sh build
 	@$(MAKE) -s all
-	tests/demo.sh
+	@tests/demo.sh
 
 bench: deps
 	$(MAKE) all $(TOOLS)

@@ -30,7 +30,8 @@ static void usage(FILE *f)
 "Sample call stacks with perf_event_open and write them as `perf script`\n"
 "text, symbolized (ELF symbols, /proc/kallsyms), for fg-collapse perf or\n"
 "stackcollapse-perf.pl.  With a COMMAND, record it and its children until\n"
-"it exits; otherwise record until SIGINT or SIGTERM.\n"
+"it exits, and exit with its status (128+N if signal N killed it);\n"
+"otherwise record until SIGINT or SIGTERM.\n"
 "\n"
 "  -F, --freq=HZ         samples a second, per CPU (default 99)\n"
 "  -a, --all-cpus        every task on every CPU (system-wide)\n"
@@ -47,12 +48,16 @@ static void usage(FILE *f)
 "  -m, --mmap-pages=N    ring buffer pages per CPU, a power of 2 (default 128)\n"
 "      --folded          write folded stacks (fg-collapse perf's output)\n"
 "  -o, --output=FILE     write to FILE (replaced only when complete)\n"
+"      --child-stdout=FILE  the command's standard output to FILE (default:\n"
+"                        its own, or standard error while the profile goes\n"
+"                        to standard output)\n"
 "  -q, --quiet           no notes, no summary, no status line\n"
+"  -v, --verbose         say where the command's output goes\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n");
 }
 
-enum { OPT_NO_CG = 256, OPT_USER, OPT_KERNEL, OPT_FOLDED };
+enum { OPT_NO_CG = 256, OPT_USER, OPT_KERNEL, OPT_FOLDED, OPT_CHILD_STDOUT };
 
 static const struct option options[] = {
 	{ "freq", required_argument, NULL, 'F' },
@@ -68,6 +73,8 @@ static const struct option options[] = {
 	{ "mmap-pages", required_argument, NULL, 'm' },
 	{ "folded", no_argument, NULL, OPT_FOLDED },
 	{ "output", required_argument, NULL, 'o' },
+	{ "child-stdout", required_argument, NULL, OPT_CHILD_STDOUT },
+	{ "verbose", no_argument, NULL, 'v' },
 	FG_COMMON_OPTIONS,
 };
 
@@ -186,7 +193,7 @@ static int tasks_alive(const struct rec *r)
  * enables them.  *go is the pipe's write end, *fail the read end of a pipe
  * through which a failed exec sends its errno.
  */
-static pid_t launch(char **argv, int *go, int *fail)
+static pid_t launch(char **argv, int out, int *go, int *fail)
 {
 	int g[2], f[2];
 	pid_t pid;
@@ -205,6 +212,8 @@ static pid_t launch(char **argv, int *go, int *fail)
 		close(f[0]);
 		if (read(g[0], &c, 1) != 1)
 			_exit(127);	/* fg-record gave up */
+		if (out >= 0 && dup2(out, STDOUT_FILENO) < 0)
+			_exit(127);
 		execvp(argv[0], argv);
 		e = errno;
 		if (write(f[1], &e, sizeof(e)) < 0)
@@ -235,8 +244,9 @@ static void status_line(const struct rec *r, double secs, int done)
 struct record_cmd {
 	struct perfev_opts eo;
 	const char *output;
+	const char *child_stdout;	/* --child-stdout, or NULL */
 	char *pids, *tids;
-	int quiet, folded;
+	int quiet, folded, verbose;
 	char **command;		/* and its arguments, or NULL */
 };
 
@@ -250,13 +260,15 @@ static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 	c->eo.callchain = 1;
 	c->eo.pages = 128;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:F:aC:p:t:ge:m:o:qhV", options,
+	while ((opt = getopt_long(argc, argv, "+:F:aC:p:t:ge:m:o:qvhV", options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'F': c->eo.freq = (unsigned)number("-F", optarg, 1000000); break;
 		case 'a': c->eo.all_cpus = 1; break;
 		case 'C': c->eo.cpus = optarg; break;
 		case 'p': c->pids = optarg; break;
+		case 'v': c->verbose = 1; break;
+		case OPT_CHILD_STDOUT: c->child_stdout = optarg; break;
 		case 't': c->tids = optarg; break;
 		case 'g': c->eo.callchain = 1; break;
 		case OPT_NO_CG: c->eo.callchain = 0; break;
@@ -306,6 +318,60 @@ static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 	c->eo.inherit = c->pids != NULL;
 }
 
+/*
+ * Where the command's standard output goes: never into the profile.  With
+ * the profile on standard output, the command's goes to standard error
+ * (perf record writes perf.data, so a command's output never met it).
+ * -1: the command keeps fg-record's.
+ */
+static int child_output(const struct record_cmd *c)
+{
+	int fd;
+
+	if (c->child_stdout != NULL) {
+		fd = open(c->child_stdout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0)
+			fg_die(FG_EXIT_ERR, "--child-stdout: %s: %s", c->child_stdout,
+			       strerror(errno));
+		if (c->verbose)
+			fg_warn("the output of %s goes to %s", c->command[0],
+				c->child_stdout);
+		return fd;
+	}
+	if (c->output != NULL && strcmp(c->output, "-") != 0)
+		return -1;
+	if (c->verbose)
+		fg_warn("the output of %s goes to standard error (the profile "
+			"goes to standard output; --child-stdout=FILE to keep it)",
+			c->command[0]);
+	return STDERR_FILENO;
+}
+
+/*
+ * fg-record's status when the command ended by itself: the command's, as
+ * perf record's, so a failing benchmark fails its CI job; 128+N for signal
+ * N, with a note.  A command fg-record stopped (on SIGINT) is not judged.
+ */
+static int command_status(const struct record_cmd *c, int status, int done)
+{
+	if (!done)
+		return 0;
+	if (WIFEXITED(status)) {
+		if (WEXITSTATUS(status) != 0 && !c->quiet)
+			fg_warn("%s exited with status %d", c->command[0],
+				WEXITSTATUS(status));
+		return WEXITSTATUS(status);
+	}
+	if (WIFSIGNALED(status)) {
+		if (!c->quiet)
+			fg_warn("%s was killed by signal %d (%s)%s", c->command[0],
+				WTERMSIG(status), strsignal(WTERMSIG(status)),
+				WCOREDUMP(status) ? ", core dumped" : "");
+		return 128 + WTERMSIG(status);
+	}
+	return 0;
+}
+
 static int record(struct record_cmd *c, struct rec *r)
 {
 	struct perfev_opts eo = c->eo;
@@ -326,7 +392,7 @@ static int record(struct record_cmd *c, struct rec *r)
 	fg_diag_init(&r->d, quiet ? 0 : 20);
 	fg_out_open(&out, output);
 	if (c->command != NULL) {
-		child = launch(c->command, &go, &fail);
+		child = launch(c->command, child_output(c), &go, &fail);
 		if (!eo.all_cpus)
 			eo.command = child;
 	}
@@ -455,13 +521,10 @@ static int record(struct record_cmd *c, struct rec *r)
 				"(kernel.perf_event_max_sample_rate)",
 				(unsigned long long)st->throttled);
 	}
-	if (!quiet && child_done && WIFEXITED(status) && WEXITSTATUS(status))
-		fg_warn("%s exited with status %d", c->command[0],
-			WEXITSTATUS(status));
 	fg_diag_done(&r->d);
 	perf_replay_free(r->rp);
 	free(r->tids);
-	return 0;
+	return command_status(c, status, child_done);
 }
 
 int main(int argc, char **argv)

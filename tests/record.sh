@@ -110,6 +110,37 @@ test_record_output_fd() {
 	fi
 }
 
+# The command's output never goes into the profile (to stderr while the
+# profile is on stdout, or to --child-stdout), and fg-record exits with the
+# command's status, 128+N for a signal, as perf record does.
+test_record_command_io() {
+	local st
+	"$REC" -q -F 999 -- sh -c 'echo CHILD-OUT; exit 7' > "$T/io.perf" 2> "$T/io.err"
+	st=$?
+	if [ "$st" -eq 7 ] && ! grep -q CHILD-OUT "$T/io.perf" && grep -q '^CHILD-OUT$' "$T/io.err" &&
+	   "$FG" perf --strict "$T/io.perf" > /dev/null 2>&1; then
+		ok "record/command-stdout-apart-and-status"
+	else
+		bad "record/command-stdout-apart-and-status" "status $st" "$(head -3 "$T/io.err")"
+	fi
+	"$REC" -F 999 -- sh -c 'kill -KILL $$' > "$T/io.perf" 2> "$T/io.err"
+	st=$?
+	[ "$st" -eq 137 ] && grep -q 'sh was killed by signal 9' "$T/io.err" &&
+		ok "record/command-killed-status" || bad "record/command-killed-status" "status $st" "$(head -3 "$T/io.err")"
+	"$REC" -q --child-stdout="$T/child.txt" -- sh -c 'echo KEPT' > "$T/io.perf" 2> "$T/io.err"
+	st=$?
+	[ "$st" -eq 0 ] && [ "$(cat "$T/child.txt")" = KEPT ] && ! grep -q KEPT "$T/io.perf" "$T/io.err" &&
+		ok "record/child-stdout-file" || bad "record/child-stdout-file" "status $st"
+	# A binary-writing command in a pipeline: the profile stays text.
+	head -c 3000000 /dev/urandom > "$T/rnd"
+	if (set -o pipefail; "$REC" -q -F 999 -- gzip -c "$T/rnd" 2> /dev/null |
+	    "$FG" perf | "$SVG" > "$T/io.svg"); then
+		ok "record/pipeline-binary-command"
+	else
+		bad "record/pipeline-binary-command" "the pipeline failed"
+	fi
+}
+
 test_record_children() {
 	"$REC" -q -F 999 -o "$T/kids.perf" -- sh -c "$SPLIT 0.5 1; sleep 0.7" 2> "$T/rec.err" ||
 		{ bad "record/children" "$(head -3 "$T/rec.err")"; return; }
@@ -291,6 +322,7 @@ test_record() {
 	fi
 	test_record_split
 	test_record_output_fd
+	test_record_command_io
 	test_record_children
 	test_record_signal
 	if [ "$v" = bin ]; then

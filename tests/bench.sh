@@ -32,9 +32,16 @@ trow() {
 	label=$1
 	shift
 	last_s=$1
-	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms\n' \
+	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB  %4.0f ms%s\n' \
 		"$label" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')" \
-		"$(awk -v t="$1" 'BEGIN { print t * 1000 }')"
+		"$(awk -v t="$1" 'BEGIN { print t * 1000 }')" "$(share "$3")"
+}
+
+# share MIBS: " 0.21 of baseline", the row's MiB/s over the read+memchr
+# baseline's of the same run, so that numbers of different machines compare.
+base_mibs=
+share() {
+	[ -n "$base_mibs" ] && awk -v a="$1" -v b="$base_mibs" 'BEGIN { printf "  %.3f of baseline", a / b }'
 }
 
 mib() { awk -v b="$(wc -c < "$1")" 'BEGIN { printf "%.0f", b / 1048576 }'; }
@@ -46,8 +53,9 @@ row() {
 	shift 2
 	cat "$input" > /dev/null	# warm the page cache
 	set -- $($M -n "$RUNS" -i "$input" ${BYTES:+-b "$BYTES"} -- "$@")
-	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB\n' \
-		"$label" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')"
+	printf '%-34s %6s MiB/s (median %5s)  peak RSS %6.1f MiB%s\n' \
+		"$label" "$3" "$4" "$(awk -v k="$5" 'BEGIN { print k / 1024 }')" "$(share "$3")"
+	[ -n "$base_mibs" ] || base_mibs=$3
 	eval "rss_$(echo "$label" | tr -c 'a-zA-Z0-9\n' _)=$5"
 }
 

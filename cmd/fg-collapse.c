@@ -32,6 +32,10 @@ static void usage(FILE *f)
 "  pprof    pprof profile.proto, gzipped or not (go tool pprof -traces)\n"
 "  gperf    gperftools CPU or heap profile, symbolized through the files\n"
 "           of its memory map; BINARY stands in for the profiled program\n"
+"  jstack   Java thread dumps (stackcollapse-jstack.pl)\n"
+"  java-exceptions  Java exception stack traces in logs\n"
+"  go       go tool pprof -raw text (stackcollapse-go.pl)\n"
+"  faulthandler  Python faulthandler dumps\n"
 "  folded   folded stacks: merged and sorted\n"
 "  auto     tell each input's format from its content (the default)\n"
 "\n"
@@ -82,10 +86,11 @@ static int format_word(int argc, char **argv, const struct fold_reader **only)
 	    strspn(argv[1], "abcdefghijklmnopqrstuvwxyz") != strlen(argv[1]))
 		return 0;
 	{
-		char known[256];
+		char known[1024];
 		size_t k = 0;
 
-		for (i = 0; readers[i] != NULL; i++)
+		/* (k stops at the end: a longer list is cut, never overrun) */
+		for (i = 0; readers[i] != NULL && k < sizeof(known) - 1; i++)
 			k += (size_t)snprintf(known + k, sizeof(known) - k, "%s, ",
 					      readers[i]->name);
 		fg_usage_error("unknown input format '%s' (known: %sauto)",

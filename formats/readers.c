@@ -12,12 +12,17 @@
 #include "formats/perf/perf_fold.h"
 #include "formats/pprof/pprof.h"
 #include "formats/readers.h"
+#include "formats/runtime/runtime.h"
 
 const struct fold_reader *const readers[] = {
 	&fold_folded_reader,
 	&perf_script_reader,
 	&pprof_reader,
 	&gperf_reader,
+	&jstack_reader,
+	&java_exceptions_reader,
+	&go_raw_reader,
+	&faulthandler_reader,
 	NULL,
 };
 
@@ -159,8 +164,6 @@ static const char *known_other(const char *head, size_t n)
 		  "'perf script' first (fgkit does not read perf.data yet)" },
 		{ "\177ELF", 4, "this is an ELF file, not a profile (the program "
 		  "of a gperftools profile goes with it: --binary=PROGRAM)" },
-		{ "PeriodType: ", 12, "this is 'go tool pprof -raw' text; give "
-		  "the profile itself (the .pb.gz)" },
 	};
 	size_t i;
 
@@ -219,14 +222,15 @@ static void unrecognized(const struct readers *rs, const char *name,
 			 const char *head, size_t n, struct fold_diag *d)
 {
 	const char *other = known_other(head, n);
-	char formats[256] = "", line[FOLD_EXCERPT];
+	char formats[1024] = "", line[FOLD_EXCERPT];
 	size_t i, k = 0;
 
 	if (other != NULL) {
 		fold_diag_error(d, "%s: %s", name, other);
 		return;
 	}
-	for (i = 0; i < rs->n; i++)
+	/* (k stops at the end: a longer list is cut, never overrun) */
+	for (i = 0; i < rs->n && k < sizeof(formats) - 1; i++)
 		k += (size_t)snprintf(formats + k, sizeof(formats) - k, "%s%s",
 				      i == 0 ? "" : i + 1 == rs->n ? " or " : ", ",
 				      rs->slot[i].r->title);

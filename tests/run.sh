@@ -494,6 +494,7 @@ test_folded() {
 . tests/record.sh
 . tests/readers.sh
 . tests/graph.sh
+. tests/runtimes.sh
 
 # A man page per command, with its sections, and no stray control bytes
 # (a "\f" font escape written as a form feed once slipped in).
@@ -610,6 +611,10 @@ for v in $VARIANTS; do
 	t test_graph_render
 	t test_graph_names
 	t test_graph_errors
+	t test_runtimes_corpus
+	t test_runtimes_commands
+	t test_runtimes_refuse
+	t test_runtimes_errors
 	[ "$v" = bin ] && t test_graph_go
 	t test_record "$v"
 	[ "$v" = bin ] && t test_svg_browser

@@ -934,8 +934,13 @@ enum fold_detect perf_script_detect(const char *head, size_t n, int eof)
 			first = k;
 			continue;
 		}
-		/* A header and a frame, or a sample after a sample. */
-		return k == L_OTHER ? FOLD_DETECT_MAYBE : FOLD_DETECT_YES;
+		/*
+		 * A header and a frame, or a sample after a sample.  Text that
+		 * starts with frame-like lines ("word ... (word)") without a
+		 * header is only likely: other dumps' lines read so too.
+		 */
+		return k == L_OTHER || first == L_FRAME ? FOLD_DETECT_MAYBE :
+		       FOLD_DETECT_YES;
 	}
 	if (first == L_BLANK)
 		return eof || n >= FOLD_HEAD_MAX ? FOLD_DETECT_NO : FOLD_DETECT_MORE;

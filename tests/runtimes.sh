@@ -1,0 +1,147 @@
+# runtimes.sh - the readers of runtime stack dumps (formats/runtime/ and
+# formats/perf/perf_sched.c): every case of testdata/stacks/runtimes.tsv,
+# named and detected, and bad input.  Sourced by run.sh (which defines ok,
+# bad, same, expect_error, $T, $TD and the command variables).
+
+# Every case equals its expected output: the reference collapser's, or
+# where the reference has a bug, the fixed one's (testdata/README.md).
+test_runtimes_corpus() {
+	local case fmt input opts exp o auto
+	while IFS=$'\t' read -r case fmt input opts exp; do
+		[ "$case" = case ] && continue
+		o=
+		[ "$opts" != - ] && o=$opts
+		"$FG" $fmt $o "$TD/stacks/$input" > "$T/out" 2> "$T/err"
+		same "runtimes/$case" "$TD/stacks/$exp" "$T/out"
+		# Detected by content, except where another reader reads it
+		# (perf-sched's input is perf script output).
+		case $fmt in perf-sched) auto=0 ;; *) auto=1 ;; esac
+		[ $auto = 1 ] || continue
+		"$FG" -v $o "$TD/stacks/$input" > "$T/out" 2> "$T/err"
+		same "runtimes/$case/detected" "$TD/stacks/$exp" "$T/out"
+		if ! grep -q "$(basename "$input"): " "$T/err"; then
+			bad "runtimes/$case/verbose" "$(head -2 "$T/err")"
+		fi
+	done < "$TD/stacks/runtimes.tsv"
+}
+
+# The inputs, one per format, for the tests below.
+runtime_inputs() {
+	printf '%s\n' \
+		"jstack $TD/stacks/jstack/jstack-work.txt" \
+		"java-exceptions $TD/stacks/java-exceptions/jex-printstacktrace.txt" \
+		"go $TD/stacks/go/go-cpu-labels.txt" \
+		"faulthandler $TD/stacks/faulthandler/fh-py311-dump-later.txt"
+}
+
+# Every command reads them (the same frames as of the folded stacks), from
+# gzip and stdin too.
+test_runtimes_commands() {
+	local fmt in name
+	while read -r fmt in; do
+		name=$fmt
+		"$FG" $fmt "$in" > "$T/ref.folded" 2> /dev/null
+		"$SVG" -q "$in" > "$T/direct.svg" 2> "$T/err"
+		"$SVG" -q "$T/ref.folded" > "$T/ref.svg" 2> /dev/null
+		if $SVGF --compare "$T/ref.svg" "$T/direct.svg" > "$T/cmp" 2>&1; then
+			ok "runtimes/$name/svg"
+		else
+			bad "runtimes/$name/svg" "$(head -3 "$T/cmp")" "$(head -2 "$T/err")"
+		fi
+		gzip -c "$in" > "$T/in.gz"
+		"$FG" "$T/in.gz" > "$T/out" 2> "$T/err"
+		same "runtimes/$name/gzip" "$T/ref.folded" "$T/out"
+		"$FG" $fmt < "$in" > "$T/out" 2> "$T/err"
+		same "runtimes/$name/stdin" "$T/ref.folded" "$T/out"
+		"$TOP" -q "$in" > "$T/out" 2> "$T/err"
+		[ $? -eq 0 ] && [ -s "$T/out" ] && ok "runtimes/$name/top" ||
+			bad "runtimes/$name/top" "$(head -2 "$T/err")"
+	done < <(runtime_inputs)
+}
+
+# Each runtime reader, named, refuses every other format: one line naming
+# the input, exit 1, no output.
+test_runtimes_refuse() {
+	local fmt in other oin
+	random_bytes 4096 "$T/random.bin"
+	cp LICENSE "$T/prose.txt"
+	gzip -dc "$TD/perf/recorded/c-callstruct.perf.txt.gz" > "$T/script.perf"
+	while read -r fmt in; do
+		for oin in "$T/random.bin" "$T/prose.txt" "$T/script.perf" \
+			   "$TD/svg/callstruct-default.folded" "$TD/pprof/go-cpu-basic.pb.gz"; do
+			refuse "runtimes/refuse/$fmt/$(basename "$oin")" $fmt "$oin"
+		done
+		while read -r other oin; do
+			[ "$other" = "$fmt" ] && continue
+			refuse "runtimes/refuse/$fmt/$other" $fmt "$oin"
+		done < <(runtime_inputs)
+		# and the other readers refuse this one
+		for other in perf folded pprof gperf; do
+			refuse "runtimes/refuse/$other/$fmt" $other "$in"
+		done
+	done < <(runtime_inputs)
+	expect_error "runtimes/refuse/message" 1 \
+		"script.perf: not a Java thread dump .*it looks like text \(perf script output: fg-collapse perf" -- \
+		"$FG" jstack "$T/script.perf"
+}
+
+# Bad and edge input: one line naming input and line, exit 1, no crash;
+# and the reference bugs this fixes.
+test_runtimes_errors() {
+	local G=$TD/stacks/go/go-cpu-labels.txt
+	# go: cut before its Locations, or before its Samples
+	head -40 "$G" > "$T/cut.txt"
+	expect_error "runtimes/go/cut-before-locations" 1 "cut.txt:40: no \"Locations\" section" -- \
+		"$FG" go "$T/cut.txt"
+	head -3 "$G" > "$T/cut.txt"
+	expect_error "runtimes/go/cut-before-samples" 1 "cut.txt:3: no \"Samples:\" section" -- \
+		"$FG" go "$T/cut.txt"
+	printf 'PeriodType: cpu nanoseconds\nSamples:\nsamples/count\n 99999999999999999999 1: 1\nLocations\n' > "$T/big.txt"
+	expect_error "runtimes/go/count-overflow" 1 "big.txt:4: count overflow" -- "$FG" go "$T/big.txt"
+	# go: a goroutine profile's single values are counts (the reference
+	# reads "12: 1 2 3 4" as 1), and inlined calls are frames
+	"$FG" go "$TD/stacks/go/go-goroutine.txt" > "$T/out" 2> "$T/err"
+	grep -qx 'main.main.func6;runtime.chanrecv1;runtime.chanrecv;runtime.gopark 12' "$T/out" &&
+		ok "runtimes/go/goroutine-counts" || bad "runtimes/go/goroutine-counts" "$(head -3 "$T/out")"
+	grep -q ';main.contend;sync.(\*Mutex).Unlock 715$' < <("$FG" go "$TD/stacks/go/go-mutex.txt") &&
+		ok "runtimes/go/inlined-frames" || bad "runtimes/go/inlined-frames"
+	# faulthandler: a register() dump's current thread, which no blank
+	# line closes, counts (the reference loses it)
+	"$FG" faulthandler "$TD/stacks/faulthandler/fh-register.txt" > "$T/out" 2> "$T/err"
+	if grep -q 'main 12$' "$T/out" && grep -q 'main 1$' "$TD/stacks/faulthandler/fh-register.reference.folded"; then
+		ok "runtimes/faulthandler/last-dump-kept"
+	else
+		bad "runtimes/faulthandler/last-dump-kept" "$(grep main "$T/out")"
+	fi
+	# java-exceptions and jstack: default-package classes keep their
+	# names under --no-pkgs and --shorten-pkgs (the reference empties them)
+	"$FG" java-exceptions --no-pkgs "$TD/stacks/java-exceptions/jex-printstacktrace.txt" > "$T/out" 2> "$T/err"
+	if ! grep -q '^;\|;;\|^ ' "$T/out" && grep -q '^ExcLog.main;ExcLog.handle;' "$T/out"; then
+		ok "runtimes/java-exceptions/no-empty-names"
+	else
+		bad "runtimes/java-exceptions/no-empty-names" "$(head -3 "$T/out")"
+	fi
+	"$FG" jstack --shorten-pkgs "$TD/stacks/jstack/jstack-work.txt" > "$T/out" 2> "$T/err"
+	if ! grep -q ';;' "$T/out" && grep -q ';JStackWork\$\$Lambda\$12/0x00007f8308001ab0.run;' "$T/out"; then
+		ok "runtimes/jstack/no-empty-names"
+	else
+		bad "runtimes/jstack/no-empty-names" "$(head -3 "$T/out")"
+	fi
+	# jstack: a last thread without its closing blank line counts
+	printf '"worker-1" #12 prio=5 os_prio=0 tid=0x1 nid=0x2 runnable\n   java.lang.Thread.State: RUNNABLE\n\tat a.B.c(B.java:1)\n\tat a.B.main(B.java:2)\n' > "$T/last.txt"
+	[ "$("$FG" jstack "$T/last.txt" 2> "$T/err")" = "worker;a.B.main;a.B.c 1" ] &&
+		ok "runtimes/jstack/last-thread" || bad "runtimes/jstack/last-thread" "$(cat "$T/err")"
+	# NUL bytes and over-long lines: one line naming input and line
+	printf '"t" #1 prio=5 nid=0x1\n   java.lang.Thread.State: RUNNABLE\n\tat a\0b\n' > "$T/nul.txt"
+	expect_error "runtimes/jstack/nul" 1 "nul.txt:3: " -- "$FG" jstack "$T/nul.txt"
+	{ echo 'Thread 0x00007f (most recent call first):'; printf '  File "%02000d", line 1 in f\n' 0; } > "$T/long.txt"
+	expect_error "runtimes/faulthandler/long-line" 1 "long.txt:2: line too long" -- \
+		"$FG" faulthandler --max-line=1K "$T/long.txt"
+	# empty input: no samples, status 0
+	: > "$T/empty.txt"
+	for fmt in jstack java-exceptions go faulthandler; do
+		"$FG" $fmt "$T/empty.txt" > "$T/out" 2> "$T/err"
+		[ $? -eq 0 ] && [ ! -s "$T/out" ] && grep -q 'no samples' "$T/err" &&
+			ok "runtimes/$fmt/empty" || bad "runtimes/$fmt/empty" "$(cat "$T/err")"
+	done
+}

@@ -28,9 +28,9 @@ FG_CFLAGS = -std=c11 $(WARNINGS) $(if $(WERROR),-Werror)
 GEN = build/gen
 # Includes name their folder from the top of the tree ("formats/perf/perf_script.h").
 FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' -I. -I$(GEN)
-PKGS = cairo libprotobuf-c libgvc
+PKGS = cairo libprotobuf-c libgvc json-c
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c -lgvc -lcgraph -lcdt) -lm
+LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c -lgvc -lcgraph -lcdt -ljson-c) -lm
 
 # Object and binary directories (the sanitizer build uses its own).
 B ?= build

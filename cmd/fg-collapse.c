@@ -36,6 +36,7 @@ static void usage(FILE *f)
 "  java-exceptions  Java exception stack traces in logs\n"
 "  go       go tool pprof -raw text (stackcollapse-go.pl)\n"
 "  faulthandler  Python faulthandler dumps\n"
+"  chrome-tracing  Chrome trace-event JSON (clang -ftime-trace, V8, node)\n"
 "  folded   folded stacks: merged and sorted\n"
 "  auto     tell each input's format from its content (the default)\n"
 "\n"

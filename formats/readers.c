@@ -23,6 +23,7 @@ const struct fold_reader *const readers[] = {
 	&java_exceptions_reader,
 	&go_raw_reader,
 	&faulthandler_reader,
+	&chrome_tracing_reader,
 	NULL,
 };
 

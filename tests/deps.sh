@@ -11,7 +11,7 @@ pkgs=
 browser=
 for purpose in "$@"; do
 	case $purpose in
-	build) pkgs="$pkgs gcc make libc6-dev pkg-config zlib1g-dev libdw-dev libelf-dev libiberty-dev libcairo2-dev protobuf-c-compiler libprotobuf-c-dev libgraphviz-dev" ;;
+	build) pkgs="$pkgs gcc make libc6-dev pkg-config zlib1g-dev libdw-dev libelf-dev libiberty-dev libcairo2-dev protobuf-c-compiler libprotobuf-c-dev libgraphviz-dev libjson-c-dev" ;;
 	test) pkgs="$pkgs binutils libc6-dbg gzip xz-utils clang libclang-rt-dev libxml2-dev poppler-utils fonts-dejavu-core graphviz libxml2-utils" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-dev" ;;
 	browser) pkgs="$pkgs chromium nodejs"; browser=1 ;;

@@ -31,7 +31,8 @@ runtime_inputs() {
 		"jstack $TD/stacks/jstack/jstack-work.txt" \
 		"java-exceptions $TD/stacks/java-exceptions/jex-printstacktrace.txt" \
 		"go $TD/stacks/go/go-cpu-labels.txt" \
-		"faulthandler $TD/stacks/faulthandler/fh-py311-dump-later.txt"
+		"faulthandler $TD/stacks/faulthandler/fh-py311-dump-later.txt" \
+		"chrome-tracing $TD/stacks/chrome-tracing/node-trace-events-fs.txt"
 }
 
 # Every command reads them (the same frames as of the folded stacks), from
@@ -139,9 +140,42 @@ test_runtimes_errors() {
 		"$FG" faulthandler --max-line=1K "$T/long.txt"
 	# empty input: no samples, status 0
 	: > "$T/empty.txt"
-	for fmt in jstack java-exceptions go faulthandler; do
+	for fmt in jstack java-exceptions go faulthandler chrome-tracing; do
 		"$FG" $fmt "$T/empty.txt" > "$T/out" 2> "$T/err"
 		[ $? -eq 0 ] && [ ! -s "$T/out" ] && grep -q 'no samples' "$T/err" &&
 			ok "runtimes/$fmt/empty" || bad "runtimes/$fmt/empty" "$(cat "$T/err")"
 	done
+	# chrome-tracing: a parent and a child that start in the same
+	# microsecond nest parent first, whatever their order in the file (the
+	# reference nests them by file order: negative self times)
+	printf '{"traceEvents":[{"ph":"X","pid":1,"tid":1,"ts":10,"dur":5,"name":"child"},\n{"ph":"X","pid":1,"tid":1,"ts":10,"dur":20,"name":"parent"},\n{"ph":"X","pid":1,"tid":2,"ts":10,"dur":3,"name":"other"},\n{"ph":"B","pid":1,"tid":1,"ts":11,"name":"ignored"}]}\n' > "$T/eq.json"
+	"$FG" "$T/eq.json" > "$T/out" 2> "$T/err"
+	[ "$(tr '\n' ' ' < "$T/out")" = "other 3 parent 15 parent;child 5 " ] &&
+		ok "runtimes/chrome-tracing/equal-start" || bad "runtimes/chrome-tracing/equal-start" "$(cat "$T/out" "$T/err")"
+	"$FG" chrome-tracing "$TD/stacks/chrome-tracing/clang-time-trace-templates.txt" > "$T/out" 2> "$T/err"
+	if ! grep -q ' -' "$T/out" && grep -q ' -' "$TD/stacks/chrome-tracing/clang-time-trace-templates.default.folded"; then
+		ok "runtimes/chrome-tracing/no-negative-self"
+	else
+		bad "runtimes/chrome-tracing/no-negative-self" "$(grep -m2 ' -' "$T/out")"
+	fi
+	# the bare array form, fractional microseconds, numbers as strings
+	printf '[{"ph":"X","pid":"7","tid":7,"ts":"1.5","dur":2.25,"name":"a"},{"ph":"X","pid":7,"tid":7,"ts":2,"dur":1,"name":"b"}]' > "$T/arr.json"
+	[ "$("$FG" "$T/arr.json" 2> "$T/err" | tr '\n' ' ')" = "a 1.25 a;b 1 " ] &&
+		ok "runtimes/chrome-tracing/array-fractional" || bad "runtimes/chrome-tracing/array-fractional" "$("$FG" "$T/arr.json" 2>&1)"
+	# cut, broken and other JSON: one line naming input and line
+	head -c 70000 "$TD/stacks/chrome-tracing/node-trace-events-fs.txt" > "$T/cut.json"
+	expect_error "runtimes/chrome-tracing/truncated" 1 "cut.json:1: truncated JSON" -- \
+		"$FG" chrome-tracing "$T/cut.json"
+	printf '{"traceEvents": [\n{"ph": "X",,}]}\n' > "$T/bad.json"
+	expect_error "runtimes/chrome-tracing/bad-json" 1 "bad.json:2: not Chrome trace-event JSON \(" -- \
+		"$FG" chrome-tracing "$T/bad.json"
+	printf '{"other": []}\n' > "$T/other.json"
+	expect_error "runtimes/chrome-tracing/no-trace-events" 1 "other.json: not Chrome trace-event JSON \(no \"traceEvents\" array\)" -- \
+		"$FG" chrome-tracing "$T/other.json"
+	printf '{"traceEvents": []} x\n' > "$T/more.json"
+	expect_error "runtimes/chrome-tracing/trailing" 1 "more.json:1: not Chrome trace-event JSON \(more after" -- \
+		"$FG" chrome-tracing "$T/more.json"
+	awk 'BEGIN { for (i = 0; i < 200; i++) printf "["; for (i = 0; i < 200; i++) printf "]"; print "" }' > "$T/deep.json"
+	expect_error "runtimes/chrome-tracing/deep" 1 "deep.json:1: not Chrome trace-event JSON" -- \
+		"$FG" chrome-tracing "$T/deep.json"
 }

@@ -15,6 +15,7 @@ extern const struct fold_reader jstack_reader;
 extern const struct fold_reader java_exceptions_reader;
 extern const struct fold_reader go_raw_reader;
 extern const struct fold_reader faulthandler_reader;
+extern const struct fold_reader chrome_tracing_reader;
 
 /*
  * Frames of one stack as they are read, in the order the dump prints them

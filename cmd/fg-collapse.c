@@ -37,6 +37,8 @@ static void usage(FILE *f)
 "  go       go tool pprof -raw text (stackcollapse-go.pl)\n"
 "  faulthandler  Python faulthandler dumps\n"
 "  chrome-tracing  Chrome trace-event JSON (clang -ftime-trace, V8, node)\n"
+"  perf-sched  off-CPU time from perf script's sched_switch and\n"
+"           sched_stat_* events (only when named)\n"
 "  folded   folded stacks: merged and sorted\n"
 "  auto     tell each input's format from its content (the default)\n"
 "\n"

@@ -10,6 +10,7 @@
 
 #include "formats/gperf/gperf_fold.h"
 #include "formats/perf/perf_fold.h"
+#include "formats/perf/perf_sched.h"
 #include "formats/pprof/pprof.h"
 #include "formats/readers.h"
 #include "formats/runtime/runtime.h"
@@ -24,6 +25,7 @@ const struct fold_reader *const readers[] = {
 	&go_raw_reader,
 	&faulthandler_reader,
 	&chrome_tracing_reader,
+	&perf_sched_reader,
 	NULL,
 };
 

@@ -615,6 +615,7 @@ for v in $VARIANTS; do
 	t test_runtimes_commands
 	t test_runtimes_refuse
 	t test_runtimes_errors
+	t test_runtimes_perf_sched
 	[ "$v" = bin ] && t test_graph_go
 	t test_record "$v"
 	[ "$v" = bin ] && t test_svg_browser

@@ -179,3 +179,44 @@ test_runtimes_errors() {
 	expect_error "runtimes/chrome-tracing/deep" 1 "deep.json:1: not Chrome trace-event JSON" -- \
 		"$FG" chrome-tracing "$T/deep.json"
 }
+
+# perf-sched: named only (detected, its input is perf script output), its
+# options, and the waker's chain only when it was woken after the task
+# slept (the reference compares with a variable it never sets).
+test_runtimes_perf_sched() {
+	local in=$TD/stacks/perf-sched/schedwork-derived.txt.gz
+	"$FG" -v "$in" > /dev/null 2> "$T/err"
+	grep -q 'schedwork-derived.txt.gz: perf script output' "$T/err" &&
+		ok "runtimes/perf-sched/auto-is-perf" || bad "runtimes/perf-sched/auto-is-perf" "$(cat "$T/err")"
+	cp LICENSE "$T/prose.txt"
+	refuse "runtimes/refuse/perf-sched/prose" perf-sched "$T/prose.txt"
+	refuse "runtimes/refuse/perf-sched/folded" perf-sched "$TD/svg/callstruct-default.folded"
+	refuse "runtimes/refuse/perf-sched/jstack" perf-sched "$TD/stacks/jstack/jstack-work.txt"
+	expect_error "runtimes/perf-sched/option-of-perf" 2 "unrecognized option '--tid'" -- \
+		"$FG" perf-sched --tid "$in"
+	cat > "$T/sched.txt" <<'PERF'
+c 30 [000] 1.000000000: sched:sched_switch: prev_comm=b prev_pid=20 prev_prio=120 prev_state=S ==> next_comm=x next_pid=0 next_prio=120
+	ffffffff81000001 b_sleep+0x1 ([kernel.kallsyms])
+	            1000 b_main+0x5 (/bin/b)
+
+c 30 [000] 1.500000000: sched:sched_stat_sleep: comm=b pid=20 delay=500000 [ns]
+	ffffffff81000002 c_wake+0x1 ([kernel.kallsyms])
+
+c 30 [000] 2.000000000: sched:sched_switch: prev_comm=a prev_pid=10 prev_prio=120 prev_state=S ==> next_comm=x next_pid=0 next_prio=120
+	ffffffff81000003 a_sleep+0x1 ([kernel.kallsyms])
+
+b 20 [000] 3.000000000: sched:sched_stat_sleep: comm=a pid=10 delay=1000999 [ns]
+	ffffffff81000004 b_wake+0x1 ([kernel.kallsyms])
+
+PERF
+	"$FG" perf-sched --recurse "$T/sched.txt" > "$T/out" 2> "$T/err"
+	printf '%s\n' 'a;a_sleep+0x1;b_wake+0x1;b 1000' 'b;b_main+0x5;b_sleep+0x1;c_wake+0x1;c 500' > "$T/exp"
+	same "runtimes/perf-sched/recurse-only-after-switch" "$T/exp" "$T/out"
+	"$FG" perf-sched --record-tid "$T/sched.txt" > "$T/out" 2> "$T/err"
+	printf '%s\n' 'a-10;a_sleep+0x1 1000' 'b-20;b_main+0x5;b_sleep+0x1 500' > "$T/exp"
+	same "runtimes/perf-sched/record-tid" "$T/exp" "$T/out"
+	# a truncated input: one line naming input and line
+	{ head -2 "$T/sched.txt"; sed -n 3p "$T/sched.txt" | head -c 30; } > "$T/cut.txt"
+	expect_error "runtimes/perf-sched/truncated" 1 "cut.txt:3: truncated input" -- \
+		"$FG" perf-sched "$T/cut.txt"
+}

@@ -162,21 +162,22 @@ test_runtimes_errors() {
 	printf '[{"ph":"X","pid":"7","tid":7,"ts":"1.5","dur":2.25,"name":"a"},{"ph":"X","pid":7,"tid":7,"ts":2,"dur":1,"name":"b"}]' > "$T/arr.json"
 	[ "$("$FG" "$T/arr.json" 2> "$T/err" | tr '\n' ' ')" = "a 1.25 a;b 1 " ] &&
 		ok "runtimes/chrome-tracing/array-fractional" || bad "runtimes/chrome-tracing/array-fractional" "$("$FG" "$T/arr.json" 2>&1)"
-	# cut, broken and other JSON: one line naming input and line
+	# cut, broken and other JSON: one line naming input and line; JSON
+	# that is no trace is refused
 	head -c 70000 "$TD/stacks/chrome-tracing/node-trace-events-fs.txt" > "$T/cut.json"
 	expect_error "runtimes/chrome-tracing/truncated" 1 "cut.json:1: truncated JSON" -- \
 		"$FG" chrome-tracing "$T/cut.json"
 	printf '{"traceEvents": [\n{"ph": "X",,}]}\n' > "$T/bad.json"
-	expect_error "runtimes/chrome-tracing/bad-json" 1 "bad.json:2: not Chrome trace-event JSON \(" -- \
+	expect_error "runtimes/chrome-tracing/bad-json" 1 "bad.json:2: invalid JSON \(" -- \
 		"$FG" chrome-tracing "$T/bad.json"
 	printf '{"other": []}\n' > "$T/other.json"
 	expect_error "runtimes/chrome-tracing/no-trace-events" 1 "other.json: not Chrome trace-event JSON \(no \"traceEvents\" array\)" -- \
 		"$FG" chrome-tracing "$T/other.json"
 	printf '{"traceEvents": []} x\n' > "$T/more.json"
-	expect_error "runtimes/chrome-tracing/trailing" 1 "more.json:1: not Chrome trace-event JSON \(more after" -- \
+	expect_error "runtimes/chrome-tracing/trailing" 1 "more.json:1: invalid JSON \(more after" -- \
 		"$FG" chrome-tracing "$T/more.json"
 	awk 'BEGIN { for (i = 0; i < 200; i++) printf "["; for (i = 0; i < 200; i++) printf "]"; print "" }' > "$T/deep.json"
-	expect_error "runtimes/chrome-tracing/deep" 1 "deep.json:1: not Chrome trace-event JSON" -- \
+	expect_error "runtimes/chrome-tracing/deep" 1 "deep.json:1: invalid JSON \(nesting too deep" -- \
 		"$FG" chrome-tracing "$T/deep.json"
 }
 

@@ -30,7 +30,15 @@ struct go_raw {
 	fold_id *pool;
 	size_t npool, cappool;
 	long cur;			/* the location whose lines are being read */
+	/*
+	 * The interned id of each small location number, once looked up: a
+	 * sample lists dozens, and hashing each one's text was most of the
+	 * time spent on large profiles.
+	 */
+	fold_id *small;			/* GO_SMALL entries, FOLD_NOID: not yet */
 };
+
+#define GO_SMALL 65536u
 
 static const char *skip_blanks(const char *p, const char *e)
 {
@@ -44,6 +52,26 @@ static const char *skip_digits(const char *p, const char *e)
 	while (p < e && ch_is(*p, CH_DIGIT))
 		p++;
 	return p;
+}
+
+/* The id of location number s[0..len) (digits) among g->ids' names. */
+static fold_id go_loc(struct go_raw *g, const char *s, size_t len)
+{
+	size_t v = 0, i;
+	fold_id id;
+
+	/* (a leading zero is other text than the number: not cached) */
+	if (len > 5 || (s[0] == '0' && len > 1))
+		return fold_intern(&g->ids.names, s, len);
+	for (i = 0; i < len; i++)
+		v = v * 10 + (size_t)(s[i] - '0');
+	if (v >= GO_SMALL)
+		return fold_intern(&g->ids.names, s, len);
+	if (g->small[v] != FOLD_NOID)
+		return g->small[v];
+	id = fold_intern(&g->ids.names, s, len);
+	g->small[v] = id;
+	return id;
 }
 
 /*
@@ -86,7 +114,7 @@ static int go_sample(struct go_raw *g, const char *s, size_t len,
 			return 0;
 		if (fold_grow(&g->tmp, &g->captmp, g->ntmp + 1, sizeof(*g->tmp)) != 0)
 			return -1;
-		g->tmp[g->ntmp] = fold_intern(&g->ids.names, p, (size_t)(q - p));
+		g->tmp[g->ntmp] = go_loc(g, p, (size_t)(q - p));
 		if (g->tmp[g->ntmp++] == FOLD_NOID)
 			return -1;
 		p = q;
@@ -203,8 +231,12 @@ static int go_fold(void *state, struct fold_profile *p, struct fold_input *in,
 	int r, rc = -1, started = 0;
 
 	(void)state;
-	if (fold_profile_init(&g.ids, 1) != 0)
+	g.small = malloc(GO_SMALL * sizeof(*g.small));
+	if (g.small == NULL || fold_profile_init(&g.ids, 1) != 0) {
+		free(g.small);
 		return rt_fail(d, in);
+	}
+	memset(g.small, 0xff, GO_SMALL * sizeof(*g.small));	/* FOLD_NOID */
 	while ((r = fold_input_line(in, &ln, d)) > 0) {
 		const char *s = ln.s;
 		size_t len = ln.len;
@@ -317,6 +349,7 @@ out:
 	free(g.start);
 	free(g.nframes);
 	free(g.pool);
+	free(g.small);
 	rt_stack_free(&st);
 	return rc;
 }

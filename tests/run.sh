@@ -417,7 +417,7 @@ test_errors() {
 		bad "errors/unrecognized-warns" "$(head -2 "$T/err")"
 	fi
 	expect_error "usage/no-format" 2 'which input format' -- "$FG"
-	expect_error "usage/unknown-format" 2 "unknown input format 'jstack'" -- "$FG" jstack
+	expect_error "usage/unknown-format" 2 "unknown input format 'pmc'" -- "$FG" pmc
 	expect_error "usage/unknown-option" 2 "^fg-collapse: unrecognized option '--bogus'" -- "$FG" perf --bogus
 	expect_error "usage/missing-argument" 2 "^fg-collapse: option '-o' needs an argument" -- "$FG" perf -o
 	expect_error "usage/context-needs-inline" 2 'context needs --inline' -- "$FG" perf --context

@@ -162,6 +162,12 @@ test_runtimes_errors() {
 	printf '[{"ph":"X","pid":"7","tid":7,"ts":"1.5","dur":2.25,"name":"a"},{"ph":"X","pid":7,"tid":7,"ts":2,"dur":1,"name":"b"}]' > "$T/arr.json"
 	[ "$("$FG" "$T/arr.json" 2> "$T/err" | tr '\n' ' ')" = "a 1.25 a;b 1 " ] &&
 		ok "runtimes/chrome-tracing/array-fractional" || bad "runtimes/chrome-tracing/array-fractional" "$("$FG" "$T/arr.json" 2>&1)"
+	# no complete events at all (found by fuzz_runtimes): no samples
+	printf '[{"ph":"B","pid":1,"tid":1,"ts":1,"name":"a"}]\n' > "$T/none.json"
+	"$FG" chrome-tracing "$T/none.json" > "$T/out" 2> "$T/err"
+	[ $? -eq 0 ] && [ ! -s "$T/out" ] && grep -q 'none.json: no samples' "$T/err" &&
+		ok "runtimes/chrome-tracing/no-complete-events" ||
+		bad "runtimes/chrome-tracing/no-complete-events" "$(cat "$T/err")"
 	# cut, broken and other JSON: one line naming input and line; JSON
 	# that is no trace is refused
 	head -c 70000 "$TD/stacks/chrome-tracing/node-trace-events-fs.txt" > "$T/cut.json"
@@ -216,6 +222,12 @@ PERF
 	"$FG" perf-sched --record-tid "$T/sched.txt" > "$T/out" 2> "$T/err"
 	printf '%s\n' 'a-10;a_sleep+0x1 1000' 'b-20;b_main+0x5;b_sleep+0x1 500' > "$T/exp"
 	same "runtimes/perf-sched/record-tid" "$T/exp" "$T/out"
+	# a switch recorded without a call chain (found by fuzz_runtimes)
+	printf '%s\n' 'a 10 [000] 1.0: sched:sched_switch: prev_comm=a prev_pid=10 prev_prio=120 prev_state=S ==> next_comm=x next_pid=0' '' \
+		'b 20 [000] 2.0: sched:sched_stat_sleep: comm=a pid=10 delay=2000000 [ns]' '' > "$T/noframes.txt"
+	[ "$("$FG" perf-sched "$T/noframes.txt" 2> "$T/err")" = "a 2000" ] &&
+		ok "runtimes/perf-sched/switch-without-frames" ||
+		bad "runtimes/perf-sched/switch-without-frames" "$(cat "$T/err")"
 	# a truncated input: one line naming input and line
 	{ head -2 "$T/sched.txt"; sed -n 3p "$T/sched.txt" | head -c 30; } > "$T/cut.txt"
 	expect_error "runtimes/perf-sched/truncated" 1 "cut.txt:3: truncated input" -- \

@@ -160,7 +160,8 @@ static int keep(fold_id **dst, size_t *ndst, size_t *cap, const fold_id *ids,
 {
 	if (fold_grow(dst, cap, n ? n : 1, sizeof(**dst)) != 0)
 		return -1;
-	memcpy(*dst, ids, n * sizeof(*ids));
+	if (n > 0)	/* (a switch without frames has no ids at all) */
+		memcpy(*dst, ids, n * sizeof(*ids));
 	*ndst = n;
 	return 0;
 }

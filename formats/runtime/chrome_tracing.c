@@ -389,7 +389,8 @@ static int ct_fold(void *state, struct fold_profile *p, struct fold_input *in,
 		goto out;
 	free(data);
 	data = NULL;
-	qsort(r.ev, r.nev, sizeof(*r.ev), ct_cmp);
+	if (r.nev > 0)
+		qsort(r.ev, r.nev, sizeof(*r.ev), ct_cmp);
 	for (start = 0, i = 1; i <= r.nev; i++) {
 		if (i < r.nev && r.ev[i].pid == r.ev[start].pid &&
 		    r.ev[i].tid == r.ev[start].tid)

@@ -143,6 +143,9 @@ test_svg_escaping() {
 	fi
 }
 
+# xpath FILE EXPR: what xmllint says EXPR is in FILE
+xpath() { xmllint --xpath "$2" "$1" 2> /dev/null; }
+
 # frames FILE: "name samples" of each frame, sorted
 frame_list() { $SVGF "$1" | awk -F'\t' '{ print $1, $2, $3 }' | sort; }
 
@@ -261,6 +264,33 @@ test_svg_options() {
 	else
 		bad "svg/nameattr-escaped" "$(head -2 "$T/xerr")" "$(grep -m1 -A1 '<a ' "$T/out.svg")"
 	fi
+	# Only inert attributes are written: flamegraph.pl writes any, so an
+	# onmouseover or a javascript: link ran script in the browser.  Each
+	# other one is refused with a warning naming the file and line.
+	printf '%s\n' \
+		$'b\tonmouseover=alert(1)\tclass=hot\tdata-n=1\tstyle=fill:rgb(1,2,3)' \
+		$'c\txlink:href=javascript:alert(2)\tstyle=fill:url(https://x/)\tonclick=alert(3)' \
+		$'d\thref= javascript:alert(4)\tstyle=fill:\\75rl(x)\ttarget=_blank' \
+		$'e\thref=JaVaScRiPt:alert(5)\tclass=x\tclass=y' \
+		$'a\thref=../a.html#x' > "$T/attrs"
+	"$SVG" --nameattr="$T/attrs" "$e" > "$T/out.svg" 2> "$T/err"
+	if xmllint --noout "$T/out.svg" 2> /dev/null &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@id="frames"]//@*[starts-with(local-name(), "on")])')" = 0 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@id="frames"]//@*[contains(translate(., "JAVSCRIPT", "javscript"), "script:")])')" = 0 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@id="frames"]//@*[contains(., "url(") or contains(., "\")])')" = 0 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@class="hot"][@data-n="1"][@style="fill:rgb(1,2,3)"])')" = 1 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@class="x"])')" = 1 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[local-name()="a"])')" = 1 ] &&
+	   [ "$(xpath "$T/out.svg" 'string(//*[local-name()="a"]/@*[local-name()="href"])')" = '../a.html#x' ] &&
+	   [ "$(wc -l < "$T/err")" = 8 ] &&
+	   [ "$(grep -c "^fg-svg: --nameattr: $T/attrs:[1-4]: attribute '[a-z:]*' \(refused\|given again\)" "$T/err")" = 8 ] &&
+	   grep -q "attrs:1: attribute 'onmouseover' refused" "$T/err" &&
+	   grep -q "attrs:3: attribute 'href' refused" "$T/err" &&
+	   grep -q "attrs:4: attribute 'class' given again" "$T/err"; then
+		ok "svg/nameattr-inert-only"
+	else
+		bad "svg/nameattr-inert-only" "$(head -3 "$T/err")" "$(grep -m3 '^<[ag] ' "$T/out.svg")"
+	fi
 	printf 'm;abcdefghijklmnopqrstuvwxyz_[k] 1\n' > "$T/long"
 	"$SVG" --width=120 --truncate-text-left "$T/long" > "$T/out.svg"
 	"$SVG" --width=120 "$T/long" > "$T/right.svg"
@@ -352,6 +382,9 @@ test_svg_browser() {
 	printf '%s\n' 'main;</script><script>alert(1)</script> 10' \
 		'main;<img src=x onerror=alert(2)> 5' 'main;a&amp;"'"'"' 5' > "$T/evil"
 	"$SVG" "$T/evil" > "$d/evil.svg"
+	printf '%s\n' $'a\tonmouseover=alert(3)\tclass=x' $'b\thref=javascript:alert(4)' \
+		$'c\txlink:href=javascript:alert(5)\tonclick=alert(6)' > "$T/attrs"
+	printf 'main;a 5\nmain;b 5\nmain;c 5\n' | "$SVG" -q --nameattr="$T/attrs" > "$d/nameattr.svg"
 	# A Go CPU profile, in seconds: every frame an element (titles written
 	# by fg-svg), and all but the root from the data block (by the script).
 	"$SVG" --dom-frames=0 "$TD/pprof/go-cpu-basic.pb.gz" > "$d/units-all.svg"

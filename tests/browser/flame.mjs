@@ -5,6 +5,7 @@
 //                REGEX, computed by awk from the folded input)
 //   big.svg      100,000 frames
 //   evil.svg     frame names full of markup and script
+//   nameattr.svg --nameattr attributes that would run script
 //   units-all.svg, units.svg
 //                a profile counted in nanoseconds, every frame an element,
 //                and every frame but the root drawn by the script
@@ -121,6 +122,26 @@ try {
 	check("no-script-from-names", dialogs.length === 0 && scripts === 1 &&
 		names.includes("</script><script>alert(1)</script>"),
 		`dialogs ${JSON.stringify(dialogs)}, scripts ${scripts}`);
+
+	// --nameattr: attributes that would run script (an onmouseover, a
+	// javascript: link) are not written: hovering and clicking every
+	// frame opens no dialog.
+	dialogs.length = 0;
+	const na = await browser.newPage();
+	na.on("dialog", d => { dialogs.push(d.message()); d.dismiss(); });
+	await na.goto(`file://${dir}/nameattr.svg`);
+	await na.waitForFunction(() => typeof fg !== "undefined" && fg !== null);
+	const naFrames = await na.evaluate(() => fg.n);
+	for (let i = 1; i < naFrames; i++) {
+		const r = na.locator("#frames > *").nth(i).locator("rect");
+		await r.hover({ force: true });
+		await r.click({ force: true });
+		await na.evaluate(() => fg_unzoom(true));
+	}
+	await na.evaluate(painted);
+	check("nameattr-no-script", naFrames === 5 && dialogs.length === 0,
+		`${naFrames} frames, dialogs ${JSON.stringify(dialogs)}`);
+	await na.close();
 
 	// Units: the script shows a frame's time as fg-svg writes it.
 	const all = await browser.newPage();

@@ -357,6 +357,23 @@ static int open_frame(struct fold_out *o, const char *attrs, int raw8)
 
 /* ------------------------------------------------------------ document */
 
+/*
+ * Text of an XML comment: escaped as character data, and every "--",
+ * which may not occur in a comment (and "-->" ends one), written "- -".
+ */
+static void comment_text(struct fold_out *o, const char *s, size_t n, int raw8)
+{
+	size_t i, start = 0;
+
+	for (i = 1; i < n; i++)
+		if (s[i] == '-' && s[i - 1] == '-') {
+			fold_out_xml(o, s + start, i - start, raw8);
+			fold_out_str(o, " ");
+			start = i;
+		}
+	fold_out_xml(o, s + start, n - start, raw8);
+}
+
 static void header(struct fold_out *o, double w, double h,
 		   const struct svg_opts *so, int raw8)
 {
@@ -379,28 +396,18 @@ static void header(struct fold_out *o, double w, double h,
 		 "https://github.com/brendangregg/FlameGraph). -->\n");
 	fold_out_str(o, "<!-- NOTES: ");
 	if (so->notes)
-		fold_out_xml(o, so->notes, strlen(so->notes), raw8);
+		comment_text(o, so->notes, strlen(so->notes), raw8);
 	fold_out_str(o, " -->\n");
 }
 
-/* Numbers in the script's settings; strings go through js_string(). */
+/*
+ * A string in the script's settings: JSON's escaping, which is a JS string
+ * and safe inside CDATA ('<', '>', '&' and controls as \u escapes, invalid
+ * UTF-8 as \ufffd, as in the data block).
+ */
 static void js_string(struct fold_out *o, const char *s)
 {
-	/* \uXXXX for everything but letters and digits: safe inside CDATA
-	   and inside a JS string whatever the bytes are. */
-	fold_out_str(o, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == ' ')
-			fold_out_bytes(o, s, 1);
-		else if (c < 0x80)
-			fold_out_printf(o, "\\u%04x", c);
-		else
-			fold_out_bytes(o, s, 1);	/* UTF-8 passes through; no ASCII byte */
-	}
-	fold_out_str(o, "\"");
+	fold_out_json(o, s, strlen(s));
 }
 
 /*

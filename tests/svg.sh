@@ -103,6 +103,17 @@ test_svg_errors() {
 	expect_error "svg/bad-width" 2 'width' -- "$SVG" --width=abc "$T/bad"
 	expect_error "svg/bad-colors" 2 'palette' -- "$SVG" --colors=nope "$T/bad"
 	expect_error "svg/bad-notes" 2 'notes' -- "$SVG" --notes='a<b' "$T/bad"
+	# --fonttype goes into the <style>: a font-family list only.
+	expect_error "svg/bad-fonttype" 2 "^fg-svg: --fonttype: 'x;} text \\{ fill:red' is not a font-family list" -- \
+		"$SVG" --fonttype='x;} text { fill:red' "$T/bad"
+	expect_error "svg/bad-fonttype-url" 2 "--fonttype: .* is not a font-family list" -- \
+		"$SVG" --fonttype='a, url(https://x/f.woff)' "$T/bad"
+	"$SVG" --fonttype=$'"Noto Sans CJK", Font-2 x, \'My.Font\', serif' "$T/bad" > "$T/out" 2> /dev/null
+	if grep -q "text { font-family:&quot;Noto Sans CJK&quot;, Font-2 x, 'My.Font', serif; " "$T/out"; then
+		ok "svg/fonttype-list"
+	else
+		bad "svg/fonttype-list" "$(grep -m1 'font-family' "$T/out")"
+	fi
 	expect_error "svg/bad-format" 2 'format' -- "$SVG" -f gif "$T/bad"
 	expect_error "svg/bad-option" 2 'unrecognized' -- "$SVG" --frobnicate "$T/bad"
 	expect_error "svg/missing-file" 1 'nonexistent' -- "$SVG" "$T/nonexistent"

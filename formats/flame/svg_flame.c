@@ -438,14 +438,18 @@ static void style_and_script(struct fold_out *o, const struct flame_layout *l,
 			     const struct flame_opts *fo,
 			     const struct svg_opts *so, int raw8, double tdom)
 {
+	const char *font;
+
 	fold_out_str(o, "<defs>\n\t<linearGradient id=\"background\" y1=\"0\" y2=\"1\" "
 		 "x1=\"0\" x2=\"0\" >\n\t\t<stop stop-color=\"");
 	fold_out_xml(o, so->bgtop, strlen(so->bgtop), raw8);
 	fold_out_str(o, "\" offset=\"5%\" />\n\t\t<stop stop-color=\"");
 	fold_out_xml(o, so->bgbottom, strlen(so->bgbottom), raw8);
 	fold_out_str(o, "\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n");
+	/* Anything but a list of names could end the rule: never written. */
+	font = flame_font_valid(so->fonttype) ? so->fonttype : FLAME_FONT;
 	fold_out_str(o, "<style type=\"text/css\">\n\ttext { font-family:");
-	fold_out_xml(o, so->fonttype, strlen(so->fonttype), raw8);
+	fold_out_xml(o, font, strlen(font), raw8);
 	fold_out_printf(o, "; font-size:%.10gpx; fill:rgb(0,0,0); }\n", fo->fontsize);
 	fold_out_str(o, "\t#search, #ignorecase { opacity:0.1; cursor:pointer; }\n"
 		 "\t#search:hover, #search.show, #ignorecase:hover, "

@@ -32,7 +32,7 @@ struct svg_opts {
 	 */
 	const struct fold_unit *unit;
 	const char *nametype;		/* "Function:" */
-	const char *fonttype;		/* "Verdana" */
+	const char *fonttype;		/* FLAME_FONT, or a flame_font_valid list */
 	const char *notes;		/* XML comment, no '<' or '>' */
 	const char *encoding;		/* XML declaration, or NULL */
 	const char *bgtop, *bgbottom;	/* gradient colours */

@@ -200,6 +200,14 @@ test_svg_options() {
 	else
 		bad "svg/subtitle" "height $h"
 	fi
+	# Verdana, then Debian's fonts-dejavu-core, then any sans-serif: a
+	# browser without Verdana drew the labels in its serif default.
+	"$SVG" "$e" > "$T/out.svg"
+	if grep -qF "	text { font-family:Verdana, 'DejaVu Sans', sans-serif; font-size:12px; " "$T/out.svg"; then
+		ok "svg/default-font-fallbacks"
+	else
+		bad "svg/default-font-fallbacks" "$(grep -m1 'font-family' "$T/out.svg")"
+	fi
 	"$SVG" --title='My <title>' --width=600 --height=20 --fontsize=10 "$e" > "$T/out.svg"
 	if grep -q 'id="title" x="300.00" y="20" >My &lt;title&gt;<' "$T/out.svg" &&
 	   grep -q '<title>all (100 samples, 100%)</title><rect x="10.0" y="[0-9]*" width="580.0" height="19.0"' "$T/out.svg"; then
@@ -354,6 +362,17 @@ test_svg_images() {
 		ok "svg/png"
 	else
 		bad "svg/png" "$px"
+	fi
+	# cairo takes the first installed family of a --fonttype list, as CSS
+	# does (its toy API took the list for one name, matching nothing), and
+	# the default list draws sans-serif where Verdana is missing.
+	"$SVG" --fonttype='DejaVu Serif, sans-serif' -o "$T/f1.png" "$e" 2> "$T/err"
+	"$SVG" --fonttype='DejaVu Serif' -o "$T/f2.png" "$e" 2>> "$T/err"
+	"$SVG" -o "$T/f3.png" "$e" 2>> "$T/err"
+	if [ -s "$T/f1.png" ] && cmp -s "$T/f1.png" "$T/f2.png" && ! cmp -s "$T/f2.png" "$T/f3.png"; then
+		ok "svg/png-font-list"
+	else
+		bad "svg/png-font-list" "$(md5sum "$T"/f[123].png)" "$(head -2 "$T/err")"
 	fi
 	"$SVG" -f pdf "$e" > "$T/s.pdf" 2> "$T/err"
 	if ! command -v pdftoppm > /dev/null; then

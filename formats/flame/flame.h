@@ -113,8 +113,14 @@ int flame_font_next(const char **p, const char **name, size_t *len);
 /* Whether s is a list of at least one name. */
 int flame_font_valid(const char *s);
 
-/* The font of labels and titles unless --fonttype says (flamegraph.pl's). */
-#define FLAME_FONT "Verdana"
+/*
+ * The font of labels and titles unless --fonttype says: flamegraph.pl's
+ * Verdana, then DejaVu Sans (Debian's fonts-dejavu-core), whose names are
+ * no wider than Verdana's (0.49 to 0.59 of the font size on function names,
+ * so --fontwidth's 0.59 still fits them), then any sans-serif font.
+ * Without the fallbacks a browser without Verdana draws serif text.
+ */
+#define FLAME_FONT "Verdana, 'DejaVu Sans', sans-serif"
 
 /* A name without a trailing _[k], _[j], _[i] or _[w] annotation. */
 size_t flame_strip_annotation(const char *s, size_t n);

@@ -39,6 +39,31 @@ try {
 	await page.goto(url);
 	await page.waitForFunction(() => typeof fg !== "undefined" && fg !== null);
 
+	// The labels' font: not the browser's serif default (the font list
+	// names DejaVu Sans and sans-serif after Verdana), and with it no
+	// label runs past its frame (--fontwidth's estimate holds).
+	const font = await page.evaluate(() => {
+		const texts = Array.from(document.querySelectorAll("#frames text"));
+		let over = 0, longest = texts[0];
+		for (const t of texts) {
+			const r = t.parentNode.querySelector("rect");
+			const room = parseFloat(r.getAttribute("x")) + parseFloat(r.getAttribute("width")) -
+				parseFloat(t.getAttribute("x"));
+			if (t.getComputedTextLength() > room + 0.5) over++;
+			if (t.textContent.length > longest.textContent.length) longest = t;
+		}
+		const probe = document.createElementNS("http://www.w3.org/2000/svg", "text");
+		probe.textContent = longest.textContent;
+		probe.setAttribute("style", "font-family:serif");
+		document.documentElement.appendChild(probe);
+		const serif = probe.getComputedTextLength();
+		probe.remove();
+		return { n: texts.length, over, label: longest.textContent,
+			len: longest.getComputedTextLength(), serif };
+	});
+	check("labels-font-and-fit", font.n > 10 && font.over === 0 && font.label.length > 10 &&
+		font.len !== font.serif, JSON.stringify(font));
+
 	// Search through the keyboard, as a user would.
 	page.answer = regex;
 	await page.keyboard.press("Control+f");

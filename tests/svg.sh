@@ -374,6 +374,25 @@ test_svg_images() {
 	else
 		bad "svg/png-font-list" "$(md5sum "$T"/f[123].png)" "$(head -2 "$T/err")"
 	fi
+	# A label is fitted to its frame as in the SVG (cut with "..") and
+	# clipped to it: wide glyphs past the estimate leave no ink on the
+	# background beside the frame.  "WWW.." in a 38 px frame (x 10 to 48,
+	# y 37 to 52; nothing drawn right of it at that depth) is 44 px wide.
+	printf 'm;a;%s 1\nm;b 9\n' "$(printf 'W%.0s' {1..32})" > "$T/w.folded"
+	"$SVG" --width=400 -o "$T/w.png" "$T/w.folded" 2> "$T/err"
+	local y x args want got
+	for y in 40 43 46 49; do
+		args=
+		for x in 49 51 53 55 57 59 61; do args="$args $x $y"; done
+		want=$($PNGPX "$T/w.png" 150 $y | sed -n 2p)
+		got=$($PNGPX "$T/w.png" $args | sed 1d | sort -u)
+		[ "$got" = "$want" ] || break
+	done
+	if [ "$got" = "$want" ] && "$SVG" --width=400 "$T/w.folded" | grep -q '>WWW\.\.</text>'; then
+		ok "svg/png-label-clipped"
+	else
+		bad "svg/png-label-clipped" "row $y: background $want, beside the frame: $got"
+	fi
 	"$SVG" -f pdf "$e" > "$T/s.pdf" 2> "$T/err"
 	if ! command -v pdftoppm > /dev/null; then
 		bad "svg/pdf" "pdftoppm (poppler-utils) is missing"

@@ -447,6 +447,9 @@ test_svg_browser() {
 	printf '%s\n' $'a\tonmouseover=alert(3)\tclass=x' $'b\thref=javascript:alert(4)' \
 		$'c\txlink:href=javascript:alert(5)\tonclick=alert(6)' > "$T/attrs"
 	printf 'main;a 5\nmain;b 5\nmain;c 5\n' | "$SVG" -q --nameattr="$T/attrs" > "$d/nameattr.svg"
+	awk 'BEGIN { for (i = 0; i < 150; i++) printf "f%d%s", i, i < 149 ? ";" : " 1\n" }' > "$T/deep"
+	"$SVG" "$T/deep" > "$d/deep.svg"
+	"$ICICLE" "$T/deep" > "$d/deep-icicle.svg"
 	# A Go CPU profile, in seconds: every frame an element (titles written
 	# by fg-svg), and all but the root from the data block (by the script).
 	"$SVG" --dom-frames=0 "$TD/pprof/go-cpu-basic.pb.gz" > "$d/units-all.svg"

@@ -6,6 +6,8 @@
 //   big.svg      100,000 frames
 //   evil.svg     frame names full of markup and script
 //   nameattr.svg --nameattr attributes that would run script
+//   deep.svg, deep-icicle.svg
+//                a stack 150 frames deep, as a flame graph and an icicle
 //   units-all.svg, units.svg
 //                a profile counted in nanoseconds, every frame an element,
 //                and every frame but the root drawn by the script
@@ -167,6 +169,30 @@ try {
 	check("nameattr-no-script", naFrames === 5 && dialogs.length === 0,
 		`${naFrames} frames, dialogs ${JSON.stringify(dialogs)}`);
 	await na.close();
+
+	// A flame graph taller than the window opens scrolled to its bottom,
+	// root and details line in view (it opened on the empty top); an
+	// icicle's root stays on top.
+	const rootSeen = async file => {
+		const deep = await browser.newPage({ viewport: { width: 1280, height: 600 } });
+		await deep.goto(`file://${dir}/${file}`);
+		await deep.waitForFunction(() => typeof fg !== "undefined" && fg !== null);
+		await deep.evaluate(painted);
+		const seen = await deep.evaluate(() => {
+			const r = fg.el[0].querySelector("rect").getBoundingClientRect();
+			return { top: r.top, bottom: r.bottom, window: innerHeight, scrollY,
+				end: document.documentElement.getBoundingClientRect().bottom,
+				height: document.documentElement.getBoundingClientRect().height };
+		});
+		await deep.close();
+		return seen;
+	};
+	const flame = await rootSeen("deep.svg"), icicle = await rootSeen("deep-icicle.svg");
+	check("root-in-view", flame.height > 2 * flame.window && flame.top >= 0 &&
+		flame.bottom <= flame.window && Math.abs(flame.end - flame.window) < 1,
+		JSON.stringify(flame));
+	check("icicle-root-in-view", icicle.height > 2 * icicle.window && icicle.scrollY === 0 &&
+		icicle.top >= 0 && icicle.bottom <= icicle.window, JSON.stringify(icicle));
 
 	// Units: the script shows a frame's time as fg-svg writes it.
 	const all = await browser.newPage();

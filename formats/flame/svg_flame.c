@@ -113,9 +113,9 @@ static int data_attr(const char *k, size_t n)
 }
 
 /*
- * CSS that loads nothing: no function but the colour ones (url(), and
- * image-set(), src() and whatever CSS adds next, load), and no backslash,
- * which could spell "url" in escapes.
+ * CSS that loads nothing: no function but the colour ones (url() loads,
+ * and so do image-set(), src() and whatever CSS adds next), and no
+ * backslash, whose escapes could spell "url".
  */
 static int style_inert(const char *v, size_t n)
 {

@@ -18,7 +18,12 @@ struct svg_nameattr {
 
 int svg_nameattr_init(struct svg_nameattr *na);
 void svg_nameattr_free(struct svg_nameattr *na);
-/* Read "FUNC<TAB>key=value<TAB>key=value..." lines. */
+/*
+ * Read "FUNC<TAB>key=value<TAB>key=value..." lines.  Only attributes that
+ * cannot run script or load anything are kept (xlink:href as href); each
+ * other one, and one given again, is a warning in d.  -1 on a line that is
+ * not FUNC<TAB>key=value... or on a read error.
+ */
 int svg_nameattr_load(struct svg_nameattr *na, const char *path,
 		      struct fold_diag *d);
 

@@ -28,9 +28,10 @@ FG_CFLAGS = -std=c11 $(WARNINGS) $(if $(WERROR),-Werror)
 GEN = build/gen
 # Includes name their folder from the top of the tree ("formats/perf/perf_script.h").
 FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' -I. -I$(GEN)
-PKGS = cairo libprotobuf-c libgvc
+# fontconfig picks the first installed font of a list for cairo.
+PKGS = cairo cairo-ft fontconfig libprotobuf-c libgvc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c -lgvc -lcgraph -lcdt) -lm
+LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lfontconfig -lfreetype -lprotobuf-c -lgvc -lcgraph -lcdt) -lm
 
 # Object and binary directories (the sanitizer build uses its own).
 B ?= build

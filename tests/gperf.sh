@@ -257,3 +257,37 @@ test_gperf_errors() {
 	[ "$(cat "$T/kept")" = keep ] && ok "gperf/err/output-kept" ||
 		bad "gperf/err/output-kept" "$(head -2 "$T/kept")"
 }
+
+# gperf_cpu FILE: a gperftools CPU profile (64-bit little-endian words)
+# from text on stdin: "COUNT PC..." lines (hex PCs, leaf first), a "--"
+# line, then the maps text as it is.
+gperf_cpu() {
+	perl -e 'no warnings "portable"; binmode STDOUT;
+		print pack("Q<*", 0, 3, 0, 10000, 0);
+		while (<STDIN>) {
+			last if /^--$/;
+			my ($c, @pc) = split;
+			print pack("Q<*", $c, scalar @pc, map { hex } @pc);
+		}
+		print pack("Q<*", 0, 1, 0);
+		print while <STDIN>' > "$1"
+}
+
+# Mappings of one file share one warning, which counts the addresses of
+# them all (it counted the first mapping's only).
+test_gperf_mappings_share() {
+	gperf_cpu "$T/two.prof" <<-'END'
+	1 1010 1020 1030
+	1 2010 2020 2030
+	--
+	1000-2000 r-xp 00001000 00:00 0 /nonexistent/prog
+	2000-3000 r-xp 00001000 00:00 0 /nonexistent/prog
+	END
+	"$FG" gperf "$T/two.prof" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	   grep -q 'prog: cannot read (No such file or directory); 6 addresses left as \[prog+0xOFF\]$' "$T/err"; then
+		ok "gperf/mappings-share-a-warning"
+	else
+		bad "gperf/mappings-share-a-warning" "$(cat "$T/err")"
+	fi
+}

@@ -332,13 +332,24 @@ static void report(const struct sym *y, struct fold_diag *d)
 
 	for (i = 0; i < y->maps->n; i++) {
 		const struct modinfo *mi = &y->mods[i];
+		uint64_t unread = 0, nosym = 0;
 		int seen = 0;
 
-		/* Mappings of one file share the message: the first says it. */
-		for (j = 0; j < i && !seen; j++)
-			seen = strcmp(y->mods[j].path, mi->path) == 0 &&
-			       y->mods[j].usable == mi->usable;
-		if (mi->unread == 0 || seen)
+		/*
+		 * Mappings of one file share the message: the first says it,
+		 * with the addresses of them all.
+		 */
+		for (j = 0; j < y->maps->n && !seen; j++) {
+			const struct modinfo *mj = &y->mods[j];
+
+			if (strcmp(mj->path, mi->path) != 0 ||
+			    mj->usable != mi->usable || mj->mismatch != mi->mismatch)
+				continue;
+			seen = j < i;
+			unread += mj->unread;
+			nosym += mj->nosym;
+		}
+		if (unread == 0 || seen)
 			;
 		else if (mi->mismatch)
 			fold_diag_warn(d, "%s does not match the profile's "
@@ -347,22 +358,22 @@ static void report(const struct sym *y, struct fold_diag *d)
 				       y->maps->v[i].path, mi->path ==
 				       y->maps->v[i].path ? "rebuilt or "
 				       "updated since?" : "is it the profiled "
-				       "program?", mi->unread,
-				       mi->unread == 1 ? "" : "es", mi->shown);
+				       "program?", unread,
+				       unread == 1 ? "" : "es", mi->shown);
 		else if (mi->path[0] == '[' || mi->path[0] == '\0')
 			fold_diag_warn(d, "%s: no file to read symbols from; %"
 				       PRIu64 " address%s left raw",
 				       mi->path[0] ? mi->path : "anonymous memory",
-				       mi->unread, mi->unread == 1 ? "" : "es");
+				       unread, unread == 1 ? "" : "es");
 		else
 			fold_diag_warn(d, "%s: cannot read (%s); %" PRIu64
 				       " address%s left as [%s+0xOFF]", mi->path,
-				       mi->why ? mi->why : "?", mi->unread,
-				       mi->unread == 1 ? "" : "es", mi->shown);
-		if (mi->nosym > 0)
+				       mi->why ? mi->why : "?", unread,
+				       unread == 1 ? "" : "es", mi->shown);
+		if (nosym > 0 && !seen)
 			fold_diag_warn(d, "%s: no symbol for %" PRIu64
-				       " address%s", mi->path, mi->nosym,
-				       mi->nosym == 1 ? "" : "es");
+				       " address%s", mi->path, nosym,
+				       nosym == 1 ? "" : "es");
 	}
 }
 

@@ -291,3 +291,26 @@ test_gperf_mappings_share() {
 		bad "gperf/mappings-share-a-warning" "$(cat "$T/err")"
 	fi
 }
+
+# 200,000 distinct return addresses in the command's own code
+# (tests/gperf_many.pl): they do not follow calls, so the file is taken for
+# another build and they stay raw.  Checking them read the file's bytes
+# once per address, through libelf, which took minutes; timeout turns such
+# a regression into a failure (the run takes about a second).
+test_gperf_many_addresses() {
+	local n=200000 st
+	if ! perl tests/gperf_many.pl "$FG" $n > "$T/many.prof" 2> "$T/err"; then
+		bad "gperf/many-addresses" "cannot make the profile" "$(cat "$T/err")"
+		return
+	fi
+	timeout 60 "$FG" gperf "$T/many.prof" > "$T/out" 2> "$T/err"
+	st=$?
+	if [ $st -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	   grep -q "does not match the profile's mapping of .*; $n addresses left as \[fg-collapse+0xOFF\]\$" "$T/err" &&
+	   [ "$(awk '{ s += $NF } END { print s }' "$T/out")" -eq $(((n + 62) / 63)) ] &&
+	   [ "$(sed 's/ [0-9]*$//' "$T/out" | tr ';' '\n' | grep -c '^\[fg-collapse+0x')" -eq $n ]; then
+		ok "gperf/many-addresses"
+	else
+		bad "gperf/many-addresses" "exit $st (124: timed out)" "$(head -3 "$T/err")"
+	fi
+}

@@ -42,6 +42,12 @@ struct cutab {
 	size_t nr, capr;
 };
 
+/* File bytes of an executable PT_LOAD segment, page-aligned start. */
+struct codespan {
+	uint64_t lo, hi;	/* file offsets [lo, hi) */
+	const unsigned char *b;	/* the byte at lo; libelf owns it */
+};
+
 struct module {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;	/* NULL: the file could not be used */
@@ -58,6 +64,9 @@ struct module {
 	struct fold_index fnix;	/* ... by DIE offset */
 	struct cutab *cus;	/* function tables of the units used */
 	size_t ncus, capcus;
+	int code_loaded;	/* 0 not yet, 1 read, -1 cannot tell (not x86-64) */
+	struct codespan *code;	/* elfsym_call_before's view of the code */
+	size_t ncode, capcode;
 };
 
 /*
@@ -119,6 +128,7 @@ void elfsym_free(struct elfsym *es)
 			free(es->mods[i].cus[j].r);
 		}
 		free(es->mods[i].cus);
+		free(es->mods[i].code);
 		fold_index_free(&es->mods[i].fnix);
 	}
 	free(es->mods);
@@ -397,21 +407,67 @@ int elfsym_file_vaddr(struct elfsym *es, const char *path, uint64_t off,
 	return -1;
 }
 
+/*
+ * The executable segments' bytes, each read once: asking libelf for a
+ * chunk per address made it keep every chunk, and a profile with 200,000
+ * return addresses took minutes.  1, or -1 when the file cannot tell (not
+ * x86-64, the only code elfsym_call_before decodes).
+ */
+static int load_code(struct module *m)
+{
+	Elf *elf = main_elf(m);
+	GElf_Ehdr eh;
+	size_t n, i;
+
+	m->code_loaded = -1;
+	if (elf == NULL || gelf_getehdr(elf, &eh) == NULL ||
+	    eh.e_machine != EM_X86_64 || elf_getphdrnum(elf, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+		uint64_t lo;
+
+		if (gelf_getphdr(elf, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_LOAD || !(ph.p_flags & PF_X) ||
+		    ph.p_filesz == 0 || ph.p_offset > INT64_MAX - ph.p_filesz)
+			continue;
+		/* Whole pages, as elfsym_file_vaddr takes offsets. */
+		lo = ph.p_offset & ~(uint64_t)0xfff;
+		d = elf_getdata_rawchunk(elf, (int64_t)lo,
+					 ph.p_offset + ph.p_filesz - lo,
+					 ELF_T_BYTE);
+		if (d == NULL || d->d_buf == NULL)
+			continue;
+		if (fold_grow(&m->code, &m->capcode, m->ncode + 1,
+			      sizeof(*m->code)) != 0)
+			return -1;
+		m->code[m->ncode++] = (struct codespan){
+			lo, ph.p_offset + ph.p_filesz, d->d_buf };
+	}
+	m->code_loaded = 1;
+	return 1;
+}
+
 int elfsym_call_before(struct elfsym *es, const char *path, uint64_t off)
 {
-	Elf *elf = main_elf(module(es, path));
-	const unsigned char *b;
-	GElf_Ehdr eh;
-	Elf_Data *d;
+	struct module *m = module(es, path);
+	const unsigned char *b = NULL;
+	size_t i;
 	int k;
 
-	if (elf == NULL || gelf_getehdr(elf, &eh) == NULL ||
-	    eh.e_machine != EM_X86_64 || off < 8 || off > INT64_MAX)
+	if (m == NULL || m->mod == NULL)
 		return -1;
-	d = elf_getdata_rawchunk(elf, (int64_t)(off - 8), 8, ELF_T_BYTE);
-	if (d == NULL)
+	if (m->code_loaded == 0)
+		load_code(m);
+	if (m->code_loaded < 0)
 		return -1;
-	b = d->d_buf;		/* b[8] would be the byte at off */
+	for (i = 0; i < m->ncode && b == NULL; i++)
+		if (off >= m->code[i].lo + 8 && off <= m->code[i].hi)
+			b = m->code[i].b + (off - 8 - m->code[i].lo);
+	if (b == NULL)		/* no code before off: no call either */
+		return 0;
+	/* b[8] would be the byte at off */
 	if (b[3] == 0xe8)	/* call rel32 */
 		return 1;
 	/* call *r/m: ff /2, 2 to 7 bytes with REX, SIB and displacements. */

@@ -2,8 +2,12 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libiberty/demangle.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "formats/elf/elfsym.h"
 #include "libfold/fold.h"
@@ -137,11 +141,40 @@ void elfsym_free(struct elfsym *es)
 	free(es);
 }
 
+/*
+ * path opened for reading if it is a regular file, else -1 with *why set.
+ * The names come from profiles (a map line, a perf frame's module): a FIFO
+ * would block the open and then the read for ever, a device or a directory
+ * is no ELF file.  O_NONBLOCK makes the open of a FIFO return at once, so
+ * that fstat can refuse it; reads of a regular file never block anyway.
+ */
+static int open_regular(const char *path, const char **why)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0)
+		*why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		*why = "a directory";
+	else if (!S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
 static struct module *module(struct elfsym *es, const char *path)
 {
 	size_t before = es->paths.n;
 	fold_id id = fold_intern(&es->paths, path, strlen(path));
 	struct module *m;
+	int fd;
 
 	if (id == FOLD_NOID)
 		return NULL;
@@ -152,16 +185,24 @@ static struct module *module(struct elfsym *es, const char *path)
 	m = &es->mods[id];
 	memset(m, 0, sizeof(*m));
 	m->fini = -1;
+	if ((fd = open_regular(path, &m->why)) < 0)
+		return m;
 	m->dwfl = dwfl_begin(&callbacks);
 	if (m->dwfl == NULL) {
 		m->why = dwfl_errmsg(-1);
+		close(fd);
 		return m;
 	}
 	dwfl_report_begin(m->dwfl);
-	/* Base 0 relative to p_vaddr: module addresses are file addresses. */
-	m->mod = dwfl_report_elf(m->dwfl, path, path, -1, 0, true);
-	if (m->mod == NULL)
+	/*
+	 * Base 0 relative to p_vaddr: module addresses are file addresses.
+	 * libdwfl keeps fd when it succeeds, and leaves it to us when not.
+	 */
+	m->mod = dwfl_report_elf(m->dwfl, path, path, fd, 0, true);
+	if (m->mod == NULL) {
 		m->why = dwfl_errmsg(-1);
+		close(fd);
+	}
 	if (dwfl_report_end(m->dwfl, NULL, NULL) != 0)
 		m->mod = NULL;
 	return m;

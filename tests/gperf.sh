@@ -305,8 +305,10 @@ test_gperf_many_addresses() {
 	fi
 	timeout 60 "$FG" gperf "$T/many.prof" > "$T/out" 2> "$T/err"
 	st=$?
-	if [ $st -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	# (the leaf, in no mapping, has a warning of its own)
+	if [ $st -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 2 ] &&
 	   grep -q "does not match the profile's mapping of .*; $n addresses left as \[fg-collapse+0xOFF\]\$" "$T/err" &&
+	   grep -q ": 1 address in no executable mapping" "$T/err" &&
 	   [ "$(awk '{ s += $NF } END { print s }' "$T/out")" -eq $(((n + 62) / 63)) ] &&
 	   [ "$(sed 's/ [0-9]*$//' "$T/out" | tr ';' '\n' | grep -c '^\[fg-collapse+0x')" -eq $n ]; then
 		ok "gperf/many-addresses"
@@ -341,4 +343,76 @@ test_gperf_nonregular() {
 			bad "gperf/nonregular/$(basename "$f")" "exit $st (124 is the timeout)" "$(head -2 "$T/err")" "$(head -2 "$T/out")"
 		fi
 	done
+}
+
+# Profiles cut short (head -c of the fixtures): a warning naming the byte
+# (and the line, in heap profiles), an error with --strict.  A heap bucket
+# line cut inside an address made a frame of half of it; a CPU profile cut
+# in its maps left the libraries' frames as hex, silently.
+test_gperf_cut() {
+	local hp=$GD/c-heap/heap.0001.heap cp=$GD/c-cpu/cpu.prof at n
+	# Heap: cut 9 bytes before the end of line 5, inside its last address.
+	head -c $(($(head -5 "$hp" | wc -c) - 9)) "$hp" > "$T/cut.heap"
+	at=$(head -4 "$hp" | wc -c)
+	"$FG" gperf --alloc_space "$GD/c-heap/prog" "$T/cut.heap" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 2 ] &&
+	   grep -q "^fg-collapse: $T/cut.heap:5: the last line (at byte $at) has no newline: the profile may be cut short; the line is left out\$" "$T/err" &&
+	   grep -q "^fg-collapse: $T/cut.heap:5: no memory map after the buckets (MAPPED_LIBRARIES:): the profile may be cut short; its addresses stay unnamed\$" "$T/err" &&
+	   [ "$(wc -l < "$T/out")" -eq 3 ] && ! grep -q '421106016$' "$T/out"; then
+		ok "gperf/cut/heap-line"
+	else
+		bad "gperf/cut/heap-line" "$(cat "$T/err")" "$(cat "$T/out")"
+	fi
+	expect_error "gperf/cut/heap-line-strict" 1 \
+		"^fg-collapse: $T/cut.heap:5: the last line \(at byte $at\) has no newline" -- \
+		"$FG" gperf --strict --alloc_space "$GD/c-heap/prog" "$T/cut.heap"
+	# CPU: cut inside the maps line before libc's: libc's addresses are
+	# in no mapping now.
+	head -c 2000 "$cp" > "$T/cut.prof"
+	at=$(perl -0777 -ne 'print rindex($_, "\n") + 1' "$T/cut.prof")
+	"$FG" gperf "$GD/c-cpu/prog" "$T/cut.prof" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 2 ] &&
+	   grep -q "^fg-collapse: $T/cut.prof: the last line of the memory map (at byte $at) has no newline: the profile may be cut short; the line is left out\$" "$T/err" &&
+	   grep -q "^fg-collapse: $T/cut.prof: 2 addresses in no executable mapping of the profile's memory map (is it cut short?); left as 0xADDR\$" "$T/err" &&
+	   grep -q '^_start;0x7ff3bc64f304;0x7ff3bc64f249;main;histogram 140$' "$T/out"; then
+		ok "gperf/cut/cpu-maps"
+	else
+		bad "gperf/cut/cpu-maps" "$(cat "$T/err")" "$(head -3 "$T/out")"
+	fi
+	expect_error "gperf/cut/cpu-maps-strict" 1 \
+		"^fg-collapse: $T/cut.prof: the last line of the memory map \(at byte $at\) has no newline" -- \
+		"$FG" gperf --strict "$GD/c-cpu/prog" "$T/cut.prof"
+	# CPU: cut right after the trailer, before the maps.
+	at=$(grep -abo '55aee61a0000-' "$cp" | head -1 | cut -d: -f1)
+	head -c "$at" "$cp" > "$T/nomaps.prof"
+	"$FG" gperf "$GD/c-cpu/prog" "$T/nomaps.prof" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	   grep -q "^fg-collapse: $T/nomaps.prof: no memory map after the records (at byte $at): the profile may be cut short; its addresses stay unnamed\$" "$T/err" &&
+	   [ "$(awk '{ s += $NF } END { print s }' "$T/out")" = 404 ]; then
+		ok "gperf/cut/cpu-no-maps"
+	else
+		bad "gperf/cut/cpu-no-maps" "$(cat "$T/err")" "$(head -3 "$T/out")"
+	fi
+	expect_error "gperf/cut/cpu-no-maps-strict" 1 "no memory map after the records" -- \
+		"$FG" gperf --strict "$GD/c-cpu/prog" "$T/nomaps.prof"
+	# CPU: cut inside the records.
+	head -c 400 "$cp" > "$T/cutrec.prof"
+	expect_error "gperf/cut/cpu-record-strict" 1 \
+		"^fg-collapse: $T/cutrec.prof: record at byte [0-9]+ has [0-9]+ PCs, past the end of the file" -- \
+		"$FG" gperf --strict "$GD/c-cpu/prog" "$T/cutrec.prof"
+	# Whole profiles are whole: --strict changes nothing, and the
+	# command-wide --strict (fg-svg's, fg-diff's gate) reaches them.
+	for n in c-cpu/cpu.prof c-heap/heap.0001.heap; do
+		"$FG" gperf "$GD/${n%%/*}/prog" "$GD/$n" > "$T/want" 2> /dev/null
+		"$FG" gperf --strict "$GD/${n%%/*}/prog" "$GD/$n" > "$T/out" 2> "$T/err"
+		if [ $? -eq 0 ] && [ ! -s "$T/err" ] && cmp -s "$T/want" "$T/out"; then
+			ok "gperf/cut/whole-strict/${n%%/*}"
+		else
+			bad "gperf/cut/whole-strict/${n%%/*}" "$(head -2 "$T/err")"
+		fi
+	done
+	expect_error "gperf/cut/auto-strict" 1 "no memory map after the records" -- \
+		"$FG" --strict --binary="$GD/c-cpu/prog" "$T/nomaps.prof"
+	expect_error "gperf/cut/diff-gate" 1 "no memory map after the records" -- \
+		"$DIFF" --fail-above=50 --binary="$GD/c-cpu/prog" "$cp" "$T/nomaps.prof"
 }

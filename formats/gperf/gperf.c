@@ -141,6 +141,20 @@ const struct gperf_map *gperf_maps_find(const struct gperf_maps *m,
 	return NULL;
 }
 
+/*
+ * A sign that the profile was cut short, its message already in d: a
+ * warning, or with strict an error (-1).  Every writer ends its lines and
+ * writes the maps, so a profile without them lost its end.
+ */
+static int cut_short(struct fold_diag *d, int strict)
+{
+	if (strict)
+		return -1;
+	fold_diag_warn(d, "%s", d->err);
+	d->err[0] = '\0';
+	return 0;
+}
+
 /* Every line of text[0..len) to gperf_maps_line. */
 static int maps_text(struct gperf_maps *m, const char *text, size_t len)
 {
@@ -205,12 +219,13 @@ int gperf_cpu_detect(const char *data, size_t len)
 }
 
 int gperf_cpu_parse(const char *data, size_t len, const char *name,
-		    gperf_sample_fn fn, void *arg, struct gperf_maps *maps,
-		    struct gperf_cpu_info *info, struct fold_diag *d)
+		    int strict, gperf_sample_fn fn, void *arg,
+		    struct gperf_maps *maps, struct gperf_cpu_info *info,
+		    struct fold_diag *d)
 {
 	struct slots w;
 	uint64_t *pcs = NULL;
-	size_t cap = 0, i = 5, k;
+	size_t cap = 0, i = 5, k, at, end;
 	int trailer = 0, rc = -1;
 
 	memset(info, 0, sizeof(*info));
@@ -233,9 +248,12 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 			break;
 		}
 		if (n == 0 || n > w.n - i - 2) {
-			fold_diag_warn(d, "%s: record at byte %zu has %" PRIu64
-				       " PCs, past the end of the file; the "
-				       "rest is ignored", name, i * (size_t)w.size, n);
+			fold_diag_error(d, "%s: record at byte %zu has %" PRIu64
+					" PCs, past the end of the file; the "
+					"rest is ignored", name,
+					i * (size_t)w.size, n);
+			if (cut_short(d, strict) != 0)
+				goto out;
 			break;
 		}
 		if (fold_grow(&pcs, &cap, (size_t)n, sizeof(*pcs)) != 0) {
@@ -254,13 +272,38 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 		i += 2 + (size_t)n;
 	}
 	if (!trailer) {
-		if (i + 2 > w.n)
-			fold_diag_warn(d, "%s: truncated: the profile ends "
-				       "without its trailer record", name);
-	} else if (maps_text(maps, data + i * (size_t)w.size,
-			     len - i * (size_t)w.size) != 0) {
+		if (i + 2 > w.n) {
+			fold_diag_error(d, "%s: truncated: the profile ends at "
+					"byte %zu without its trailer record",
+					name, len);
+			if (cut_short(d, strict) != 0)
+				goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	/* The maps text, up to the end of its last whole line. */
+	at = i * (size_t)w.size;
+	for (end = len; end > at && data[end - 1] != '\n'; end--)
+		;
+	if (maps_text(maps, data + at, end - at) != 0) {
 		fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
 		goto out;
+	}
+	if (end < len) {
+		fold_diag_error(d, "%s: the last line of the memory map (at "
+				"byte %zu) has no newline: the profile may be "
+				"cut short; the line is left out", name, end);
+		if (cut_short(d, strict) != 0)
+			goto out;
+	}
+	/* (Version 1, Java's, need not carry maps.) */
+	if (maps->n == 0 && slot(&w, 2) == 0) {
+		fold_diag_error(d, "%s: no memory map after the records (at "
+				"byte %zu): the profile may be cut short; its "
+				"addresses stay unnamed", name, at);
+		if (cut_short(d, strict) != 0)
+			goto out;
 	}
 	rc = 0;
 out:
@@ -314,9 +357,9 @@ int gperf_heap_detect(const char *data, size_t len)
 	return len >= 13 && memcmp(data, "heap profile:", 13) == 0;
 }
 
-int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
-		     struct gperf_maps *maps, struct gperf_heap_info *info,
-		     struct fold_diag *d)
+int gperf_heap_parse(struct fold_input *in, int strict, gperf_sample_fn fn,
+		     void *arg, struct gperf_maps *maps,
+		     struct gperf_heap_info *info, struct fold_diag *d)
 {
 	struct fold_line ln;
 	uint64_t *pcs = NULL, v[4];
@@ -360,6 +403,17 @@ int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
 		struct gperf_sample s = { 0 };
 		size_t n = 0;
 
+		if (!in->last_nl) {
+			fold_diag_error(d, "%s:%llu: the last line (at byte "
+					"%llu) has no newline: the profile may "
+					"be cut short; the line is left out",
+					in->name, (unsigned long long)in->lineno,
+					(unsigned long long)(in->offset +
+					(size_t)(ln.s - in->buf)));
+			if (cut_short(d, strict) != 0)
+				goto out;
+			break;
+		}
 		if (in_maps) {
 			if (gperf_maps_line(maps, ln.s, ln.len) != 0)
 				goto nomem;
@@ -407,6 +461,14 @@ int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
 	}
 	if (r < 0)
 		goto out;
+	if (maps->n == 0) {
+		fold_diag_error(d, "%s:%llu: no memory map after the buckets "
+				"(MAPPED_LIBRARIES:): the profile may be cut "
+				"short; its addresses stay unnamed", in->name,
+				(unsigned long long)in->lineno);
+		if (cut_short(d, strict) != 0)
+			goto out;
+	}
 	rc = 0;
 	goto out;
 nomem:

@@ -174,6 +174,7 @@ struct sym {
 	size_t nids, capids;
 	uint32_t *first, *count;	/* ... per raw name id */
 	uint64_t raw;
+	uint64_t unmapped;	/* of those, in no mapping */
 };
 
 static const char *base_name(const char *path)
@@ -283,6 +284,7 @@ static int symbolize(struct sym *y, struct fold_profile *p,
 	if (m == NULL) {
 		snprintf(raw, sizeof(raw), "0x%" PRIx64, pc);
 		y->raw++;
+		y->unmapped++;
 		return add_name(y, p, raw);
 	}
 	mi = &y->mods[m - y->maps->v];
@@ -326,9 +328,20 @@ static int symbolize(struct sym *y, struct fold_profile *p,
 }
 
 /* One warning per module that left addresses raw. */
-static void report(const struct sym *y, struct fold_diag *d)
+static void report(const struct sym *y, const char *name, struct fold_diag *d)
 {
 	size_t i, j;
+
+	/*
+	 * Without maps the parser said so.  With them, addresses outside
+	 * every mapping most often mean maps lost at their end (a profile
+	 * cut at a line's end), whose libraries' frames would stay hex.
+	 */
+	if (y->unmapped > 0 && y->maps->n > 0)
+		fold_diag_warn(d, "%s: %" PRIu64 " address%s in no executable "
+			       "mapping of the profile's memory map (is it cut "
+			       "short?); left as 0xADDR", name, y->unmapped,
+			       y->unmapped == 1 ? "" : "es");
 
 	for (i = 0; i < y->maps->n; i++) {
 		const struct modinfo *mi = &y->mods[i];
@@ -416,7 +429,7 @@ static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
 		y->count[id] = (uint32_t)(y->nids - y->first[id]);
 	}
 	free(order);
-	report(y, d);
+	report(y, c->name, d);
 	for (s = 0; s < c->raw.nstacks; s++) {
 		size_t n;
 		const fold_id *f = fold_stack_frames(&c->raw, s, &n);
@@ -458,8 +471,8 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 	if (gperf_cpu_detect(data, len)) {
 		struct gperf_cpu_info ci;
 
-		if (gperf_cpu_parse(data, len, name, sample, &c, &maps, &ci,
-				    d) != 0)
+		if (gperf_cpu_parse(data, len, name, o->strict, sample, &c,
+				    &maps, &ci, d) != 0)
 			goto out;
 	} else if (gperf_heap_detect(data, len)) {
 		struct gperf_heap_info hi;
@@ -470,7 +483,7 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 		c.hi = &hi;
 		if (fold_input_mem(&in, data, len, name, d) != 0)
 			goto out;
-		r = gperf_heap_parse(&in, sample, &c, &maps, &hi, d);
+		r = gperf_heap_parse(&in, o->strict, sample, &c, &maps, &hi, d);
 		fold_input_close(&in);
 		if (r != 0)
 			goto out;
@@ -556,6 +569,7 @@ static const struct fold_reader_option gperf_options[] = {
 	{ "alloc_space", NULL, "heap: bytes allocated" },
 	{ "alloc_objects", NULL, "heap: objects allocated" },
 	{ "no-inline", NULL, "one frame per address, no inlined functions" },
+	{ "strict", NULL, "a profile cut short is an error, not a warning" },
 	{ "binary", "FILE", "the profiled program, for the path in the "
 	  "profile's memory map" },
 	{ NULL, NULL, NULL },
@@ -585,6 +599,8 @@ static int gperf_set(void *state, const char *opt, const char *arg,
 		}
 	if (strcmp(opt, "no-inline") == 0)
 		r->o.no_inline = 1;
+	else if (strcmp(opt, "strict") == 0)
+		r->o.strict = 1;
 	else if (strcmp(opt, "binary") == 0)
 		r->o.binary = arg;
 	return 0;
@@ -619,6 +635,7 @@ static int gperf_read(void *state, struct fold_profile *p, struct fold_input *in
 	int rc;
 
 	o.col = p->ncols == 2 ? ro->col : 0;
+	o.strict |= ro->strict;
 	if (fold_input_slurp(in, GPERF_MAX_BYTES, &data, &len, d) != 0)
 		return -1;
 	rc = gperf_fold(p, data, len, in->name, &o, &st, d);

@@ -416,3 +416,77 @@ test_gperf_cut() {
 	expect_error "gperf/cut/diff-gate" 1 "no memory map after the records" -- \
 		"$DIFF" --fail-above=50 --binary="$GD/c-cpu/prog" "$cp" "$T/nomaps.prof"
 }
+
+# gperf_heap FILE "N: N [N: N]"...: a heap profile of c-heap's program, one
+# bucket line per argument, each with the stack of c-heap's make_node
+# bucket, then c-heap's maps.
+gperf_heap() {
+	local f=$1 b hp=$GD/c-heap/heap.0001.heap
+	shift
+	{ echo "heap profile:   1: 1 [1: 1] @ heapprofile"
+	  for b in "$@"; do
+		grep '^200000: 16000000 ' "$hp" | sed "s/^[^@]*@/$b @/"
+	  done
+	  sed -n '/^MAPPED_LIBRARIES:/,$p' "$hp"; } > "$f"
+}
+
+# Counts stay exact integers: 4611686018427387903 is not ...904, 2^63 - 1
+# is not dropped, 2^64 - 1 is read; a sum past 2^64 - 1 is an error, and
+# so is a count past it.  Heap profiles built from one bucket of c-heap.
+test_gperf_counts() {
+	local prog=$GD/c-heap/prog v o want
+	local stack='_start;__libc_start_main_impl;__libc_start_call_main;main;build_list;make_node'
+	gperf_heap "$T/big.heap" "1: 4611686018427387903 [1: 9223372036854775807]"
+	for v in inuse_space:4611686018427387903 alloc_space:9223372036854775807; do
+		o=${v%%:*} want=${v#*:}
+		"$FG" gperf --"$o" "$prog" "$T/big.heap" > "$T/out" 2> "$T/err"
+		if [ $? -eq 0 ] && [ ! -s "$T/err" ] && [ "$(cat "$T/out")" = "$stack $want" ]; then
+			ok "gperf/counts/exact/$o"
+		else
+			bad "gperf/counts/exact/$o" "want $want" "$(cat "$T/out" "$T/err")"
+		fi
+	done
+	# Two buckets of one stack add up exactly, up to 2^64 - 1.
+	gperf_heap "$T/max.heap" "1: 18446744073709551614 [1: 1]" "1: 1 [1: 1]"
+	"$FG" gperf "$prog" "$T/max.heap" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ ! -s "$T/err" ] && [ "$(cat "$T/out")" = "$stack 18446744073709551615" ]; then
+		ok "gperf/counts/max"
+	else
+		bad "gperf/counts/max" "$(cat "$T/out" "$T/err")"
+	fi
+	gperf_heap "$T/over.heap" "1: 18446744073709551615 [1: 1]" "1: 1 [1: 1]"
+	expect_error "gperf/counts/sum-overflow" 1 \
+		"^fg-collapse: $T/over.heap:3: count overflow \(the values add up past 2\^64 - 1\)\$" -- \
+		"$FG" gperf "$prog" "$T/over.heap"
+	gperf_heap "$T/toobig.heap" "1: 18446744073709551616 [1: 1]"
+	expect_error "gperf/counts/too-big" 1 \
+		"^fg-collapse: $T/toobig.heap:2: a count in the bucket line is past 2\^64 - 1\$" -- \
+		"$FG" gperf "$prog" "$T/toobig.heap"
+	# Sampled profiles are scaled as doubles: the rounded value must fit.
+	gperf_heap "$T/scaled.heap" "1: 18446744073709551615 [1: 1]"
+	sed -i '1s/heapprofile$/heap_v2\/524288/' "$T/scaled.heap"
+	expect_error "gperf/counts/scaled-overflow" 1 \
+		"^fg-collapse: $T/scaled.heap: count overflow \(a stack's scaled value is past 2\^64 - 1\)\$" -- \
+		"$FG" gperf "$prog" "$T/scaled.heap"
+	# CPU profiles: tick counts are words, summed exactly too (the file
+	# they map is missing: one warning, raw frames).
+	gperf_cpu "$T/big.prof" <<-'END'
+	9223372036854775807 1010 1020
+	4611686018427387903 1030 1020
+	--
+	1000-2000 r-xp 00001000 00:00 0 /nonexistent/prog
+	END
+	"$FG" gperf -q "$T/big.prof" > "$T/out"
+	printf '%s\n' '[prog+0x101f];[prog+0x1010] 9223372036854775807' \
+		'[prog+0x101f];[prog+0x1030] 4611686018427387903' > "$T/want"
+	same "gperf/counts/cpu-exact" "$T/want" "$T/out"
+	gperf_cpu "$T/over.prof" <<-'END'
+	9223372036854775808 1010 1020
+	9223372036854775808 1030 1020
+	--
+	1000-2000 r-xp 00001000 00:00 0 /nonexistent/prog
+	END
+	expect_error "gperf/counts/cpu-sum-overflow" 1 \
+		"^fg-collapse: $T/over.prof: record at byte 72: count overflow \(the counts add up past 2\^64 - 1\)\$" -- \
+		"$FG" gperf "$T/over.prof"
+}

@@ -600,6 +600,7 @@ for v in $VARIANTS; do
 	t test_gperf_many_addresses
 	t test_gperf_nonregular
 	t test_gperf_cut
+	t test_gperf_counts
 	t test_readers_any_command
 	t test_readers_refuse
 	t test_units

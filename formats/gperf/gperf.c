@@ -265,6 +265,7 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 		s.count = count;
 		s.pcs = pcs;
 		s.n = (size_t)n;
+		s.byte = i * (size_t)w.size;
 		info->records++;
 		info->ticks += count;
 		if (count > 0 && fn(arg, &s) != 0)
@@ -313,7 +314,10 @@ out:
 
 /* ----------------------------------------------------------------- heap */
 
-/* Decimal digits at *p into *v; 0 if there were any. */
+/*
+ * Decimal digits at *p into *v, exactly: 0 if there were any, -1 if
+ * none, -2 if the number is past 2^64 - 1.
+ */
 static int dec(const char **p, const char *end, uint64_t *v)
 {
 	const char *s = *p;
@@ -322,11 +326,10 @@ static int dec(const char **p, const char *end, uint64_t *v)
 	skip_spaces(&s, end);
 	if (s >= end || *s < '0' || *s > '9')
 		return -1;
-	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		if (x > (UINT64_MAX - 9) / 10)
-			return -1;
-		x = x * 10 + (uint64_t)(*s - '0');
-	}
+	for (; s < end && *s >= '0' && *s <= '9'; s++)
+		if (__builtin_mul_overflow(x, 10, &x) ||
+		    __builtin_add_overflow(x, (uint64_t)(*s - '0'), &x))
+			return -2;
 	*p = s;
 	*v = x;
 	return 0;
@@ -342,14 +345,22 @@ static int expect(const char **p, const char *end, char c)
 	return -1;
 }
 
-/* "N: N [ N: N] @" into v[0..4); the rest starts at *p. */
+/*
+ * "N: N [ N: N] @" into v[0..4); the rest starts at *p.  -1 when
+ * malformed, -2 when a count is past 2^64 - 1.
+ */
 static int counts(const char **p, const char *end, uint64_t *v)
 {
-	return dec(p, end, &v[0]) || expect(p, end, ':') ||
-	       dec(p, end, &v[1]) || expect(p, end, '[') ||
-	       dec(p, end, &v[2]) || expect(p, end, ':') ||
-	       dec(p, end, &v[3]) || expect(p, end, ']') ||
-	       expect(p, end, '@') ? -1 : 0;
+	static const char after[4] = { ':', '[', ':', ']' };
+	int i, r;
+
+	for (i = 0; i < 4; i++) {
+		if ((r = dec(p, end, &v[i])) != 0)
+			return r;
+		if (expect(p, end, after[i]) != 0)
+			return -1;
+	}
+	return expect(p, end, '@');
 }
 
 int gperf_heap_detect(const char *data, size_t len)
@@ -374,12 +385,20 @@ int gperf_heap_parse(struct fold_input *in, int strict, gperf_sample_fn fn,
 		const char *p, *end, *tag;
 		size_t n;
 
+		int k = -1;
+
 		/* No line at all is no header either (and ln is then unset). */
 		if (r == 0 || !gperf_heap_detect(ln.s, ln.len) ||
-		    (p = ln.s + 13, end = ln.s + ln.len, counts(&p, end, v) != 0)) {
-			fold_diag_error(d, "%s:1: not a gperftools heap profile "
-					"(no 'heap profile: N: N [N: N] @ ...' "
-					"header)", in->name);
+		    (p = ln.s + 13, end = ln.s + ln.len,
+		     (k = counts(&p, end, v)) != 0)) {
+			if (k == -2)
+				fold_diag_error(d, "%s:1: a count in the header "
+						"is past 2^64 - 1", in->name);
+			else
+				fold_diag_error(d, "%s:1: not a gperftools heap "
+						"profile (no 'heap profile: N: "
+						"N [N: N] @ ...' header)",
+						in->name);
 			return -1;
 		}
 		n = token(&p, end, &tag);
@@ -402,6 +421,7 @@ int gperf_heap_parse(struct fold_input *in, int strict, gperf_sample_fn fn,
 		const char *p = ln.s, *end = ln.s + ln.len;
 		struct gperf_sample s = { 0 };
 		size_t n = 0;
+		int k;
 
 		if (!in->last_nl) {
 			fold_diag_error(d, "%s:%llu: the last line (at byte "
@@ -427,10 +447,16 @@ int gperf_heap_parse(struct fold_input *in, int strict, gperf_sample_fn fn,
 			in_maps = 1;
 			continue;
 		}
-		if (counts(&p, end, v) != 0) {
-			fold_diag_error(d, "%s:%llu: malformed bucket line (want "
-					"'N: N [N: N] @ 0x...')", in->name,
-					(unsigned long long)in->lineno);
+		if ((k = counts(&p, end, v)) != 0) {
+			if (k == -2)
+				fold_diag_error(d, "%s:%llu: a count in the bucket "
+						"line is past 2^64 - 1", in->name,
+						(unsigned long long)in->lineno);
+			else
+				fold_diag_error(d, "%s:%llu: malformed bucket "
+						"line (want 'N: N [N: N] @ "
+						"0x...')", in->name,
+						(unsigned long long)in->lineno);
 			goto out;
 		}
 		for (;;) {
@@ -455,6 +481,8 @@ int gperf_heap_parse(struct fold_input *in, int strict, gperf_sample_fn fn,
 		s.alloc_bytes = v[3];
 		s.pcs = pcs;
 		s.n = n;
+		s.line = in->lineno;
+		s.byte = in->offset + (size_t)(ln.s - in->buf);
 		info->buckets++;
 		if (n > 0 && fn(arg, &s) != 0)
 			goto out;

@@ -49,6 +49,8 @@ struct gperf_sample {
 	uint64_t alloc_objects, alloc_bytes;	/* heap */
 	const uint64_t *pcs;
 	size_t n;
+	uint64_t line;		/* heap: the bucket's line; CPU: 0 */
+	uint64_t byte;		/* where the record or line starts */
 };
 typedef int (*gperf_sample_fn)(void *arg, const struct gperf_sample *s);
 
@@ -88,7 +90,7 @@ int gperf_heap_detect(const char *data, size_t len);
 /*
  * Parse a heap profile from in: each bucket to fn, then the maps after
  * MAPPED_LIBRARIES: (or --- Memory map: ---) into maps.  A malformed
- * bucket line is an error naming its line.  Signs of a profile cut short
+ * bucket line, or a count past 2^64 - 1, is an error naming its line.  Signs of a profile cut short
  * are warnings naming the line and byte, or with strict errors: a last
  * line without its newline (left out: its last address may be cut, and
  * would be another address), or no maps.

@@ -85,38 +85,64 @@ static double unsample(const struct conv *c, double v, uint64_t objs,
 	return ratio < 1 ? v / ratio : v;
 }
 
+/* "FILE:LINE: " of a heap bucket, "FILE: record at byte N: " of a record. */
+static void count_overflow(const struct conv *c, const struct gperf_sample *s)
+{
+	if (c->heap)
+		fold_diag_error(c->d, "%s:%llu: count overflow (the values "
+				"add up past 2^64 - 1)", c->name,
+				(unsigned long long)s->line);
+	else
+		fold_diag_error(c->d, "%s: record at byte %llu: count overflow "
+				"(the counts add up past 2^64 - 1)", c->name,
+				(unsigned long long)s->byte);
+}
+
+/*
+ * Counts are integers and stay exact (uint64 sums, which fail past
+ * 2^64 - 1 rather than wrap); only a sampled heap profile's values,
+ * scaled by a real factor, are summed as doubles and rounded at the end.
+ */
 static int sample(void *arg, const struct gperf_sample *s)
 {
 	struct conv *c = arg;
-	double v;
+	uint64_t v, objs, bytes;
+	double f = 0;
 	size_t i;
+	int scaled = c->heap && c->hi->sampling != 0;
 
 	c->samples++;
 	if (!c->heap) {
-		v = (double)s->count;
+		v = s->count;
+		objs = bytes = 0;
 	} else {
 		switch (c->o->value) {
 		case GPERF_INUSE_OBJECTS:
-			v = (double)s->inuse_objects;
+			v = s->inuse_objects;
 			break;
 		case GPERF_ALLOC_SPACE:
-			v = (double)s->alloc_bytes;
+			v = s->alloc_bytes;
 			break;
 		case GPERF_ALLOC_OBJECTS:
-			v = (double)s->alloc_objects;
+			v = s->alloc_objects;
 			break;
 		default:
-			v = (double)s->inuse_bytes;
+			v = s->inuse_bytes;
 			break;
 		}
 		if (c->o->value == GPERF_INUSE_OBJECTS ||
-		    c->o->value == GPERF_INUSE_SPACE)
-			v = unsample(c, v, s->inuse_objects, s->inuse_bytes);
-		else
-			v = unsample(c, v, s->alloc_objects, s->alloc_bytes);
+		    c->o->value == GPERF_INUSE_SPACE) {
+			objs = s->inuse_objects;
+			bytes = s->inuse_bytes;
+		} else {
+			objs = s->alloc_objects;
+			bytes = s->alloc_bytes;
+		}
 	}
 	if (v == 0 || s->n == 0)
 		return 0;
+	if (scaled)
+		f = unsample(c, (double)v, objs, bytes);
 	if (grow_frames(c, s->n) != 0)
 		goto nomem;
 	/*
@@ -143,8 +169,13 @@ static int sample(void *arg, const struct gperf_sample *s)
 		else if (c->heap)
 			c->ret[id] |= RET_AT;
 	}
-	if (fold_add_f(&c->raw, c->frames, s->n, 0, v) != 0)
-		goto nomem;
+	if (scaled ? fold_add_f(&c->raw, c->frames, s->n, 0, f) :
+		     fold_add(&c->raw, c->frames, s->n, 0, v)) {
+		if (errno != EOVERFLOW)
+			goto nomem;
+		count_overflow(c, s);
+		return -1;
+	}
 	return 0;
 nomem:
 	fold_diag_error(c->d, "%s: %s", c->name, strerror(ENOMEM));
@@ -397,6 +428,10 @@ static int pcid_cmp(const void *a, const void *b)
 	return x->pc < y->pc ? -1 : x->pc > y->pc;
 }
 
+/*
+ * Symbolize every address, then add each address stack to p as names.
+ * 0, -1 out of memory, -2 with the message in d (a count overflow).
+ */
 static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
 		   struct fold_diag *d)
 {
@@ -433,9 +468,25 @@ static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
 	for (s = 0; s < c->raw.nstacks; s++) {
 		size_t n;
 		const fold_id *f = fold_stack_frames(&c->raw, s, &n);
-		double v = fold_count_double(&c->raw,
-					     fold_stack_count(&c->raw, s, 0));
+		fold_count cnt = fold_stack_count(&c->raw, s, 0);
+		uint64_t u;
 
+		if (c->raw.fractional) {
+			/* A sampled heap profile's scaled sum, rounded. */
+			double v = fold_count_double(&c->raw, cnt);
+
+			if (!(v < 0x1p64)) {
+				fold_diag_error(d, "%s: count overflow (a "
+						"stack's scaled value is past "
+						"2^64 - 1)", c->name);
+				return -2;
+			}
+			u = v < 0x1p52 ? (uint64_t)(v + 0.5) : (uint64_t)v;
+		} else {
+			u = cnt.u;
+		}
+		if (u == 0)
+			continue;
 		for (i = 0, depth = 0; i < n; i++)
 			depth += y->count[f[i]];
 		if (grow_frames(c, depth) != 0)
@@ -445,9 +496,13 @@ static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
 			       y->count[f[i]] * sizeof(fold_id));
 			depth += y->count[f[i]];
 		}
-		if (llround(v) > 0 &&
-		    fold_add(p, c->frames, depth, c->o->col, (uint64_t)llround(v)) != 0)
-			return -1;
+		if (fold_add(p, c->frames, depth, c->o->col, u) != 0) {
+			if (errno != EOVERFLOW)
+				return -1;
+			fold_diag_error(d, "%s: count overflow (with the inputs "
+					"before, past 2^64 - 1)", c->name);
+			return -2;
+		}
 	}
 	return 0;
 }
@@ -460,7 +515,7 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 	struct sym y = { 0 };
 	struct gperf_maps maps;
 	size_t i;
-	int rc = -1;
+	int rc = -1, r;
 
 	memset(st, 0, sizeof(*st));
 	gperf_maps_init(&maps);
@@ -477,7 +532,6 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 	} else if (gperf_heap_detect(data, len)) {
 		struct gperf_heap_info hi;
 		struct fold_input in;
-		int r;
 
 		c.heap = st->heap = 1;
 		c.hi = &hi;
@@ -519,8 +573,11 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 		    strcmp(path, y.main_path) == 0)
 			y.mods[i].path = o->binary;
 	}
-	if (rewrite(&c, &y, p, d) != 0)
-		goto nomem;
+	if ((r = rewrite(&c, &y, p, d)) != 0) {
+		if (r == -1)
+			goto nomem;
+		goto out;	/* the message is in d */
+	}
 	st->raw = y.raw;
 	rc = 0;
 	goto out;

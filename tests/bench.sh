@@ -154,6 +154,12 @@ if command -v google-pprof > /dev/null 2>&1; then
 else
 	echo "(google-pprof is not installed: no row for it; it took 3.1 s, 56 MiB here)"
 fi
+# 200,000 distinct return addresses in fg-collapse's own code, each checked
+# for the call before it (tests/gperf_many.pl); this took minutes when the
+# check read the file once per address.
+perl tests/gperf_many.pl bin/fg-collapse 200000 > $B/gperf-many.prof
+trow "fg-collapse gperf, 200,000 addresses" \
+	$($M -n "$RUNS" -i $B/gperf-many.prof -- bin/fg-collapse gperf -q)
 
 # fg-record: CPU time (user + system) of 10 s system-wide recordings at
 # 99 Hz on an idle machine, fg-record against perf record when perf is

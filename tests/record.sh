@@ -48,7 +48,15 @@ test_record_errors() {
 	expect_error "record/usage-no-target" 2 "nothing to record" -- "$REC"
 	expect_error "record/usage-freq" 2 "-F: '0' is not a number" -- "$REC" -F 0 -a
 	expect_error "record/usage-pages" 2 "-m: 3 is not a power of 2" -- "$REC" -m 3 -a
-	expect_error "record/usage-event" 2 "-e: 'instructions' is not" -- "$REC" -e instructions -a
+	expect_error "record/usage-event" 2 "-e: 'bogus' is not an event fg-record knows" -- \
+		"$REC" -e bogus -a
+	expect_error "record/usage-count" 2 "-c: '0' is not a number" -- "$REC" -c 0 -a
+	expect_error "record/usage-max-stack" 2 "--max-stack: 'x' is not a number" -- \
+		"$REC" --max-stack=x -a
+	expect_error "record/usage-folded-two-events" 2 "--folded folds one event" -- \
+		"$REC" --folded -e cpu-clock,page-faults -a
+	expect_error "record/usage-tracepoint-name" 1 "'a:b/c' is not a tracepoint" -- \
+		"$REC" -e a:b/c -a
 	expect_error "record/usage-user-kernel" 2 "exclude each other" -- \
 		"$REC" --user-only --kernel-only -a
 	expect_error "record/usage-two-targets" 2 "give one of -a, -p and -t" -- \
@@ -222,7 +230,9 @@ test_record_signal() {
 		fi
 	done
 	# kill -9 leaves the temporary, named for what it is and whose; the
-	# next command writing there removes it.
+	# next command writing there removes it.  (The output of a test of
+	# another build variant goes first.)
+	rm -f "$T/k9.perf"
 	"$SPLIT" 30 &
 	work=$!
 	"$REC" -q -p "$work" -F 99 -o "$T/k9.perf" 2> /dev/null &
@@ -303,6 +313,115 @@ test_record_symbols() {
 	done
 }
 
+# Tracepoints need tracefs.  Where it is not mounted and we are root, the
+# tracepoint tests run fg-record in a mount namespace of its own with
+# tracefs mounted there (the machine's mounts stay as they are); where
+# tracepoints are not permitted they are skipped with the reason.
+TP_SKIP=""
+TP_NS=""
+tracepoint_probe() {
+	TP_SKIP=""
+	TP_NS=""
+	"$REC" -q -e sched:sched_switch -o /dev/null -- true 2> "$T/tp.err" && return
+	if grep -q 'tracefs, which is not mounted' "$T/tp.err"; then
+		expect_error "record/tracepoint-no-tracefs" 1 \
+			"tracepoints need tracefs, which is not mounted: mount -t tracefs" -- \
+			"$REC" -e sched:sched_switch -- true
+		if [ "$(id -u)" = 0 ] && unshare -m sh -c \
+		   'mount -t tracefs nodev /sys/kernel/tracing && "$@"' sh \
+		   "$REC" -q -e sched:sched_switch -o /dev/null -- true 2> "$T/tp.err"; then
+			TP_NS=1
+			return
+		fi
+	fi
+	TP_SKIP=$(head -1 "$T/tp.err")
+}
+
+# fg-record with tracepoints: in a namespace with tracefs if need be.
+rec_tp() {
+	if [ -n "$TP_NS" ]; then
+		unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing && exec "$@"' \
+			sh "$REC" "$@"
+	else
+		"$REC" "$@"
+	fi
+}
+
+# Sum of the counts of folded FILE's stacks matching the extended RE.
+fsum() { awk -v re="$2" '$0 ~ re { s += $NF } END { printf "%.0f\n", s }' "$1"; }
+
+# perf's event names: software events, several at once, -c, --max-stack.
+test_record_events() {
+	local n
+	"$REC" -q -e page-faults -c 1 -o "$T/pf.perf" -- "$SPLIT" 0.1 2> "$T/rec.err"
+	n=$(grep -Ec '^split +[0-9]+/[0-9]+ +\[[0-9]{3}\] +[0-9.]+: +1 page-faults: $' "$T/pf.perf")
+	if [ "$n" -gt 10 ] && "$FG" perf --strict -o "$T/pf.folded" "$T/pf.perf" 2> /dev/null &&
+	   [ "$(fsum "$T/pf.folded" '^split;')" -ge "$n" ]; then
+		ok "record/event-page-faults ($n samples)"
+	else
+		bad "record/event-page-faults" "$n page-faults samples" "$(head -3 "$T/rec.err")"
+	fi
+	# Two events in one ring, each sample named: cpu-clock's split holds
+	# apart from page-faults', and fg-collapse perf takes either.
+	"$REC" -q -e cpu-clock -e page-faults -F 499 -o "$T/two.perf" -- "$SPLIT" 0.6 2> "$T/rec.err"
+	local a b pct
+	"$FG" perf --event-filter=cpu-clock "$T/two.perf" > "$T/two-cpu.folded" 2> /dev/null
+	"$FG" perf --event-filter=page-faults "$T/two.perf" > "$T/two-pf.folded" 2> /dev/null
+	"$FG" perf "$T/two.perf" > /dev/null 2> "$T/col.err"
+	read -r a b pct < <(share "$T/two-cpu.folded" ";work_a;" ";work_b;")
+	if grep -q ' cpu-clock: $' "$T/two.perf" && grep -q ' page-faults: $' "$T/two.perf" &&
+	   [ "$pct" -ge 60 ] && [ "$pct" -le 80 ] && [ -s "$T/two-pf.folded" ] &&
+	   grep -q 'several event types: keeping only' "$T/col.err"; then
+		ok "record/two-events ($pct % under work_a)"
+	else
+		bad "record/two-events" "$pct % under work_a" "$(grep -c ' page-faults: $' "$T/two.perf") page-faults samples" \
+			"$(head -3 "$T/rec.err")"
+	fi
+	# -c: a sample every 2 ms of CPU time, each with that period.
+	"$REC" -q -c 2000000 -o "$T/c.perf" -- "$SPLIT" 0.3 2> "$T/rec.err"
+	n=$(awk '/^[^\t]/ && NF { n++; if ($(NF - 1) != 2000000) bad++ } END { print (bad ? -1 : n + 0) }' "$T/c.perf")
+	if [ "$n" -gt 20 ]; then
+		ok "record/count-period ($n samples)"
+	else
+		bad "record/count-period" "$n samples (-1: another period)" "$(head -2 "$T/c.perf")"
+	fi
+	# --max-stack: no call chain longer.
+	"$REC" -q --max-stack=3 -F 999 -o "$T/ms.perf" -- "$SPLIT" 0.2 2> "$T/rec.err"
+	n=$(awk '/^\t/ { d++ } /^$/ { if (d > m) m = d; d = 0 } END { print m + 0 }' "$T/ms.perf")
+	if [ "$n" -ge 1 ] && [ "$n" -le 3 ]; then
+		ok "record/max-stack (deepest $n)"
+	else
+		bad "record/max-stack" "deepest chain $n frames" "$(head -3 "$T/rec.err")"
+	fi
+}
+
+# Tracepoints: sched:sched_switch named as perf script names it, read by
+# fg-collapse perf and by its --event-filter; with cpu-clock beside it.
+test_record_tracepoint() {
+	rec_tp -q -e sched:sched_switch -o "$T/tp.perf" -- sh -c 'sleep 0.05; sleep 0.05' 2> "$T/rec.err"
+	if grep -Eq '^sleep +[0-9]+/[0-9]+ +\[[0-9]{3}\] +[0-9.]+: +1 sched:sched_switch: $' "$T/tp.perf" &&
+	   "$FG" perf --strict --event-filter=sched:sched_switch "$T/tp.perf" 2> /dev/null |
+	   grep -q '^sleep;.*do_nanosleep;schedule'; then
+		ok "record/tracepoint-sched-switch"
+	else
+		bad "record/tracepoint-sched-switch" "$(head -3 "$T/rec.err")" "$(head -3 "$T/tp.perf")"
+	fi
+	rec_tp -q -e cpu-clock,sched:sched_switch -F 999 -o "$T/tp2.perf" -- \
+		sh -c "$SPLIT 0.2; sleep 0.05" 2> "$T/rec.err"
+	# Each event's samples, and only those, under its filter.
+	local nsw
+	nsw=$(grep -c ' sched:sched_switch: $' "$T/tp2.perf")
+	"$FG" perf --event-filter=sched:sched_switch -o "$T/tp2-sw.folded" "$T/tp2.perf" 2> /dev/null
+	if grep -q '^sleep;.*do_nanosleep' "$T/tp2-sw.folded" &&
+	   [ "$(fsum "$T/tp2-sw.folded" .)" -eq "$nsw" ] &&
+	   "$FG" perf --event-filter=cpu-clock "$T/tp2.perf" 2> /dev/null | grep -q ';work_a;spin '; then
+		ok "record/tracepoint-and-cpu-clock ($nsw switches)"
+	else
+		bad "record/tracepoint-and-cpu-clock" "$nsw switches, $(fsum "$T/tp2-sw.folded" .) folded" \
+			"$(head -3 "$T/rec.err")"
+	fi
+}
+
 test_record() {
 	local v=$1
 	REC=$v/fg-record
@@ -321,6 +440,13 @@ test_record() {
 		return
 	fi
 	test_record_split
+	test_record_events
+	tracepoint_probe
+	if [ -n "$TP_SKIP" ]; then
+		skip "record/tracepoint-sched-switch" "$TP_SKIP"
+	else
+		test_record_tracepoint
+	fi
 	test_record_output_fd
 	test_record_command_io
 	test_record_children

@@ -30,6 +30,12 @@ struct task {
 	size_t nmaps, capmaps;
 };
 
+/* An event id and the event it is of (sorted by id). */
+struct idmap {
+	uint64_t id;
+	uint32_t event;
+};
+
 struct ksym {
 	uint64_t addr;		/* first: fold_upto_u64 */
 	const char *name;	/* in kbuf */
@@ -47,6 +53,10 @@ struct perf_replay {
 	struct perf_replay_opts o;
 	struct fold_diag *d;
 	struct perf_replay_stats st;
+	struct perf_replay_event *events;	/* copies, names strdup'ed */
+	size_t nevents;
+	struct idmap *ids;
+	size_t nids;
 	struct fold_names names;	/* comms, paths, kernel symbols */
 	struct task *tasks;
 	size_t ntasks, captasks;
@@ -111,6 +121,52 @@ static struct task *task(struct perf_replay *rp, int32_t id, int create)
 	return t;
 }
 
+static int idmap_cmp(const void *a, const void *b)
+{
+	const struct idmap *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Copies of the events and their ids; -1 when out of memory. */
+static int replay_events(struct perf_replay *rp, const struct perf_replay_opts *o)
+{
+	size_t i;
+
+	if (o->events == NULL || o->nevents == 0)
+		return 0;
+	if ((rp->events = calloc(o->nevents, sizeof(*rp->events))) == NULL ||
+	    (o->nids > 0 &&
+	     (rp->ids = calloc(o->nids, sizeof(*rp->ids))) == NULL))
+		return -1;
+	rp->nevents = o->nevents;
+	for (i = 0; i < o->nevents; i++) {
+		rp->events[i] = o->events[i];
+		if ((rp->events[i].name = strdup(o->events[i].name)) == NULL)
+			return -1;
+	}
+	for (i = 0; i < o->nids; i++) {
+		rp->ids[i].id = o->ids[i];
+		rp->ids[i].event = o->id_event[i];
+	}
+	rp->nids = o->nids;
+	if (rp->nids > 1)
+		qsort(rp->ids, rp->nids, sizeof(*rp->ids), idmap_cmp);
+	return 0;
+}
+
+/* The event a sample is of: by its identifier, or the only one. */
+static const struct perf_replay_event *event_of(const struct perf_replay *rp,
+						uint64_t id)
+{
+	struct idmap key = { id, 0 }, *m;
+
+	if (rp->nevents == 1 && rp->nids == 0)
+		return &rp->events[0];
+	m = bsearch(&key, rp->ids, rp->nids, sizeof(*rp->ids), idmap_cmp);
+	return m != NULL && m->event < rp->nevents ? &rp->events[m->event] : NULL;
+}
+
 struct perf_replay *perf_replay_new(const struct perf_replay_opts *o,
 				    struct fold_diag *d)
 {
@@ -125,7 +181,15 @@ struct perf_replay *perf_replay_new(const struct perf_replay_opts *o,
 		return NULL;
 	}
 	rp->o = *o;
+	rp->o.events = NULL;
+	rp->o.ids = NULL;
+	rp->o.id_event = NULL;
 	rp->d = d;
+	if (replay_events(rp, o) != 0) {
+		fold_diag_error(d, "%s", strerror(ENOMEM));
+		perf_replay_free(rp);
+		return NULL;
+	}
 	rp->kdso = fold_intern(&rp->names, "[kernel.kallsyms]", 17);
 	if (t & PERF_SAMPLE_TIME)
 		rp->sample_time_off = 8 + 8 * !!(t & PERF_SAMPLE_IDENTIFIER) +
@@ -146,9 +210,14 @@ void perf_replay_free(struct perf_replay *rp)
 
 	if (rp == NULL)
 		return;
-	for (i = 0; i < rp->ntasks; i++)
+	for (i = 0; i < rp->ntasks; i++) {
 		free(rp->tasks[i].maps);
+	}
 	free(rp->tasks);
+	for (i = 0; i < rp->nevents; i++)
+		free((char *)rp->events[i].name);
+	free(rp->events);
+	free(rp->ids);
 	fold_index_free(&rp->tix);
 	fold_names_free(&rp->names);
 	if (rp->es != NULL)
@@ -466,8 +535,8 @@ static int frame(struct perf_replay *rp, const struct task *proc,
 		if (k == NULL)
 			return text_printf(rp, "%" PRIx64 " [unknown] "
 					   "([kernel.kallsyms])", addr);
-		return text_printf(rp, "%" PRIx64 " %s+0x%" PRIx64 " (%s)", addr,
-				   k->name, addr - k->addr,
+		return text_printf(rp, "%" PRIx64 " %s+0x%" PRIx64 " (%s)",
+				   addr, k->name, addr - k->addr,
 				   fold_name(&rp->names, k->dso));
 	}
 	if (ctx == CTX_USER && proc != NULL) {
@@ -539,6 +608,8 @@ static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
 {
 	uint64_t t = rp->o.sample_type, ip = 0, time = 0, period = 0, nr = 0;
 	const unsigned char *p = r + 8, *end = r + size, *chain = NULL;
+	const struct perf_replay_event *ev = NULL;
+	const char *evname = rp->o.event;
 	uint16_t misc;
 	int32_t pid = -1, tid = -1, cpu = -1;
 	struct perf_sample s;
@@ -550,7 +621,19 @@ static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
 
 	memcpy(&misc, r + 4, 2);
 #define NEED(n) do { if ((size_t)(end - p) < (n)) goto bad; } while (0)
-	if (t & PERF_SAMPLE_IDENTIFIER) { NEED(8); p += 8; }
+	if (t & PERF_SAMPLE_IDENTIFIER) {
+		NEED(8);
+		ev = event_of(rp, get64(p));
+		p += 8;
+	} else if (rp->nevents > 0) {
+		ev = &rp->events[0];
+	}
+	if (rp->nevents > 0) {
+		if (ev == NULL)
+			goto bad;
+		t = ev->sample_type;
+		evname = ev->name;
+	}
 	if (t & PERF_SAMPLE_IP) { NEED(8); ip = get64(p); p += 8; }
 	if (t & PERF_SAMPLE_TID) {
 		NEED(8);
@@ -573,7 +656,9 @@ static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
 		if (nr > (size_t)(end - p) / 8)
 			goto bad;
 		chain = p;
+		p += nr * 8;
 	}
+	/* RAW (a tracepoint's fields) comes last: nothing to read past. */
 #undef NEED
 	rp->textlen = 0;
 	proc = task(rp, pid, 0);
@@ -631,8 +716,8 @@ static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
 	s.time_ns = time;
 	s.has_period = (t & PERF_SAMPLE_PERIOD) != 0;
 	s.period = period;
-	s.event = rp->o.event;
-	s.event_len = strlen(rp->o.event);
+	s.event = evname;
+	s.event_len = strlen(evname);
 	s.one_line = chain == NULL;
 	s.frames = rp->frames;
 	s.nframes = nf;

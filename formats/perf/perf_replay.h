@@ -22,10 +22,25 @@
 #include "libfold/fold.h"
 #include "formats/perf/perf_script.h"
 
+/* One event of a recording with several, told apart by their ids. */
+struct perf_replay_event {
+	const char *name;	/* printed: "page-faults", "sched:sched_switch" */
+	uint64_t sample_type;	/* the common bits, and RAW for tracepoints */
+};
+
 struct perf_replay_opts {
 	uint64_t sample_type;	/* of the events (PERF_SAMPLE_* bits) */
 	const char *event;	/* name printed: "cpu-clock", "cpu-clock:u" */
 	const char *kallsyms;	/* NULL: /proc/kallsyms; "": no kernel names */
+	/*
+	 * Several events (NULL: the one above): samples start with their
+	 * PERF_SAMPLE_IDENTIFIER, ids[i] being of events[id_event[i]].
+	 */
+	const struct perf_replay_event *events;
+	size_t nevents;
+	const uint64_t *ids;
+	const uint32_t *id_event;
+	size_t nids;
 };
 
 struct perf_replay_stats {

@@ -49,6 +49,12 @@ static void usage(FILE *f)
 "                        cache-misses, branch-misses (cpu-clock where\n"
 "                        there is no PMU); a tracepoint SUBSYS:NAME\n"
 "      --max-stack=N     call chains of N frames at most\n"
+"      --off-cpu[=WHICH] off-CPU time per stack (offcpu-time, in ns) from\n"
+"                        sched:sched_switch: WHICH is blocked (the default:\n"
+"                        waiting on I/O, locks, sleeps) or all (runnable\n"
+"                        too: waiting for a CPU)\n"
+"      --hot-cold        on-CPU samples (cpu-clock) and off-CPU time in one\n"
+"                        profile, off-CPU frames marked _[o]\n"
 "      --user-only       user-space samples only\n"
 "      --kernel-only     kernel samples only\n"
 "  -m, --mmap-pages=N    ring buffer pages per CPU, a power of 2 (default 128)\n"
@@ -64,11 +70,13 @@ static void usage(FILE *f)
 }
 
 enum { OPT_NO_CG = 256, OPT_USER, OPT_KERNEL, OPT_FOLDED, OPT_CHILD_STDOUT,
-       OPT_MAXSTACK };
+       OPT_OFFCPU, OPT_HOTCOLD, OPT_MAXSTACK };
 
 static const struct option options[] = {
 	{ "freq", required_argument, NULL, 'F' },
 	{ "count", required_argument, NULL, 'c' },
+	{ "off-cpu", optional_argument, NULL, OPT_OFFCPU },
+	{ "hot-cold", no_argument, NULL, OPT_HOTCOLD },
 	{ "max-stack", required_argument, NULL, OPT_MAXSTACK },
 	{ "all-cpus", no_argument, NULL, 'a' },
 	{ "cpu", required_argument, NULL, 'C' },
@@ -254,14 +262,18 @@ static void status_line(const struct rec *r, double secs, int done)
 /* What the options say. */
 struct record_cmd {
 	struct perfev_opts eo;
-	struct perfev_event events[MAX_EVENTS];
-	size_t nevents;
+	struct perfev_event events[MAX_EVENTS + 1];	/* and off-CPU's */
+	size_t nevents;		/* -e's */
+	int offcpu;		/* 0, OFFCPU_BLOCKED or OFFCPU_ALL */
+	int hotcold;
 	const char *output;
 	const char *child_stdout;	/* --child-stdout, or NULL */
 	char *pids, *tids;
 	int quiet, folded, verbose;
 	char **command;		/* and its arguments, or NULL */
 };
+
+enum { OFFCPU_BLOCKED = 1, OFFCPU_ALL };
 
 /* -e EV[,EV...]: perf's names, checked now (tracefs included). */
 static void add_events(struct record_cmd *c, char *list)
@@ -286,6 +298,34 @@ static void add_events(struct record_cmd *c, char *list)
 	}
 }
 
+/*
+ * Off-CPU time's event: sched:sched_switch with its raw fields, and, when
+ * following tasks rather than CPUs, the SWITCH records that say when they
+ * run again (a task's own sched_switch samples fire only as it leaves).
+ */
+static void add_offcpu(struct record_cmd *c, struct perf_replay_offcpu *oc)
+{
+	struct perfev_event *e = &c->events[c->nevents];
+	char err[512], dir[400];
+	size_t sz;
+
+	if (perfev_event_parse("sched:sched_switch", e, err, sizeof(err)) != 0 ||
+	    perfev_tracepoint_dir("sched:sched_switch", dir, sizeof(dir), err,
+				  sizeof(err)) != 0)
+		fg_die(FG_EXIT_ERR, "--off-cpu: %s", err);
+	if (perfev_tracepoint_field(dir, "prev_pid", &oc->prev_pid, &sz) != 0 ||
+	    perfev_tracepoint_field(dir, "next_pid", &oc->next_pid, &sz) != 0 ||
+	    perfev_tracepoint_field(dir, "prev_state", &oc->prev_state,
+				    &oc->state_size) != 0 ||
+	    (oc->state_size != 4 && oc->state_size != 8))
+		fg_die(FG_EXIT_ERR, "--off-cpu: %s/format has no prev_pid, "
+		       "prev_state and next_pid fields", dir);
+	e->raw = 1;
+	e->context_switch = !c->eo.all_cpus;
+	oc->all = c->offcpu == OFFCPU_ALL;
+	oc->mark = c->hotcold;
+}
+
 static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 {
 	int opt;
@@ -308,6 +348,16 @@ static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 			c->eo.max_stack = (unsigned)number("--max-stack", optarg,
 							   65535);
 			break;
+		case OPT_OFFCPU:
+			if (optarg == NULL || strcmp(optarg, "blocked") == 0)
+				c->offcpu = OFFCPU_BLOCKED;
+			else if (strcmp(optarg, "all") == 0)
+				c->offcpu = OFFCPU_ALL;
+			else
+				fg_usage_error("--off-cpu: '%s' is not blocked "
+					       "or all", optarg);
+			break;
+		case OPT_HOTCOLD: c->hotcold = 1; break;
 		case 'a': c->eo.all_cpus = 1; break;
 		case 'C': c->eo.cpus = optarg; break;
 		case 'p': c->pids = optarg; break;
@@ -335,6 +385,8 @@ static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 		default: fg_common_option(opt, argv, usage, &c->quiet);
 		}
 	}
+	if (c->hotcold && !c->offcpu)
+		c->offcpu = OFFCPU_BLOCKED;
 	if (c->eo.user_only && c->eo.kernel_only)
 		fg_usage_error("--user-only and --kernel-only exclude each other");
 	if (!!c->pids + !!c->tids + c->eo.all_cpus > 1)
@@ -350,13 +402,16 @@ static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 		c->command = argv + optind;
 	for (i = 0; i < nlists; i++)
 		add_events(c, evlists[i]);
-	if (c->nevents == 0)
+	/* cpu-clock by default; --off-cpu alone is off-CPU time alone. */
+	if (c->nevents == 0 && (!c->offcpu || c->hotcold))
 		add_events(c, (char[]){ "cpu-clock" });
 	if (c->folded && c->nevents > 1)
 		fg_usage_error("--folded folds one event: give one -e (or write "
 			       "perf script text, and choose with fg-collapse "
 			       "perf --event-filter)");
-
+	if (c->folded && c->offcpu && c->nevents > 0 && !c->hotcold)
+		fg_usage_error("--folded folds one event: --off-cpu with -e "
+			       "needs perf script text (or --hot-cold)");
 	if (c->pids)
 		parse_tasks(r, "-p", c->pids, 1);
 	if (c->tids)
@@ -424,7 +479,8 @@ static int record(struct record_cmd *c, struct rec *r)
 {
 	struct perfev_opts eo = c->eo;
 	struct perf_replay_opts ro = { 0 };
-	struct perf_replay_event rev[MAX_EVENTS];
+	struct perf_replay_offcpu oc = { 0 };
+	struct perf_replay_event rev[MAX_EVENTS + 1];
 	struct perfev_info info;
 	char names[256] = "";
 	struct fold_profile prof;
@@ -442,6 +498,11 @@ static int record(struct record_cmd *c, struct rec *r)
 	fg_diag_init(&r->d, quiet ? 0 : 20);
 	eo.events = c->events;
 	eo.nevents = c->nevents;
+	if (c->offcpu) {
+		add_offcpu(c, &oc);
+		eo.nevents++;
+		ro.offcpu = &oc;
+	}
 	fg_out_open(&out, output);
 	if (c->command != NULL) {
 		child = launch(c->command, child_output(c), &go, &fail);
@@ -462,8 +523,10 @@ static int record(struct record_cmd *c, struct rec *r)
 				"back to cpu-clock", eo.events[k].name);
 		rev[k].name = info.events[k].name;
 		rev[k].sample_type = info.events[k].sample_type;
+		rev[k].offcpu = c->offcpu && k == c->nevents;
 		snprintf(names + strlen(names), sizeof(names) - strlen(names),
-			 "%s%s", k ? ", " : "", info.events[k].name);
+			 "%s%s", k ? ", " : "", rev[k].offcpu ? "off-CPU" :
+			 info.events[k].name);
 	}
 	if (!quiet && info.user_fallback)
 		fg_warn("kernel samples are not permitted "
@@ -476,6 +539,8 @@ static int record(struct record_cmd *c, struct rec *r)
 	ro.ids = info.ids;
 	ro.id_event = info.id_event;
 	ro.nids = info.nids;
+	if (c->hotcold)
+		fo.event_filter = "cpu-clock,offcpu-time";
 	r->rp = perf_replay_new(&ro, &r->d);
 	if (r->rp == NULL)
 		fg_die(FG_EXIT_ERR, "%s", r->d.err);
@@ -573,19 +638,28 @@ static int record(struct record_cmd *c, struct rec *r)
 			fg_warn("%llu samples lost (the ring buffer was full): "
 				"raise -m or lower -F",
 				(unsigned long long)st->lost);
-		char rate[48];
+		char rate[48] = "";
+		size_t k;
 
+		/* Tracepoints are sampled at every hit: no rate to tell. */
+		for (k = 0; k < eo.nevents; k++)
+			if (eo.events[k].type != PERF_TYPE_TRACEPOINT)
+				break;
 		if (eo.period > 0)
-			snprintf(rate, sizeof(rate), "every %llu",
+			snprintf(rate, sizeof(rate), ", every %llu",
 				 (unsigned long long)eo.period);
-		else
-			snprintf(rate, sizeof(rate), "%u Hz", eo.freq);
+		else if (k < eo.nevents)
+			snprintf(rate, sizeof(rate), ", %u Hz", eo.freq);
 		if (!quiet)
-			fg_warn("%llu samples, %llu lost, %.1f s (%s, %s, %zu "
+			fg_warn("%llu samples, %llu lost, %.1f s (%s%s, %zu "
 				"ring%s)", (unsigned long long)st->samples,
 				(unsigned long long)st->lost, now() - start,
 				names, rate, info.nrings,
 				info.nrings == 1 ? "" : "s");
+		if (!quiet && c->offcpu)
+			fg_warn("%.3f s off-CPU (%s)", st->offcpu_ns / 1e9,
+				c->offcpu == OFFCPU_ALL ? "blocked and runnable" :
+				"blocked");
 		if (!quiet && st->throttled > 0)
 			fg_warn("the kernel throttled sampling %llu times "
 				"(kernel.perf_event_max_sample_rate)",

@@ -1,9 +1,11 @@
 # record.sh - fg-record tests, sourced by run.sh.  They record for real,
 # so where perf_event_open is not permitted they print SKIP lines saying
 # why, and count as neither passed nor failed.  The workload is
-# testdata/src/split.c, built with frame pointers as build/tests/split.
+# testdata/src/split.c, built with frame pointers as build/tests/split;
+# off-CPU time's is testdata/src/offcpu.c (build/tests/offcpu).
 
 SPLIT=build/tests/split
+OFFCPU=build/tests/offcpu
 REC_SKIP=""
 REC_SKIP_ALL=""
 
@@ -55,6 +57,8 @@ test_record_errors() {
 		"$REC" --max-stack=x -a
 	expect_error "record/usage-folded-two-events" 2 "--folded folds one event" -- \
 		"$REC" --folded -e cpu-clock,page-faults -a
+	expect_error "record/usage-off-cpu" 2 "--off-cpu: 'some' is not blocked or all" -- \
+		"$REC" --off-cpu=some -a
 	expect_error "record/usage-tracepoint-name" 1 "'a:b/c' is not a tracepoint" -- \
 		"$REC" -e a:b/c -a
 	expect_error "record/usage-user-kernel" 2 "exclude each other" -- \
@@ -422,6 +426,86 @@ test_record_tracepoint() {
 	fi
 }
 
+# Off-CPU time: offcpu block sleeps 7 ms under block_a, 3 ms under
+# block_b, over and over.  Its blocked time splits 70/30 within 7 points
+# and adds up to its wall time within 20 % (a busy machine delays the
+# wake-ups, which is runnable time, not blocked: the margin is for that).
+test_record_offcpu() {
+	local a b pct tot
+	rec_tp -q --off-cpu -o "$T/off.perf" -- "$OFFCPU" block 1.5 2> "$T/rec.err"
+	if [ $? -ne 0 ] || ! "$FG" perf --strict -o "$T/off.folded" "$T/off.perf" 2> "$T/col.err"; then
+		bad "record/offcpu" "$(head -3 "$T/rec.err" "$T/col.err")"
+		return
+	fi
+	read -r a b pct < <(share "$T/off.folded" ";block_a;" ";block_b;")
+	if [ "$pct" -ge 63 ] && [ "$pct" -le 77 ]; then
+		ok "record/offcpu-70-30 ($pct %)"
+	else
+		bad "record/offcpu-70-30" "block_a $a ns, block_b $b ns: $pct % under block_a, want 70 +- 7"
+	fi
+	tot=$(fsum "$T/off.folded" '^offcpu;')
+	if [ "$tot" -ge 1200000000 ] && [ "$tot" -le 1800000000 ]; then
+		ok "record/offcpu-total-is-wall-time ($tot ns of 1.5 s)"
+	else
+		bad "record/offcpu-total-is-wall-time" "$tot ns off-CPU, want 1.5 s +- 20 %"
+	fi
+	# The unit goes with it: offcpu-time, in nanoseconds.
+	if grep -Eq '^offcpu +[0-9]+/[0-9]+ +\[[0-9]{3}\] +[0-9.]+: +[0-9]+ offcpu-time: $' "$T/off.perf" &&
+	   "$TOP" "$T/off.perf" 2> /dev/null | grep -q '^Type: offcpu-time' &&
+	   "$TOP" "$T/off.perf" 2> /dev/null | grep -Eq 'of [0-9.]+(s|ms) total'; then
+		ok "record/offcpu-unit"
+	else
+		bad "record/offcpu-unit" "$("$TOP" "$T/off.perf" 2>&1 | head -3)"
+	fi
+	# --folded: the same stacks.
+	rec_tp -q --off-cpu --folded -o "$T/offf.folded" -- "$OFFCPU" block 0.5 2> "$T/rec.err"
+	read -r a b pct < <(share "$T/offf.folded" ";block_a;" ";block_b;")
+	if [ "$pct" -ge 60 ] && [ "$pct" -le 80 ]; then
+		ok "record/offcpu-folded ($pct %)"
+	else
+		bad "record/offcpu-folded" "$pct % under block_a" "$(head -3 "$T/rec.err")"
+	fi
+	# Two threads spinning on one CPU wait for it, runnable: off-CPU time
+	# under all, none under blocked (each waits about half of the second;
+	# at least 0.3 s together, however busy the CPU is).
+	local all blocked
+	rec_tp -q --off-cpu=all --folded -o "$T/spin-all.folded" -- "$OFFCPU" spin 1 2> "$T/rec.err"
+	rec_tp -q --off-cpu --folded -o "$T/spin-blocked.folded" -- "$OFFCPU" spin 1 2>> "$T/rec.err"
+	all=$(fsum "$T/spin-all.folded" ';spin_runnable;')
+	blocked=$(fsum "$T/spin-blocked.folded" ';spin_runnable;')
+	if [ "$all" -ge 300000000 ] && [ "$blocked" -le 20000000 ]; then
+		ok "record/offcpu-runnable-only-under-all ($all ns, blocked $blocked ns)"
+	else
+		bad "record/offcpu-runnable-only-under-all" "spin_runnable: $all ns under all, $blocked ns under blocked" \
+			"$(head -3 "$T/rec.err")"
+	fi
+	# -p: a running process, until it exits.
+	"$OFFCPU" block 1.5 &
+	local pid=$!
+	rec_tp -q --off-cpu --folded -p "$pid" -o "$T/offp.folded" 2> "$T/rec.err"
+	wait "$pid"
+	read -r a b pct < <(share "$T/offp.folded" ";block_a;" ";block_b;")
+	if [ "$pct" -ge 55 ] && [ "$pct" -le 85 ]; then
+		ok "record/offcpu-pid ($pct %)"
+	else
+		bad "record/offcpu-pid" "$pct % under block_a" "$(head -3 "$T/rec.err")"
+	fi
+	# Hot/cold: cpu-clock samples and off-CPU time, both in nanoseconds,
+	# off-CPU frames marked _[o] (blue in fg-svg); fg-collapse perf keeps
+	# both when asked.
+	rec_tp -q --hot-cold -F 999 -o "$T/hc.perf" -- sh -c "$SPLIT 0.3; $OFFCPU block 0.3" 2> "$T/rec.err"
+	"$FG" perf --event-filter=cpu-clock,offcpu-time -o "$T/hc.folded" "$T/hc.perf" 2> /dev/null
+	if grep -q ';main;work_a;spin ' "$T/hc.folded" && grep -q ';main_\[o\];block_a_\[o\];' "$T/hc.folded" &&
+	   [ "$(fsum "$T/hc.folded" '_\[o\] [0-9]+$')" -ge 200000000 ] &&
+	   "$SVG" "$T/hc.folded" 2> /dev/null |
+	   grep -Eq '<title>block_a_\[o\] [^<]*</title><rect [^>]*fill="rgb\(([0-9]+),\1,2[0-9][0-9]\)"' &&
+	   "$TOP" --event-filter=cpu-clock,offcpu-time "$T/hc.perf" 2> /dev/null | grep -q '^Type: time'; then
+		ok "record/hot-cold"
+	else
+		bad "record/hot-cold" "$(head -3 "$T/rec.err")" "$(grep -c _o "$T/hc.folded") marked stacks"
+	fi
+}
+
 test_record() {
 	local v=$1
 	REC=$v/fg-record
@@ -444,8 +528,12 @@ test_record() {
 	tracepoint_probe
 	if [ -n "$TP_SKIP" ]; then
 		skip "record/tracepoint-sched-switch" "$TP_SKIP"
+		skip "record/offcpu-70-30" "$TP_SKIP"
+	elif [ ! -x "$OFFCPU" ]; then
+		bad "record/offcpu" "$OFFCPU is missing; run make $OFFCPU"
 	else
 		test_record_tracepoint
+		test_record_offcpu
 	fi
 	test_record_output_fd
 	test_record_command_io

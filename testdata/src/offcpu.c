@@ -1,0 +1,105 @@
+/*
+ * offcpu.c - fg-record --off-cpu's test workload: known off-CPU time.
+ *
+ *   offcpu block SECONDS   main calls block_a and block_b in turn, which
+ *                          sleep 7 and 3 ms: about 70 % of the blocked
+ *                          time under block_a, 30 % under block_b, and
+ *                          the process off-CPU nearly all its wall time
+ *   offcpu spin SECONDS    two threads spinning in spin_runnable, pinned
+ *                          to one CPU: each waits for the CPU (runnable,
+ *                          not blocked) about half the time
+ *
+ * SECONDS are of wall time.  Built with frame pointers so call chains
+ * unwind; each blocking call goes through sleep_ms, which calls libc: a
+ * frame-pointer unwind from inside libc (no frame pointer of its own)
+ * skips its caller, sleep_ms, and keeps block_a and block_b.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static volatile unsigned long sink;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+__attribute__((noinline)) static void sleep_ms(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+	sink++;
+}
+
+__attribute__((noinline)) static void block_a(void)
+{
+	sleep_ms(7);
+	sink++;		/* not a tail call: block_a stays on the stack */
+}
+
+__attribute__((noinline)) static void block_b(void)
+{
+	sleep_ms(3);
+	sink++;
+}
+
+static double end;
+
+__attribute__((noinline)) static void spin_runnable(void)
+{
+	unsigned long i, x = sink;
+
+	while (now() < end)
+		for (i = 0; i < 100000; i++)
+			x = x * 6364136223846793005ul + 1442695040888963407ul;
+	sink = x;
+}
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	spin_runnable();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	double secs = argc > 2 ? atof(argv[2]) : 1.0;
+
+	end = now() + secs;
+	if (argc > 1 && strcmp(argv[1], "spin") == 0) {
+		cpu_set_t one;
+		pthread_t t;
+
+		/* Set before the thread starts, so it inherits the CPU. */
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) != 0) {
+			perror("sched_setaffinity");
+			return 1;
+		}
+		if (pthread_create(&t, NULL, spinner, NULL) != 0)
+			return 1;
+		spin_runnable();
+		pthread_join(t, NULL);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "block") != 0) {
+		fprintf(stderr, "usage: offcpu block|spin [SECONDS]\n");
+		return 2;
+	}
+	while (now() < end) {
+		block_a();
+		block_b();
+	}
+	return 0;
+}

@@ -8,6 +8,12 @@
  *   offcpu spin SECONDS    two threads spinning in spin_runnable, pinned
  *                          to one CPU: each waits for the CPU (runnable,
  *                          not blocked) about half the time
+ *   offcpu pingpong SECONDS RATE
+ *                          about RATE context switches a second (make
+ *                          bench's off-CPU overhead): a paced thread
+ *                          sends a byte through a pipe and waits for
+ *                          the answer, three switches a round; the
+ *                          switches made are reported on stderr
  *
  * SECONDS are of wall time.  Built with frame pointers so call chains
  * unwind; each blocking call goes through sleep_ms, which calls libc: a
@@ -16,6 +22,9 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +80,54 @@ static void *spinner(void *arg)
 	return NULL;
 }
 
+static int ping[2], pong[2];
+
+static void *answerer(void *arg)
+{
+	char c;
+
+	(void)arg;
+	while (read(ping[0], &c, 1) == 1)
+		if (write(pong[1], &c, 1) != 1)
+			break;
+	return NULL;
+}
+
+/* Rounds paced by absolute deadlines: RATE / 3 of them a second. */
+static int pingpong(double secs, double rate)
+{
+	struct timespec next;
+	struct rusage ru;
+	double start = now();
+	long step_ns = (long)(3e9 / rate), rounds = 0;
+	pthread_t t;
+	char c = 'x';
+
+	prctl(PR_SET_TIMERSLACK, 1UL);	/* sleep as long as asked, no more */
+	if (pipe(ping) != 0 || pipe(pong) != 0 ||
+	    pthread_create(&t, NULL, answerer, NULL) != 0)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (now() < end) {
+		next.tv_nsec += step_ns;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			return 1;
+		rounds++;
+	}
+	close(ping[1]);
+	pthread_join(t, NULL);
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "offcpu: %ld rounds, %.0f context switches a second\n",
+		rounds, (double)(ru.ru_nvcsw + ru.ru_nivcsw) / (now() - start));
+	(void)secs;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double secs = argc > 2 ? atof(argv[2]) : 1.0;
@@ -93,8 +150,10 @@ int main(int argc, char **argv)
 		pthread_join(t, NULL);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "pingpong") == 0)
+		return pingpong(secs, argc > 3 ? atof(argv[3]) : 20000);
 	if (argc > 1 && strcmp(argv[1], "block") != 0) {
-		fprintf(stderr, "usage: offcpu block|spin [SECONDS]\n");
+		fprintf(stderr, "usage: offcpu block|spin|pingpong [SECONDS [RATE]]\n");
 		return 2;
 	}
 	while (now() < end) {

@@ -365,6 +365,17 @@ test_record_events() {
 	else
 		bad "record/event-page-faults" "$n page-faults samples" "$(head -3 "$T/rec.err")"
 	fi
+	# A hardware event: counted where the PMU has it, else cpu-clock with
+	# a note, as perf does.
+	"$REC" -e instructions -F 999 -o "$T/hw.perf" -- "$SPLIT" 0.2 2> "$T/rec.err"
+	if grep -q 'the instructions event is not supported here; falling back to cpu-clock' "$T/rec.err"; then
+		grep -q ' cpu-clock: $' "$T/hw.perf" && ! grep -q ' instructions: $' "$T/hw.perf" &&
+			ok "record/event-hardware-fallback (no PMU)" ||
+			bad "record/event-hardware-fallback" "$(head -2 "$T/hw.perf")"
+	else
+		grep -q ' instructions: $' "$T/hw.perf" && ok "record/event-hardware (a PMU)" ||
+			bad "record/event-hardware" "$(head -3 "$T/rec.err")"
+	fi
 	# Two events in one ring, each sample named: cpu-clock's split holds
 	# apart from page-faults', and fg-collapse perf takes either.
 	"$REC" -q -e cpu-clock -e page-faults -F 499 -o "$T/two.perf" -- "$SPLIT" 0.6 2> "$T/rec.err"
@@ -490,13 +501,24 @@ test_record_offcpu() {
 	else
 		bad "record/offcpu-pid" "$pct % under block_a" "$(head -3 "$T/rec.err")"
 	fi
+	# -a: every task's switches, the workload's among them.
+	if [ -z "$REC_SKIP_ALL" ]; then
+		rec_tp -q --off-cpu -a --folded -o "$T/offa.folded" -- "$OFFCPU" block 0.6 2> "$T/rec.err"
+		grep '^offcpu;' "$T/offa.folded" > "$T/offa-w.folded"
+		read -r a b pct < <(share "$T/offa-w.folded" ";block_a;" ";block_b;")
+		if [ "$pct" -ge 55 ] && [ "$pct" -le 85 ]; then
+			ok "record/offcpu-system-wide ($pct %)"
+		else
+			bad "record/offcpu-system-wide" "$pct % under block_a" "$(head -3 "$T/rec.err")"
+		fi
+	fi
 	# Hot/cold: cpu-clock samples and off-CPU time, both in nanoseconds,
 	# off-CPU frames marked _[o] (blue in fg-svg); fg-collapse perf keeps
 	# both when asked.
 	rec_tp -q --hot-cold -F 999 -o "$T/hc.perf" -- sh -c "$SPLIT 0.3; $OFFCPU block 0.3" 2> "$T/rec.err"
 	"$FG" perf --event-filter=cpu-clock,offcpu-time -o "$T/hc.folded" "$T/hc.perf" 2> /dev/null
 	if grep -q ';main;work_a;spin ' "$T/hc.folded" && grep -q ';main_\[o\];block_a_\[o\];' "$T/hc.folded" &&
-	   [ "$(fsum "$T/hc.folded" '_\[o\] [0-9]+$')" -ge 200000000 ] &&
+	   [ "$(fsum "$T/hc.folded" '_[[]o[]] [0-9]+$')" -ge 200000000 ] &&
 	   "$SVG" "$T/hc.folded" 2> /dev/null |
 	   grep -Eq '<title>block_a_\[o\] [^<]*</title><rect [^>]*fill="rgb\(([0-9]+),\1,2[0-9][0-9]\)"' &&
 	   "$TOP" --event-filter=cpu-clock,offcpu-time "$T/hc.perf" 2> /dev/null | grep -q '^Type: time'; then

@@ -491,7 +491,7 @@ static int record(struct record_cmd *c, struct rec *r)
 	struct perf_replay_offcpu oc = { 0 };
 	struct perf_replay_event rev[MAX_EVENTS + 1];
 	struct perfev_info info;
-	char names[256] = "";
+	char names[256] = "", hcfilter[96];
 	struct fold_profile prof;
 	struct perf_fold_opts fo = { 0 };
 	const char *output = c->output;
@@ -548,8 +548,12 @@ static int record(struct record_cmd *c, struct rec *r)
 	ro.ids = info.ids;
 	ro.id_event = info.id_event;
 	ro.nids = info.nids;
-	if (c->hotcold)
-		fo.event_filter = "cpu-clock,offcpu-time";
+	/* Hot/cold folds both halves: the on-CPU event (-e's, if given). */
+	if (c->hotcold) {
+		snprintf(hcfilter, sizeof(hcfilter), "%s,offcpu-time",
+			 info.events[0].name);
+		fo.event_filter = hcfilter;
+	}
 	r->rp = perf_replay_new(&ro, &r->d);
 	if (r->rp == NULL)
 		fg_die(FG_EXIT_ERR, "%s", r->d.err);

@@ -437,10 +437,12 @@ test_record_tracepoint() {
 	fi
 }
 
-# Off-CPU time: offcpu block sleeps 7 ms under block_a, 3 ms under
+# Off-CPU time: offcpu block sleeps 35 ms under block_a, 15 ms under
 # block_b, over and over.  Its blocked time splits 70/30 within 7 points
-# and adds up to its wall time within 20 % (a busy machine delays the
-# wake-ups, which is runnable time, not blocked: the margin is for that).
+# and adds up to its wall time within 20 %.  Each wake-up's wait for a CPU
+# is charged too, about equally after either sleep: the sleeps are long
+# so that a busy machine's waits (3-4 ms with both CPUs loaded) stay
+# within the margin.
 test_record_offcpu() {
 	local a b pct tot
 	rec_tp -q --off-cpu -o "$T/off.perf" -- "$OFFCPU" block 1.5 2> "$T/rec.err"

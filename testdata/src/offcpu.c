@@ -2,9 +2,14 @@
  * offcpu.c - fg-record --off-cpu's test workload: known off-CPU time.
  *
  *   offcpu block SECONDS   main calls block_a and block_b in turn, which
- *                          sleep 7 and 3 ms: about 70 % of the blocked
+ *                          sleep 35 and 15 ms: about 70 % of the off-CPU
  *                          time under block_a, 30 % under block_b, and
- *                          the process off-CPU nearly all its wall time
+ *                          the process off-CPU nearly all its wall time.
+ *                          Each wake-up's wait for a CPU counts too (off
+ *                          the CPU until it runs again) and is about the
+ *                          same after either sleep: long sleeps keep it
+ *                          from pulling the split towards 50/50 when the
+ *                          machine is busy (a 3 ms wait: 69/31).
  *   offcpu spin SECONDS    two threads spinning in spin_runnable, pinned
  *                          to one CPU: each waits for the CPU (runnable,
  *                          not blocked) about half the time
@@ -51,13 +56,13 @@ __attribute__((noinline)) static void sleep_ms(long ms)
 
 __attribute__((noinline)) static void block_a(void)
 {
-	sleep_ms(7);
+	sleep_ms(35);
 	sink++;		/* not a tail call: block_a stays on the stack */
 }
 
 __attribute__((noinline)) static void block_b(void)
 {
-	sleep_ms(3);
+	sleep_ms(15);
 	sink++;
 }
 

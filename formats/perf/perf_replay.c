@@ -174,8 +174,8 @@ static const struct perf_replay_event *event_of(const struct perf_replay *rp,
 {
 	struct idmap key = { id, 0 }, *m;
 
-	if (rp->nevents == 1 && rp->nids == 0)
-		return &rp->events[0];
+	if (rp->nids == 0)
+		return rp->nevents == 1 ? &rp->events[0] : NULL;
 	m = bsearch(&key, rp->ids, rp->nids, sizeof(*rp->ids), idmap_cmp);
 	return m != NULL && m->event < rp->nevents ? &rp->events[m->event] : NULL;
 }

@@ -53,7 +53,7 @@ CMD_UTIL = $(B)/libcmd.a
 BINS = $(CMDS:%=$(BIN)/%)
 UNIT = $(B)/tests/unit_fold
 TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel $(B)/tests/gperfdump \
-	$(B)/tests/split $(B)/tests/perfsym
+	$(B)/tests/split $(B)/tests/perfsym $(B)/tests/offcpu
 
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
@@ -93,6 +93,11 @@ $(B)/tests/svgframes: tests/svgframes.c
 $(B)/tests/split: testdata/src/split.c
 	@mkdir -p $(dir $@)
 	$(CC) -O0 -g -fno-omit-frame-pointer -o $@ $<
+
+# fg-record --off-cpu's: known blocked and runnable time, frame pointers too.
+$(B)/tests/offcpu: testdata/src/offcpu.c
+	@mkdir -p $(dir $@)
+	$(CC) -O0 -g -fno-omit-frame-pointer -pthread -o $@ $<
 
 $(B)/tests/pngpixel: tests/pngpixel.c
 	@mkdir -p $(dir $@)

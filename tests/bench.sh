@@ -191,6 +191,47 @@ else
 	echo "(recording is not permitted here: $(head -1 $B/rec.err))"
 fi
 
+# fg-record --off-cpu: CPU time (user + system, the workload's included,
+# the kernel's call-chain walks being done in its threads) on a workload
+# making about 20,000 context switches a second for 5 s, against perf
+# record -e sched:sched_switch -g plus perf script, and the workload alone.
+# Tracepoints need tracefs: where it is not mounted, and we are root, the
+# recorders run in a mount namespace of their own with it mounted there.
+echo
+echo "fg-record --off-cpu: 5 s at ~20,000 context switches a second, CPU time"
+TPNS=""
+if [ ! -e /sys/kernel/tracing/events ] && [ ! -e /sys/kernel/debug/tracing/events ] &&
+   [ "$(id -u)" = 0 ] && unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing' 2> /dev/null; then
+	TPNS="unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing && exec \"\$@\"' sh"
+fi
+ns() { eval "$TPNS \"\$@\""; }
+PP="build/tests/offcpu pingpong 5 22000"
+if [ -x build/tests/offcpu ] &&
+   ns bin/fg-record -q --off-cpu -o /dev/null -- true 2> $B/off.err; then
+	set -- $($M -n 1 -- $PP 2> $B/pp.err)
+	crow "workload alone" "$6" "$5" "-"
+	sed 's/^/  /' $B/pp.err
+	set -- $(ns $M -n 1 -- bin/fg-record -q --off-cpu -o $B/off.perf -- $PP 2> $B/pp.err)
+	fg_cpu=$6
+	crow "fg-record --off-cpu" "$6" "$5" "$(samples $B/off.perf)"
+	sed 's/^/  /' $B/pp.err
+	if command -v perf > /dev/null 2>&1; then
+		set -- $(ns $M -n 1 -- perf record -q -e sched:sched_switch -g -o $B/perf-off.data -- $PP 2> $B/pp.err)
+		rec_cpu=$6
+		crow "perf record -e sched:sched_switch -g" "$6" "$5" "-"
+		sed 's/^/  /' $B/pp.err
+		set -- $(ns $M -n 1 -o $B/perf-off.txt -- perf script -i $B/perf-off.data 2> /dev/null)
+		crow "  + perf script" "$6" "$5" "$(samples $B/perf-off.txt)"
+		awk -v f="$fg_cpu" -v r="$rec_cpu" -v s="$6" 'BEGIN {
+			printf "fg-record --off-cpu: %.3f CPU-s; perf record + perf script: %.3f CPU-s (%.1fx)\n",
+			       f, r + s, (f > 0 ? (r + s) / f : 0) }'
+	else
+		echo "(perf is not installed: no row for it)"
+	fi
+else
+	echo "(off-CPU recording is not possible here: $(head -1 $B/off.err))"
+fi
+
 echo
 awk -v a="$rss_fg_collapse_perf" -v b="$rss_fg_collapse_perf__1_4_of_the_input_" 'BEGIN {
 	printf "peak RSS, 4x input against 1x: %+.1f%% (distinct stacks are the same)\n",

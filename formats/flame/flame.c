@@ -215,6 +215,9 @@ static int rule_palette(int pal, const char *s, size_t n, int waker)
 		    starts_with(s, n, "alloc::"))
 			return FLAME_YELLOW;
 		return contains(s, n, "::") ? FLAME_GREEN : FLAME_RED;
+	case FLAME_HOT:
+		/* fg-record --hot-cold's off-CPU frames: cold, blue. */
+		return contains(s, n, "_[o]") ? FLAME_BLUE : FLAME_HOT;
 	case FLAME_WAKEUP:
 		return FLAME_AQUA;
 	case FLAME_CHAIN:

@@ -241,7 +241,7 @@ test_record_signal() {
 	work=$!
 	"$REC" -q -p "$work" -F 99 -o "$T/k9.perf" 2> /dev/null &
 	pid=$!
-	for st in $(seq 100); do
+	for st in $(seq 300); do
 		[ -e "$T/.k9.perf.fgkit-tmp-$pid" ] && break
 		sleep 0.1
 	done

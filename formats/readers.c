@@ -12,12 +12,15 @@
 #include "formats/perf/perf_fold.h"
 #include "formats/pprof/pprof.h"
 #include "formats/readers.h"
+#include "formats/text/stacks.h"
 
 const struct fold_reader *const readers[] = {
 	&fold_folded_reader,
 	&perf_script_reader,
 	&pprof_reader,
 	&gperf_reader,
+	&stk_dtrace_reader,
+	&stk_stap_reader,
 	NULL,
 };
 

@@ -1,0 +1,118 @@
+# stacks.sh - the text stack formats of FlameGraph's stackcollapse-*
+# scripts (dtrace, stap, bpftrace, gdb, elfutils, sample, vtune, vsprof,
+# recursive).  Sourced by run.sh (which defines ok, bad, same, expect_error,
+# $T, $TD and $FG).
+
+# stk_norm < FOLDED: the corpus's comparison (testdata/README.md,
+# "stacks"): identical stacks summed, zero totals dropped, sorted; counts
+# to six decimals at most.  The references print one line per record, not
+# sorted; fg-collapse sums and sorts.
+stk_norm() {
+	perl -e 'my %s;
+		while (<STDIN>) { chomp; next unless /^(.*) (-?[0-9.]+)$/; $s{$1} += $2 }
+		for my $k (sort keys %s) { next if $s{$k} == 0;
+			my $v = sprintf("%.6f", $s{$k}); $v =~ s/\.?0+$//; print "$k $v\n" }'
+}
+
+# stk_opts OPTS: the reference's arguments as fg-collapse's options.
+stk_opts() {
+	case $1 in
+	-) ;;
+	MODULES=0) echo --no-modules ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# Every case of testdata/stacks/stacks.tsv: named, detected, and "auto".
+# Where fg-collapse fixes a reference bug, CASE.OPTS.fixed.folded is what
+# it is to write instead (testdata/README.md says how each was made).
+test_stacks_corpus() {
+	local case fmt input opts exp o in fixed
+	while IFS=$'\t' read -r case fmt input opts exp; do
+		[ "$case" = case ] && continue
+		o=$(stk_opts "$opts")
+		in=$TD/stacks/$input
+		fixed=$TD/stacks/${exp%.folded}.fixed.folded
+		[ -f "$fixed" ] && exp=${fixed#$TD/stacks/}
+		stk_norm < "$TD/stacks/$exp" > "$T/exp"
+		# shellcheck disable=SC2086
+		"$FG" "$fmt" $o "$in" > "$T/named" 2> "$T/err"
+		stk_norm < "$T/named" > "$T/out"
+		if [ -s "$T/err" ]; then
+			bad "stacks/$case" "stderr: $(head -2 "$T/err")"
+		else
+			same "stacks/$case" "$T/exp" "$T/out"
+		fi
+		# shellcheck disable=SC2086
+		"$FG" $o "$in" > "$T/out" 2> "$T/err"
+		same "stacks/$case/detected" "$T/named" "$T/out"
+		# shellcheck disable=SC2086
+		"$FG" auto $o "$in" > "$T/out" 2> "$T/err"
+		same "stacks/$case/auto" "$T/named" "$T/out"
+	done < "$TD/stacks/stacks.tsv"
+}
+
+# The same inputs through stdin, gzipped, and drawn: fg-svg takes them.
+test_stacks_io() {
+	local in=$TD/stacks/dtrace/inferno-rust-names.txt
+	"$FG" dtrace "$in" > "$T/exp" 2> /dev/null
+	"$FG" auto < "$in" > "$T/out" 2> "$T/err"
+	same "stacks/io/stdin-detected" "$T/exp" "$T/out"
+	gzip -c "$in" > "$T/in.gz"
+	"$FG" "$T/in.gz" > "$T/out" 2> "$T/err"
+	same "stacks/io/gzip" "$T/exp" "$T/out"
+	"$SVG" "$in" > "$T/out.svg" 2> "$T/err"
+	if [ $? -eq 0 ] && grep -q 'thread_start' "$T/out.svg"; then
+		ok "stacks/io/svg"
+	else
+		bad "stacks/io/svg" "$(head -2 "$T/err")"
+	fi
+}
+
+# Bad input: one line naming the input and line, status 1.
+test_stacks_errors() {
+	# dtrace: a stack that no count closes, a count past 2^64
+	printf 'CPU ID FUNCTION:NAME\n  0 1 :tick-1s\n\n  a`f+0x1\n  a`g+0x2\n    3\n\n  a`f+0x1\n' > "$T/cut.dtrace"
+	expect_error "stacks/errors/dtrace-cut" 1 'cut.dtrace:8: the stack from line 8 has no count line' -- \
+		"$FG" dtrace "$T/cut.dtrace"
+	printf '  a`f+0x1\n  99999999999999999999\n' > "$T/big.dtrace"
+	expect_error "stacks/errors/dtrace-count-overflow" 1 'big.dtrace:2: count too large' -- \
+		"$FG" dtrace "$T/big.dtrace"
+	printf '  a`f+0x1\n  3\nnot indented\n' > "$T/odd.dtrace"
+	expect_error "stacks/errors/dtrace-odd-line" 1 'odd.dtrace:3: not a frame or a count: "not indented"' -- \
+		"$FG" dtrace "$T/odd.dtrace"
+	# A sum past 2^64 is an error, not a wrap.
+	printf '  a`f\n  18446744073709551615\n  a`f\n  1\n' > "$T/wrap.dtrace"
+	expect_error "stacks/errors/dtrace-sum-overflow" 1 'wrap.dtrace:4: count overflow' -- \
+		"$FG" dtrace "$T/wrap.dtrace"
+	printf ' 0xffffffff8103ce4b : f+0xb/0x10 [kernel]\n' > "$T/nocount.stap"
+	expect_error "stacks/errors/stap-no-count" 1 'nocount.stap:1: not SystemTap stacks \(frame lines, but no count line\)' -- \
+		"$FG" stap "$T/nocount.stap"
+}
+
+# The format rules the corpus does not show: stackcollapse.pl's C++ and
+# inline rules, a header-less dtrace file, an empty stack.
+test_stacks_edges() {
+	printf '  m`ns::Cls<T>::run(int, char)+0x10\n  m`a->b->Lc;d+0x2\n  m`plain(int)+0x1\n  4\n\n    7\n' > "$T/e.dtrace"
+	printf '[unknown] 7\nm`plain(int);m`a;b_[i];c:d_[i];m`ns::Cls<T>::run 4\n' > "$T/exp"
+	"$FG" dtrace "$T/e.dtrace" > "$T/out" 2> "$T/err"
+	same "stacks/edges/dtrace-rules" "$T/exp" "$T/out"
+	# No header: the first frames are frames (the reference skips 3 lines).
+	printf '  a`leaf+0x1\n  a`mid+0x2\n  a`root+0x3\n  a`top+0x4\n  2\n' > "$T/nohdr.dtrace"
+	"$FG" "$T/nohdr.dtrace" > "$T/out" 2> "$T/err"
+	[ "$(cat "$T/out")" = 'a`top;a`root;a`mid;a`leaf 2' ] && ok "stacks/edges/dtrace-no-header" ||
+		bad "stacks/edges/dtrace-no-header" "$(cat "$T/out" "$T/err")"
+}
+
+# Each reader refuses the others' inputs, and folded stacks.
+test_stacks_refuse() {
+	local fmt other case input
+	for fmt in $(cut -f2 "$TD/stacks/stacks.tsv" | sed 1d | sort -u); do
+		while IFS=$'\t' read -r case other input _ _; do
+			[ "$case" = case ] || [ "$other" = "$fmt" ] && continue
+			# the recursive reader reads folded stacks, which every
+			# other reader refuses
+			refuse "stacks/refuse/$fmt/$case" "$fmt" "$TD/stacks/$input"
+		done < <(awk -F'\t' '!seen[$2]++' "$TD/stacks/stacks.tsv")
+	done
+}

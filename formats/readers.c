@@ -21,6 +21,7 @@ const struct fold_reader *const readers[] = {
 	&gperf_reader,
 	&stk_dtrace_reader,
 	&stk_stap_reader,
+	&stk_bpftrace_reader,
 	NULL,
 };
 

@@ -85,6 +85,15 @@ test_stacks_errors() {
 	printf '  a`f\n  18446744073709551615\n  a`f\n  1\n' > "$T/wrap.dtrace"
 	expect_error "stacks/errors/dtrace-sum-overflow" 1 'wrap.dtrace:4: count overflow' -- \
 		"$FG" dtrace "$T/wrap.dtrace"
+	printf 'Attaching 1 probe...\n\n@[\n    f+1\n    g+2\n' > "$T/cut.bt"
+	expect_error "stacks/errors/bpftrace-cut" 1 'cut.bt:5: the map entry from line 3 has no closing' -- \
+		"$FG" bpftrace "$T/cut.bt"
+	printf '@[\n    f+1\n]: 123456789012345678901\n' > "$T/big.bt"
+	expect_error "stacks/errors/bpftrace-count-overflow" 1 'big.bt:3: count too large' -- \
+		"$FG" bpftrace "$T/big.bt"
+	printf '@x[1, 2]:\n[0, 1)  3 |@@@@|\n' > "$T/hist.bt"
+	expect_error "stacks/errors/bpftrace-not-counts" 1 'hist.bt:1: not a map entry of counts' -- \
+		"$FG" bpftrace "$T/hist.bt"
 	printf ' 0xffffffff8103ce4b : f+0xb/0x10 [kernel]\n' > "$T/nocount.stap"
 	expect_error "stacks/errors/stap-no-count" 1 'nocount.stap:1: not SystemTap stacks \(frame lines, but no count line\)' -- \
 		"$FG" stap "$T/nocount.stap"
@@ -102,6 +111,14 @@ test_stacks_edges() {
 	"$FG" "$T/nohdr.dtrace" > "$T/out" 2> "$T/err"
 	[ "$(cat "$T/out")" = 'a`top;a`root;a`mid;a`leaf 2' ] && ok "stacks/edges/dtrace-no-header" ||
 		bad "stacks/edges/dtrace-no-header" "$(cat "$T/out" "$T/err")"
+}
+
+# bpftrace: named maps, one-line entries, an empty stack, keys split.
+test_stacks_bpftrace() {
+	printf 'Attaching 2 probes...\n@stacks[\n    leaf+1\n    root+2\n, \n    kleaf+3\n, , comm x]: 4\n@[]: 5\n@[cc]: 6\nprintf output\n' > "$T/e.bt"
+	printf '[unknown] 5\ncc 6\ncomm x;kleaf+3;root+2;leaf+1 4\n' > "$T/exp"
+	"$FG" "$T/e.bt" > "$T/out" 2> "$T/err"
+	same "stacks/bpftrace/keys-and-empty" "$T/exp" "$T/out"
 }
 
 # Each reader refuses the others' inputs, and folded stacks.

@@ -121,6 +121,35 @@ test_stacks_bpftrace() {
 	same "stacks/bpftrace/keys-and-empty" "$T/exp" "$T/out"
 }
 
+# gdb: names with blanks and templates, the signal frame, a Thread line
+# right after a backtrace, a wrapped frame line; elfutils: -v's markers,
+# frames without a name, --pid --tid.
+test_stacks_pmp() {
+	cat > "$T/e.gdb" <<-'EOF'
+	Thread 2 (Thread 0x7f0 (LWP 11) "prog"):
+	#0  0x00007f01 in std::vector<int, std::allocator<int> >::push_back (this=0x1, __x=@0x2: 3) at vector.h:12
+	#1  <signal handler called>
+	#2  0x00007f03 in std::ostream& operator<< <std::char_traits<char> > (out=...) at ostream:611
+	#3  0x00007f04 in std::function<void (int)>::operator() (this=0x3, __args#0=1) at std_function.h:591
+	#4  0x00007f05 in main () at prog.cc:9
+	Thread 1 (Thread 0x7f1 (LWP 10) "prog"):
+	#0  0x00007f06 in ?? () from /lib/x86_64-linux-gnu/libc.so.6
+	#1  0x00007f07 in really_long_function_name (argument_one=1, argument_two=2)
+	    at prog.cc:40
+	#2  0x00007f05 in main () at prog.cc:9
+	EOF
+	printf '%s\n' 'main;really_long_function_name;?? 1' \
+		'main;std::function<void (int)>::operator();std::ostream& operator<< <std::char_traits<char> >;<signal handler called>;std::vector<int, std::allocator<int> >::push_back 1' > "$T/exp"
+	"$FG" "$T/e.gdb" > "$T/out" 2> "$T/err"
+	same "stacks/gdb/names" "$T/exp" "$T/out"
+	printf 'PID 7 - process\nTID 7:\n#0  0x0000000000401000     leaf - /bin/p\n#1  0x0000000000401001 - 1 main - /bin/p\n#2  0x0000000000401002 - 1\nTID 8:\n#0  0x0000000000401003\n' > "$T/e.eu"
+	printf '%s\n' 'PID=7;TID=7;[unknown];main - /bin/p;leaf - /bin/p 1' 'PID=7;TID=8;[unknown] 1' > "$T/exp"
+	"$FG" --pid --tid "$T/e.eu" > "$T/out" 2> "$T/err"
+	same "stacks/elfutils/verbose-pid-tid" "$T/exp" "$T/out"
+	expect_error "stacks/elfutils/gdb-refuses-eu" 1 'e.eu:3: not gdb backtraces' -- "$FG" gdb "$T/e.eu"
+	expect_error "stacks/elfutils/eu-refuses-gdb" 1 'e.gdb:1: not eu-stack output' -- "$FG" elfutils "$T/e.gdb"
+}
+
 # Each reader refuses the others' inputs, and folded stacks.
 test_stacks_refuse() {
 	local fmt other case input

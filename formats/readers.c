@@ -28,6 +28,8 @@ const struct fold_reader *const readers[] = {
 	&stk_stap_reader,
 	&stk_bpftrace_reader,
 	&stk_elfutils_reader,
+	&stk_vtune_reader,
+	&stk_vsprof_reader,
 	&stk_recursive_reader,
 	NULL,
 };

@@ -17,7 +17,8 @@ reader_cases() {
 		"dtrace $TD/stacks/dtrace/inferno-rust-names.txt" \
 		"bpftrace $TD/stacks/bpftrace/bt-ustack-perf.txt" \
 		"gdb $TD/stacks/gdb/gdb-c-threads.txt" \
-		"elfutils $TD/stacks/elfutils/eu-c-threads.txt"
+		"elfutils $TD/stacks/elfutils/eu-c-threads.txt" \
+		"vsprof $TD/stacks/vsprof/inferno-calltreesummary.txt"
 }
 
 # Every command on every format: the same as folding with fg-collapse
@@ -38,7 +39,7 @@ test_readers_any_command() {
 		"$FG" auto -q -v $args > "$T/out" 2> "$T/err"
 		same "readers/$name/collapse-auto" "$T/ref.folded" "$T/out"
 		# -v names the format that was detected
-		if grep -q "$(basename "$in"): .*$(case $fmt in perf) echo 'perf script' ;; folded) echo 'folded stacks' ;; pprof) echo 'pprof profile' ;; gperf) echo gperftools ;; dtrace) echo DTrace ;; bpftrace) echo bpftrace ;; gdb) echo 'gdb backtraces' ;; elfutils) echo eu-stack ;; esac)" "$T/err"; then
+		if grep -q "$(basename "$in"): .*$(case $fmt in perf) echo 'perf script' ;; folded) echo 'folded stacks' ;; pprof) echo 'pprof profile' ;; gperf) echo gperftools ;; dtrace) echo DTrace ;; bpftrace) echo bpftrace ;; gdb) echo 'gdb backtraces' ;; elfutils) echo eu-stack ;; vsprof) echo 'Visual Studio' ;; esac)" "$T/err"; then
 			ok "readers/$name/verbose"
 		else
 			bad "readers/$name/verbose" "$(cat "$T/err")"
@@ -136,7 +137,7 @@ test_readers_refuse() {
 	cp "$TD/readers/go-raw-mutex.txt" "$T/go-raw.txt"
 	cp LICENSE "$T/prose.txt"
 	gzip -dc "$TD/perf/recorded/c-callstruct.perf.txt.gz" > "$T/script.perf"
-	for fmt in perf pprof gperf folded dtrace bpftrace gdb elfutils; do
+	for fmt in perf pprof gperf folded dtrace bpftrace gdb elfutils vtune vsprof; do
 		while read -r other in bin; do
 			[ "$other" = "$fmt" ] && continue
 			# gperftools' heap profile is text: the perf reader says

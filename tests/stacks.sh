@@ -167,6 +167,31 @@ test_stacks_recursive() {
 		"$FG" recursive "$TD/stacks/dtrace/inferno-rust-names.txt"
 }
 
+# vtune and vsprof: quoted names with commas, self times in exact
+# milliseconds, the tree turning back; a depth that jumps is an error.
+test_stacks_csv() {
+	printf 'Function Stack,CPU Time:Self,Module\nTotal,0.0,[Unknown]\n main,0.0015,app\n  "f(int, char)",0.25,app\n  g,1.0004,libg.so\n' > "$T/e.vtune"
+	printf '%s\n' '[Unknown]!Total;app!main 1.5' '[Unknown]!Total;app!main;app!f(int, char) 250' \
+		'[Unknown]!Total;app!main;libg.so!g 1000.4' > "$T/exp"
+	"$FG" "$T/e.vtune" > "$T/out" 2> "$T/err"
+	same "stacks/vtune/names-and-times" "$T/exp" "$T/out"
+	printf 'Function Stack,CPU Time:Self,Module\nTotal,0.0,x\n   deep,1.0,x\n' > "$T/jump.vtune"
+	expect_error "stacks/vtune/depth-jump" 1 'jump.vtune:3: deeper than the line before by more than one' -- \
+		"$FG" vtune "$T/jump.vtune"
+	printf 'Function Stack,CPU Time:Self,Module\nno numbers here\n' > "$T/bad.vtune"
+	expect_error "stacks/vtune/bad-line" 1 'bad.vtune:2: not "FUNCTION,SECONDS,MODULE"' -- \
+		"$FG" vtune "$T/bad.vtune"
+	printf '\357\273\277Level,Function Name,Number of Calls,Module Name,\n0,"p.exe",0,"",\n1,"main()",1,"p.exe",\n2,"a(int, int)","1,000",x,\n2,b,7,x,\n1,c,3,x,\n' > "$T/e.vsprof"
+	printf '%s\n' 'c 3' 'main();a(int,int) 1000' 'main();b 7' > "$T/exp"
+	"$FG" "$T/e.vsprof" > "$T/out" 2> "$T/err"
+	same "stacks/vsprof/tree" "$T/exp" "$T/out"
+	printf 'Level,Function Name,Number of Calls,\n1,a,1,\n3,b,1,\n' > "$T/jump.vsprof"
+	expect_error "stacks/vsprof/level-jump" 1 'jump.vsprof:3: deeper than the line before by more than one' -- \
+		"$FG" vsprof "$T/jump.vsprof"
+	expect_error "stacks/vsprof/refuses-vtune" 1 'e.vtune:1: not Visual Studio call tree CSV \(no "Level," header' -- \
+		"$FG" vsprof "$T/e.vtune"
+}
+
 # Each reader refuses the others' inputs, and folded stacks.
 test_stacks_refuse() {
 	local fmt other case input

@@ -30,6 +30,7 @@ const struct fold_reader *const readers[] = {
 	&stk_elfutils_reader,
 	&stk_vtune_reader,
 	&stk_vsprof_reader,
+	&stk_sample_reader,
 	&stk_recursive_reader,
 	NULL,
 };

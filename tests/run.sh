@@ -620,6 +620,7 @@ for v in $VARIANTS; do
 	t test_stacks_pmp
 	t test_stacks_recursive
 	t test_stacks_csv
+	t test_stacks_sample
 	t test_stacks_refuse
 	t test_record "$v"
 	[ "$v" = bin ] && t test_svg_browser

@@ -192,6 +192,21 @@ test_stacks_csv() {
 		"$FG" vsprof "$T/e.vtune"
 }
 
+# sample: whole names (Objective-C, C++ arguments), an idle leaf dropping
+# the levels popped with it, a call graph cut short.
+test_stacks_sample() {
+	local in=$TD/stacks/sample/edges.txt
+	printf '%s\n' 'Thread_1.DispatchQueue_1:;libdyld`start;XUL`XRE_InitChildProcess(int, char**, XREChildData const*) 3' \
+		'Thread_1.DispatchQueue_1:;libdyld`start;XUL`XRE_InitChildProcess(int, char**, XREChildData const*);<unknown binary>`??? 1' > "$T/exp"
+	"$FG" "$in" > "$T/out" 2> "$T/err"
+	same "stacks/sample/names-and-idle" "$T/exp" "$T/out"
+	"$FG" sample --no-modules "$in" > "$T/out" 2> "$T/err"
+	grep -q '^Thread_1.DispatchQueue_1:;start;XRE_InitChildProcess(int, char\*\*, XREChildData const\*) 3$' "$T/out" &&
+		ok "stacks/sample/no-modules" || bad "stacks/sample/no-modules" "$(cat "$T/out" "$T/err")"
+	head -8 "$in" > "$T/cut.sample"
+	expect_error "stacks/sample/cut" 1 'cut.sample:8: the call graph has no end' -- "$FG" sample "$T/cut.sample"
+}
+
 # Each reader refuses the others' inputs, and folded stacks.
 test_stacks_refuse() {
 	local fmt other case input

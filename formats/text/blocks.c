@@ -8,6 +8,26 @@
 #include "formats/text/chars.h"
 #include "formats/text/stacks.h"
 
+/* The first "ab" in s[0..len), or NULL: memchr runs a vector at a time. */
+static const char *find2(const char *s, size_t len, char a, char b)
+{
+	const char *e = s + len, *q = s;
+
+	while (q + 1 < e && (q = memchr(q, a, (size_t)(e - q - 1))) != NULL) {
+		if (q[1] == b)
+			return q;
+		q++;
+	}
+	return NULL;
+}
+
+/* s[0..len) without trailing blanks (the indentation is already gone). */
+static void trim_end(const char *s, size_t *len)
+{
+	while (*len > 0 && ch_is(s[*len - 1], CH_SPACE))
+		--*len;
+}
+
 /* The last '+' of s[0..len) and what follows it cut ("f+0x1c" -> "f"). */
 static size_t cut_offset(const char *s, size_t len)
 {
@@ -54,10 +74,10 @@ static int dtrace_frame(struct fold_profile *p, struct stk_stack *st,
 	size_t nparts = 0, k;
 	struct { const char *s; size_t len; } part[64];
 
-	stk_trim(&s, &len);
+	trim_end(s, &len);
 	len = cut_offset(s, len);
 	/* C++ argument lists cut at the last ( or < after the first "::". */
-	cc = memmem(s, len, "::", 2);
+	cc = find2(s, len, ':', ':');
 	if (cc != NULL) {
 		for (q = s + len; q > cc + 2; q--)
 			if (q[-1] == '(' || q[-1] == '<')
@@ -68,7 +88,7 @@ static int dtrace_frame(struct fold_profile *p, struct stk_stack *st,
 	if (len == 0)
 		return stk_push(p, st, "-", 1);
 	/* "a->b->c": inlined calls, a outermost.  Rare, so split slowly. */
-	if (memmem(s, len, "->", 2) == NULL)
+	if (find2(s, len, '-', '>') == NULL)
 		return push_part(p, st, s, len, 0);
 	for (;;) {
 		const char *arrow = memmem(s, len, "->", 2);
@@ -160,7 +180,7 @@ static int stap_frame(struct fold_profile *p, struct stk_stack *st,
 {
 	size_t i;
 
-	stk_trim(&s, &len);
+	trim_end(s, &len);
 	len = cut_offset(s, len);
 	for (i = len; i >= 3; i--)
 		if (memcmp(s + i - 3, " : ", 3) == 0) {

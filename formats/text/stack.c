@@ -189,16 +189,21 @@ int stk_read_blocks(const struct stk_block_fmt *fmt, struct fold_profile *p,
 	int r, rc = -1;
 
 	while ((r = fold_input_line(in, &ln, d)) > 0) {
-		const char *s = ln.s;
+		const char *s = ln.s, *t = s, *e = s + ln.len;
 		size_t len = ln.len;
 
-		if (blank_line(s, len))
+		/* The hot path: one pass over the indentation. */
+		while (t < e && (*t == ' ' || *t == '\t'))
+			t++;
+		if (t == e || (ch_is(*t, CH_SPACE) && blank_line(t, (size_t)(e - t))))
 			continue;
-		if (stk_is_count_line(s, len)) {
+		if (ch_is(*t, CH_DIGIT) && stk_is_count_line(t, (size_t)(e - t))) {
 			uint64_t v;
+			const char *c = t;
+			size_t n = (size_t)(e - t);
 
-			stk_trim(&s, &len);
-			if (stk_uint(s, len, &v) != 0) {
+			stk_trim(&c, &n);
+			if (stk_uint(c, n, &v) != 0) {
 				stk_bad_line(d, in, "count too large", ln.s, ln.len);
 				goto out;
 			}
@@ -210,7 +215,9 @@ int stk_read_blocks(const struct stk_block_fmt *fmt, struct fold_profile *p,
 			stacks++;
 			continue;
 		}
-		if (stacks == 0 && st.n == 0 && fmt->header != NULL &&
+		/* Between blocks: outputs printed one after another (a
+		   tick probe printing its aggregation) repeat the header. */
+		if (st.n == 0 && fmt->header != NULL &&
 		    fmt->header(s, len, in->lineno))
 			continue;
 		if (!fmt->is_frame(s, len)) {
@@ -230,7 +237,7 @@ int stk_read_blocks(const struct stk_block_fmt *fmt, struct fold_profile *p,
 		}
 		if (st.n == 0)
 			first = in->lineno;
-		if (fmt->frame(p, &st, s, len) != 0) {
+		if (fmt->frame(p, &st, t, (size_t)(e - t)) != 0) {
 			stk_oom(d, in);
 			goto out;
 		}

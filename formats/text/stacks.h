@@ -79,7 +79,8 @@ struct stk_block_fmt {
 	const char *title;
 	/* Whether the line, before any frame, is a header line to skip. */
 	int (*header)(const char *s, size_t len, uint64_t lineno);
-	/* Push the frames of one frame line (leaf first within the block). */
+	/* Push the frames of one frame line, its indentation skipped (leaf
+	   first within the block). */
 	int (*frame)(struct fold_profile *p, struct stk_stack *st,
 		     const char *s, size_t len);
 	/* Whether a line can be a frame line at all (else: refused/bad). */

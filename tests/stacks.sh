@@ -175,6 +175,9 @@ test_stacks_csv() {
 		'[Unknown]!Total;app!main;libg.so!g 1000.4' > "$T/exp"
 	"$FG" "$T/e.vtune" > "$T/out" 2> "$T/err"
 	same "stacks/vtune/names-and-times" "$T/exp" "$T/out"
+	"$SVG" "$T/e.vtune" > "$T/v.svg" 2> "$T/err"
+	grep -q '>all (1\.25s, 100%)<' "$T/v.svg" && ok "stacks/vtune/unit-milliseconds" ||
+		bad "stacks/vtune/unit-milliseconds" "$(grep -o 'all ([^)]*)' "$T/v.svg" | head -1)" "$(head -2 "$T/err")"
 	printf 'Function Stack,CPU Time:Self,Module\nTotal,0.0,x\n   deep,1.0,x\n' > "$T/jump.vtune"
 	expect_error "stacks/vtune/depth-jump" 1 'jump.vtune:3: deeper than the line before by more than one' -- \
 		"$FG" vtune "$T/jump.vtune"

@@ -182,6 +182,8 @@ static int vtune_fold(void *state, struct fold_profile *p,
 	}
 	if (r < 0)
 		goto out;
+	/* Self times in milliseconds: shown as time, not as samples. */
+	fold_unit_set(&p->unit[p->ncols == 2 ? ro->col : 0], "cpu", "milliseconds");
 	rc = 0;
 	goto out;
 oom:

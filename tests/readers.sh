@@ -137,7 +137,7 @@ test_readers_refuse() {
 	cp "$TD/readers/go-raw-mutex.txt" "$T/go-raw.txt"
 	cp LICENSE "$T/prose.txt"
 	gzip -dc "$TD/perf/recorded/c-callstruct.perf.txt.gz" > "$T/script.perf"
-	for fmt in perf pprof gperf folded dtrace bpftrace gdb elfutils vtune vsprof sample; do
+	for fmt in perf pprof gperf folded dtrace stap bpftrace gdb elfutils vtune vsprof sample; do
 		while read -r other in bin; do
 			[ "$other" = "$fmt" ] && continue
 			# gperftools' heap profile is text: the perf reader says

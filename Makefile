@@ -153,7 +153,7 @@ bench: deps
 	tests/bench.sh
 
 FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof fuzz_gperf fuzz_record \
-	       fuzz_readers fuzz_graph
+	       fuzz_readers fuzz_graph fuzz_stacks
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 # Each one-line mutation of tests/mutations.tsv, applied to a copy of the
 # tree: the fast test variant must fail on every one.

@@ -12,12 +12,26 @@
 #include "formats/perf/perf_fold.h"
 #include "formats/pprof/pprof.h"
 #include "formats/readers.h"
+#include "formats/text/stacks.h"
 
 const struct fold_reader *const readers[] = {
 	&fold_folded_reader,
+	/*
+	 * Before perf: a gdb "Thread N (...)" line followed by "#0 ..." reads
+	 * to perf's detector as a sample header and a comment.
+	 */
+	&stk_gdb_reader,
 	&perf_script_reader,
 	&pprof_reader,
 	&gperf_reader,
+	&stk_dtrace_reader,
+	&stk_stap_reader,
+	&stk_bpftrace_reader,
+	&stk_elfutils_reader,
+	&stk_vtune_reader,
+	&stk_vsprof_reader,
+	&stk_sample_reader,
+	&stk_recursive_reader,
 	NULL,
 };
 
@@ -219,14 +233,15 @@ static void unrecognized(const struct readers *rs, const char *name,
 			 const char *head, size_t n, struct fold_diag *d)
 {
 	const char *other = known_other(head, n);
-	char formats[256] = "", line[FOLD_EXCERPT];
+	char formats[1024] = "", line[FOLD_EXCERPT];
 	size_t i, k = 0;
 
 	if (other != NULL) {
 		fold_diag_error(d, "%s: %s", name, other);
 		return;
 	}
-	for (i = 0; i < rs->n; i++)
+	/* Stop at a full buffer: snprintf's count would run past it. */
+	for (i = 0; i < rs->n && k < sizeof(formats); i++)
 		k += (size_t)snprintf(formats + k, sizeof(formats) - k, "%s%s",
 				      i == 0 ? "" : i + 1 == rs->n ? " or " : ", ",
 				      rs->slot[i].r->title);

@@ -170,6 +170,25 @@ crow() {
 	printf '%-34s %6.3f CPU-s  peak RSS %6.1f MiB  %s samples\n' "$1" "$2" \
 		"$(awk -v k="$3" 'BEGIN { print k / 1024 }')" "$4"
 }
+# The text stack formats of stackcollapse-* (tests/stacks.sh): a corpus
+# case repeated to about 200 MiB (a CSV's header line kept once).
+echo
+echo "fg-collapse, text stack formats: a testdata/stacks case repeated to ~200 MiB"
+for c in dtrace:dtrace/fg-example-dtrace.txt.gz stap:stap/kernel-profile.txt \
+	 bpftrace:bpftrace/bt-kstack-system.txt gdb:gdb/gdb-python-threads.txt \
+	 elfutils:elfutils/eu-jvm-jstackwork.txt sample:sample/inferno-sample-rg.txt \
+	 vtune:vtune/inferno-vtune.txt vsprof:vsprof/inferno-calltreesummary.txt \
+	 recursive:recursive/jstack-work-folded.txt; do
+	f=${c%%:*}
+	if [ ! -s $B/big.$f ]; then
+		gzip -dcf testdata/stacks/${c#*:} | perl -e 'my $h = $ARGV[0] ? <STDIN> : "";
+			local $/; my $s = <STDIN>; print $h, $s x int(200 * 1048576 / length($s) + 1)' \
+			"$(case $f in vtune|vsprof) echo 1 ;; *) echo 0 ;; esac)" > $B/big.$f.tmp
+		mv $B/big.$f.tmp $B/big.$f
+	fi
+	row "fg-collapse $f" $B/big.$f bin/fg-collapse $f
+done
+
 echo
 echo "fg-record: 10 s system-wide recordings (-a), CPU time of the recorder"
 if bin/fg-record -q -a -o $B/probe.perf -- true 2> $B/rec.err; then

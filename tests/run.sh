@@ -515,6 +515,7 @@ test_folded() {
 . tests/record.sh
 . tests/readers.sh
 . tests/graph.sh
+. tests/stacks.sh
 
 # A man page per command, with its sections, and no stray control bytes
 # (a "\f" font escape written as a form feed once slipped in).
@@ -638,6 +639,16 @@ for v in $VARIANTS; do
 	t test_graph_names
 	t test_graph_errors
 	[ "$v" = bin ] && t test_graph_go
+	t test_stacks_corpus
+	t test_stacks_io
+	t test_stacks_errors
+	t test_stacks_edges
+	t test_stacks_bpftrace
+	t test_stacks_pmp
+	t test_stacks_recursive
+	t test_stacks_csv
+	t test_stacks_sample
+	t test_stacks_refuse
 	t test_record "$v"
 	[ "$v" = bin ] && t test_svg_browser
 done

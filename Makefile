@@ -28,9 +28,10 @@ FG_CFLAGS = -std=c11 $(WARNINGS) $(if $(WERROR),-Werror)
 GEN = build/gen
 # Includes name their folder from the top of the tree ("formats/perf/perf_script.h").
 FG_CPPFLAGS = -D_GNU_SOURCE -DFGKIT_VERSION='"$(VERSION)"' -I. -I$(GEN)
-PKGS = cairo libprotobuf-c libgvc json-c
+# fontconfig picks the first installed font of a list for cairo.
+PKGS = cairo cairo-ft fontconfig libprotobuf-c libgvc json-c
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lprotobuf-c -lgvc -lcgraph -lcdt -ljson-c) -lm
+LIBS = -ldw -lelf -liberty -lz $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcairo -lfontconfig -lfreetype -lprotobuf-c -lgvc -lcgraph -lcdt -ljson-c) -lm
 
 # Object and binary directories (the sanitizer build uses its own).
 B ?= build
@@ -52,7 +53,7 @@ CMD_UTIL = $(B)/libcmd.a
 BINS = $(CMDS:%=$(BIN)/%)
 UNIT = $(B)/tests/unit_fold
 TOOLS = $(B)/tests/measure $(B)/tests/svgframes $(B)/tests/pngpixel $(B)/tests/gperfdump \
-	$(B)/tests/split $(B)/tests/perfsym
+	$(B)/tests/split $(B)/tests/perfsym $(B)/tests/offcpu
 
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all
@@ -92,6 +93,11 @@ $(B)/tests/svgframes: tests/svgframes.c
 $(B)/tests/split: testdata/src/split.c
 	@mkdir -p $(dir $@)
 	$(CC) -O0 -g -fno-omit-frame-pointer -o $@ $<
+
+# fg-record --off-cpu's: known blocked and runnable time, frame pointers too.
+$(B)/tests/offcpu: testdata/src/offcpu.c
+	@mkdir -p $(dir $@)
+	$(CC) -O0 -g -fno-omit-frame-pointer -pthread -o $@ $<
 
 $(B)/tests/pngpixel: tests/pngpixel.c
 	@mkdir -p $(dir $@)
@@ -147,7 +153,7 @@ bench: deps
 	tests/bench.sh
 
 FUZZ_TARGETS = fuzz_perf fuzz_folded fuzz_svg fuzz_diff fuzz_pprof fuzz_gperf fuzz_record \
-	       fuzz_readers fuzz_graph fuzz_runtimes
+	       fuzz_readers fuzz_graph fuzz_stacks fuzz_runtimes
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 # Each one-line mutation of tests/mutations.tsv, applied to a copy of the
 # tree: the fast test variant must fail on every one.

@@ -34,6 +34,7 @@ static void usage(FILE *f)
 "otherwise record until SIGINT or SIGTERM.\n"
 "\n"
 "  -F, --freq=HZ         samples a second, per CPU (default 99)\n"
+"  -c, --count=PERIOD    a sample every PERIOD events instead\n"
 "  -a, --all-cpus        every task on every CPU (system-wide)\n"
 "  -C, --cpu=CPUS        system-wide on these CPUs only (\"0-3,6\"); with -p\n"
 "                        or -t, those tasks on these CPUs\n"
@@ -41,11 +42,23 @@ static void usage(FILE *f)
 "  -t, --tid=TIDS        these running threads only\n"
 "  -g, --call-graph      record call chains (the default)\n"
 "      --no-call-graph   record only the sampled address\n"
-"  -e, --event=EVENT     cpu-clock (default), task-clock, or cycles (falls\n"
-"                        back to cpu-clock where there is no PMU)\n"
+"  -e, --event=EVENT     what to sample (repeat, or EV,EV, for several):\n"
+"                        cpu-clock (default), task-clock, page-faults,\n"
+"                        minor-faults, major-faults, context-switches,\n"
+"                        cpu-migrations; cycles, instructions,\n"
+"                        cache-misses, branch-misses (cpu-clock where\n"
+"                        there is no PMU); a tracepoint SUBSYS:NAME\n"
+"      --max-stack=N     call chains of N frames at most\n"
+"      --off-cpu[=WHICH] off-CPU time per stack (offcpu-time, in ns) from\n"
+"                        sched:sched_switch: WHICH is blocked (the default:\n"
+"                        waiting on I/O, locks, sleeps) or all (preempted\n"
+"                        too, runnable but waiting for a CPU)\n"
+"      --hot-cold        on-CPU samples (cpu-clock) and off-CPU time in one\n"
+"                        profile, off-CPU frames marked _[o]\n"
 "      --user-only       user-space samples only\n"
 "      --kernel-only     kernel samples only\n"
-"  -m, --mmap-pages=N    ring buffer pages per CPU, a power of 2 (default 128)\n"
+"  -m, --mmap-pages=N    ring buffer pages per CPU, a power of 2 (default\n"
+"                        128, 512 with --off-cpu)\n"
 "      --folded          write folded stacks (fg-collapse perf's output)\n"
 "  -o, --output=FILE     write to FILE (replaced only when complete)\n"
 "      --child-stdout=FILE  the command's standard output to FILE (default:\n"
@@ -57,10 +70,15 @@ static void usage(FILE *f)
 "  -V, --version         print the version\n");
 }
 
-enum { OPT_NO_CG = 256, OPT_USER, OPT_KERNEL, OPT_FOLDED, OPT_CHILD_STDOUT };
+enum { OPT_NO_CG = 256, OPT_USER, OPT_KERNEL, OPT_FOLDED, OPT_CHILD_STDOUT,
+       OPT_OFFCPU, OPT_HOTCOLD, OPT_MAXSTACK };
 
 static const struct option options[] = {
 	{ "freq", required_argument, NULL, 'F' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "off-cpu", optional_argument, NULL, OPT_OFFCPU },
+	{ "hot-cold", no_argument, NULL, OPT_HOTCOLD },
+	{ "max-stack", required_argument, NULL, OPT_MAXSTACK },
 	{ "all-cpus", no_argument, NULL, 'a' },
 	{ "cpu", required_argument, NULL, 'C' },
 	{ "pid", required_argument, NULL, 'p' },
@@ -240,9 +258,15 @@ static void status_line(const struct rec *r, double secs, int done)
 		(unsigned long long)st->lost);
 }
 
+#define MAX_EVENTS 16
+
 /* What the options say. */
 struct record_cmd {
 	struct perfev_opts eo;
+	struct perfev_event events[MAX_EVENTS + 1];	/* and off-CPU's */
+	size_t nevents;		/* -e's */
+	int offcpu;		/* 0, OFFCPU_BLOCKED or OFFCPU_ALL */
+	int hotcold;
 	const char *output;
 	const char *child_stdout;	/* --child-stdout, or NULL */
 	char *pids, *tids;
@@ -250,20 +274,91 @@ struct record_cmd {
 	char **command;		/* and its arguments, or NULL */
 };
 
+enum { OFFCPU_BLOCKED = 1, OFFCPU_ALL };
+
+/* -e EV[,EV...]: perf's names, checked now (tracefs included). */
+static void add_events(struct record_cmd *c, char *list)
+{
+	char *tok, *save = NULL, err[512];
+
+	for (tok = strtok_r(list, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int rc;
+
+		if (c->nevents == MAX_EVENTS)
+			fg_usage_error("-e: at most %d events", MAX_EVENTS);
+		rc = perfev_event_parse(tok, &c->events[c->nevents], err,
+					sizeof(err));
+		if (rc > 0)
+			fg_usage_error("-e: '%s' is not an event fg-record knows "
+				       "(see fg-record --help, or a tracepoint "
+				       "SUBSYS:NAME)", tok);
+		if (rc < 0)
+			fg_die(FG_EXIT_ERR, "%s", err);
+		c->nevents++;
+	}
+}
+
+/*
+ * Off-CPU time's event: sched:sched_switch with its raw fields, and, when
+ * following tasks rather than CPUs, the SWITCH records that say when they
+ * run again (a task's own sched_switch samples fire only as it leaves).
+ */
+static void add_offcpu(struct record_cmd *c, struct perf_replay_offcpu *oc)
+{
+	struct perfev_event *e = &c->events[c->nevents];
+	char err[512], dir[400];
+	size_t sz;
+
+	if (perfev_event_parse("sched:sched_switch", e, err, sizeof(err)) != 0 ||
+	    perfev_tracepoint_dir("sched:sched_switch", dir, sizeof(dir), err,
+				  sizeof(err)) != 0)
+		fg_die(FG_EXIT_ERR, "--off-cpu: %s", err);
+	if (perfev_tracepoint_field(dir, "prev_pid", &oc->prev_pid, &sz) != 0 ||
+	    perfev_tracepoint_field(dir, "next_pid", &oc->next_pid, &sz) != 0 ||
+	    perfev_tracepoint_field(dir, "prev_state", &oc->prev_state,
+				    &oc->state_size) != 0 ||
+	    (oc->state_size != 4 && oc->state_size != 8))
+		fg_die(FG_EXIT_ERR, "--off-cpu: %s/format has no prev_pid, "
+		       "prev_state and next_pid fields", dir);
+	e->raw = 1;
+	e->context_switch = !c->eo.all_cpus;
+	oc->all = c->offcpu == OFFCPU_ALL;
+	oc->mark = c->hotcold;
+}
+
 static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 {
 	int opt;
+	char *evlists[MAX_EVENTS];
+	size_t nlists = 0, i;
 
 	memset(c, 0, sizeof(*c));
-	c->eo.event = PERFEV_CPU_CLOCK;
 	c->eo.freq = 99;
 	c->eo.callchain = 1;
-	c->eo.pages = 128;
+	c->eo.pages = 0;	/* 128, or 512 with --off-cpu (below) */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:F:aC:p:t:ge:m:o:qvhV", options,
+	while ((opt = getopt_long(argc, argv, "+:F:c:aC:p:t:ge:m:o:qvhV", options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'F': c->eo.freq = (unsigned)number("-F", optarg, 1000000); break;
+		case 'c':
+			c->eo.period = number("-c", optarg, 1ul << 40);
+			break;
+		case OPT_MAXSTACK:
+			c->eo.max_stack = (unsigned)number("--max-stack", optarg,
+							   65535);
+			break;
+		case OPT_OFFCPU:
+			if (optarg == NULL || strcmp(optarg, "blocked") == 0)
+				c->offcpu = OFFCPU_BLOCKED;
+			else if (strcmp(optarg, "all") == 0)
+				c->offcpu = OFFCPU_ALL;
+			else
+				fg_usage_error("--off-cpu: '%s' is not blocked "
+					       "or all", optarg);
+			break;
+		case OPT_HOTCOLD: c->hotcold = 1; break;
 		case 'a': c->eo.all_cpus = 1; break;
 		case 'C': c->eo.cpus = optarg; break;
 		case 'p': c->pids = optarg; break;
@@ -273,15 +368,10 @@ static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 		case 'g': c->eo.callchain = 1; break;
 		case OPT_NO_CG: c->eo.callchain = 0; break;
 		case 'e':
-			if (strcmp(optarg, "cpu-clock") == 0)
-				c->eo.event = PERFEV_CPU_CLOCK;
-			else if (strcmp(optarg, "task-clock") == 0)
-				c->eo.event = PERFEV_TASK_CLOCK;
-			else if (strcmp(optarg, "cycles") == 0)
-				c->eo.event = PERFEV_CYCLES;
-			else
-				fg_usage_error("-e: '%s' is not cpu-clock, "
-					       "task-clock or cycles", optarg);
+			/* Checked after the options: -a changes off-CPU's. */
+			if (nlists == MAX_EVENTS)
+				fg_usage_error("-e: at most %d events", MAX_EVENTS);
+			evlists[nlists++] = optarg;
 			break;
 		case OPT_USER: c->eo.user_only = 1; break;
 		case OPT_KERNEL: c->eo.kernel_only = 1; break;
@@ -296,6 +386,16 @@ static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 		default: fg_common_option(opt, argv, usage, &c->quiet);
 		}
 	}
+	if (c->hotcold && !c->offcpu)
+		c->offcpu = OFFCPU_BLOCKED;
+	/*
+	 * A busy machine switches tens of thousands of times a second, each
+	 * record with its call chain: 2 MiB a CPU rides out the moments
+	 * fg-record waits for a CPU itself (512 KiB lost samples at 20,000
+	 * switches a second on a loaded 2-CPU machine).
+	 */
+	if (c->eo.pages == 0)
+		c->eo.pages = c->offcpu ? 512 : 128;
 	if (c->eo.user_only && c->eo.kernel_only)
 		fg_usage_error("--user-only and --kernel-only exclude each other");
 	if (!!c->pids + !!c->tids + c->eo.all_cpus > 1)
@@ -309,6 +409,18 @@ static void parse(struct record_cmd *c, struct rec *r, int argc, char **argv)
 			       "or -t");
 	if (optind < argc)
 		c->command = argv + optind;
+	for (i = 0; i < nlists; i++)
+		add_events(c, evlists[i]);
+	/* cpu-clock by default; --off-cpu alone is off-CPU time alone. */
+	if (c->nevents == 0 && (!c->offcpu || c->hotcold))
+		add_events(c, (char[]){ "cpu-clock" });
+	if (c->folded && c->nevents > 1)
+		fg_usage_error("--folded folds one event: give one -e (or write "
+			       "perf script text, and choose with fg-collapse "
+			       "perf --event-filter)");
+	if (c->folded && c->offcpu && c->nevents > 0 && !c->hotcold)
+		fg_usage_error("--folded folds one event: --off-cpu with -e "
+			       "needs perf script text (or --hot-cold)");
 	if (c->pids)
 		parse_tasks(r, "-p", c->pids, 1);
 	if (c->tids)
@@ -376,7 +488,10 @@ static int record(struct record_cmd *c, struct rec *r)
 {
 	struct perfev_opts eo = c->eo;
 	struct perf_replay_opts ro = { 0 };
+	struct perf_replay_offcpu oc = { 0 };
+	struct perf_replay_event rev[MAX_EVENTS + 1];
 	struct perfev_info info;
+	char names[256] = "", hcfilter[96];
 	struct fold_profile prof;
 	struct perf_fold_opts fo = { 0 };
 	const char *output = c->output;
@@ -390,6 +505,13 @@ static int record(struct record_cmd *c, struct rec *r)
 	pid_t child = 0;
 
 	fg_diag_init(&r->d, quiet ? 0 : 20);
+	eo.events = c->events;
+	eo.nevents = c->nevents;
+	if (c->offcpu) {
+		add_offcpu(c, &oc);
+		eo.nevents++;
+		ro.offcpu = &oc;
+	}
 	fg_out_open(&out, output);
 	if (c->command != NULL) {
 		child = launch(c->command, child_output(c), &go, &fail);
@@ -404,15 +526,34 @@ static int record(struct record_cmd *c, struct rec *r)
 		}
 		fg_die(FG_EXIT_ERR, "%s", err);
 	}
-	if (!quiet && info.fell_back)
-		fg_warn("the cycles event is not supported here; falling back "
-			"to cpu-clock");
+	for (size_t k = 0; k < eo.nevents; k++) {
+		if (!quiet && info.events[k].fell_back)
+			fg_warn("the %s event is not supported here; falling "
+				"back to cpu-clock", eo.events[k].name);
+		rev[k].name = info.events[k].name;
+		rev[k].sample_type = info.events[k].sample_type;
+		rev[k].offcpu = c->offcpu && k == c->nevents;
+		snprintf(names + strlen(names), sizeof(names) - strlen(names),
+			 "%s%s", k ? ", " : "", rev[k].offcpu ? "off-CPU" :
+			 info.events[k].name);
+	}
 	if (!quiet && info.user_fallback)
 		fg_warn("kernel samples are not permitted "
 			"(kernel.perf_event_paranoid); recording user space only");
 
 	ro.sample_type = info.sample_type;
-	ro.event = info.event;
+	ro.event = info.events[0].name;
+	ro.events = rev;
+	ro.nevents = eo.nevents;
+	ro.ids = info.ids;
+	ro.id_event = info.id_event;
+	ro.nids = info.nids;
+	/* Hot/cold folds both halves: the on-CPU event (-e's, if given). */
+	if (c->hotcold) {
+		snprintf(hcfilter, sizeof(hcfilter), "%s,offcpu-time",
+			 info.events[0].name);
+		fo.event_filter = hcfilter;
+	}
 	r->rp = perf_replay_new(&ro, &r->d);
 	if (r->rp == NULL)
 		fg_die(FG_EXIT_ERR, "%s", r->d.err);
@@ -510,12 +651,28 @@ static int record(struct record_cmd *c, struct rec *r)
 			fg_warn("%llu samples lost (the ring buffer was full): "
 				"raise -m or lower -F",
 				(unsigned long long)st->lost);
+		char rate[48] = "";
+		size_t k;
+
+		/* Tracepoints are sampled at every hit: no rate to tell. */
+		for (k = 0; k < eo.nevents; k++)
+			if (eo.events[k].type != PERF_TYPE_TRACEPOINT)
+				break;
+		if (eo.period > 0)
+			snprintf(rate, sizeof(rate), ", every %llu",
+				 (unsigned long long)eo.period);
+		else if (k < eo.nevents)
+			snprintf(rate, sizeof(rate), ", %u Hz", eo.freq);
 		if (!quiet)
-			fg_warn("%llu samples, %llu lost, %.1f s (%s, %u Hz, "
-				"%zu ring%s)", (unsigned long long)st->samples,
+			fg_warn("%llu samples, %llu lost, %.1f s (%s%s, %zu "
+				"ring%s)", (unsigned long long)st->samples,
 				(unsigned long long)st->lost, now() - start,
-				info.event, eo.freq, info.nrings,
+				names, rate, info.nrings,
 				info.nrings == 1 ? "" : "s");
+		if (!quiet && c->offcpu)
+			fg_warn("%.3f s off-CPU (%s)", st->offcpu_ns / 1e9,
+				c->offcpu == OFFCPU_ALL ? "blocked and runnable" :
+				"blocked");
 		if (!quiet && st->throttled > 0)
 			fg_warn("the kernel throttled sampling %llu times "
 				"(kernel.perf_event_max_sample_rate)",

@@ -40,7 +40,7 @@ static void usage_of(FILE *f, int icicle)
 "      --width=PX         image width (1200)\n"
 "      --height=PX        frame height (16)\n"
 "      --minwidth=PX|P%%   omit frames narrower than PX (0.1) or P%% of all\n"
-"      --fonttype=FONT    font family (Verdana)\n"
+"      --fonttype=FONTS   font-family list (" FLAME_FONT ")\n"
 "      --fontsize=PX      font size (12)\n"
 "      --fontwidth=F      average glyph width / font size (0.59)\n"
 "      --countname=TEXT   count unit (samples; the input's unit if it has one)\n"
@@ -256,7 +256,7 @@ static void parse(struct flame_cmd *c, struct fg_input *in, int icicle,
 	c->fo.inverted = icicle;
 	c->so.countname = "samples";
 	c->so.nametype = "Function:";
-	c->so.fonttype = "Verdana";
+	c->so.fonttype = FLAME_FONT;
 	c->so.search_color = "rgb(230,0,230)";
 	c->so.javascript = 1;
 	c->so.dom_frames = SVG_DOM_FRAMES;
@@ -285,7 +285,14 @@ static void parse(struct flame_cmd *c, struct fg_input *in, int icicle,
 			c->fo.minwidth = number("minwidth", optarg, 1);
 			break;
 		}
-		case OPT_FONTTYPE: c->so.fonttype = optarg; break;
+		case OPT_FONTTYPE:
+			/* It goes into the SVG's CSS: a list of names only. */
+			if (!flame_font_valid(optarg))
+				fg_usage_error("--fonttype: '%s' is not a font-family list "
+					       "(names of letters, digits, spaces, '-' and "
+					       "'_', or quoted, separated by commas)", optarg);
+			c->so.fonttype = optarg;
+			break;
 		case OPT_FONTSIZE: c->fo.fontsize = number("fontsize", optarg, 0); break;
 		case OPT_FONTWIDTH: c->fo.fontwidth = number("fontwidth", optarg, 0); break;
 		case OPT_COUNTNAME: c->so.countname = optarg; c->plain = 1; break;

@@ -13,13 +13,27 @@
 #include "formats/perf/perf_sched.h"
 #include "formats/pprof/pprof.h"
 #include "formats/readers.h"
+#include "formats/text/stacks.h"
 #include "formats/runtime/runtime.h"
 
 const struct fold_reader *const readers[] = {
 	&fold_folded_reader,
+	/*
+	 * Before perf: a gdb "Thread N (...)" line followed by "#0 ..." reads
+	 * to perf's detector as a sample header and a comment.
+	 */
+	&stk_gdb_reader,
 	&perf_script_reader,
 	&pprof_reader,
 	&gperf_reader,
+	&stk_dtrace_reader,
+	&stk_stap_reader,
+	&stk_bpftrace_reader,
+	&stk_elfutils_reader,
+	&stk_vtune_reader,
+	&stk_vsprof_reader,
+	&stk_sample_reader,
+	&stk_recursive_reader,
 	&jstack_reader,
 	&java_exceptions_reader,
 	&go_raw_reader,
@@ -232,8 +246,8 @@ static void unrecognized(const struct readers *rs, const char *name,
 		fold_diag_error(d, "%s: %s", name, other);
 		return;
 	}
-	/* (k stops at the end: a longer list is cut, never overrun) */
-	for (i = 0; i < rs->n && k < sizeof(formats) - 1; i++)
+	/* Stop at a full buffer: snprintf's count would run past it. */
+	for (i = 0; i < rs->n && k < sizeof(formats); i++)
 		k += (size_t)snprintf(formats + k, sizeof(formats) - k, "%s%s",
 				      i == 0 ? "" : i + 1 == rs->n ? " or " : ", ",
 				      rs->slot[i].r->title);

@@ -154,6 +154,12 @@ if command -v google-pprof > /dev/null 2>&1; then
 else
 	echo "(google-pprof is not installed: no row for it; it took 3.1 s, 56 MiB here)"
 fi
+# 200,000 distinct return addresses in fg-collapse's own code, each checked
+# for the call before it (tests/gperf_many.pl); this took minutes when the
+# check read the file once per address.
+perl tests/gperf_many.pl bin/fg-collapse 200000 > $B/gperf-many.prof
+trow "fg-collapse gperf, 200,000 addresses" \
+	$($M -n "$RUNS" -i $B/gperf-many.prof -- bin/fg-collapse gperf -q)
 
 # fg-record: CPU time (user + system) of 10 s system-wide recordings at
 # 99 Hz on an idle machine, fg-record against perf record when perf is
@@ -164,6 +170,25 @@ crow() {
 	printf '%-34s %6.3f CPU-s  peak RSS %6.1f MiB  %s samples\n' "$1" "$2" \
 		"$(awk -v k="$3" 'BEGIN { print k / 1024 }')" "$4"
 }
+# The text stack formats of stackcollapse-* (tests/stacks.sh): a corpus
+# case repeated to about 200 MiB (a CSV's header line kept once).
+echo
+echo "fg-collapse, text stack formats: a testdata/stacks case repeated to ~200 MiB"
+for c in dtrace:dtrace/fg-example-dtrace.txt.gz stap:stap/kernel-profile.txt \
+	 bpftrace:bpftrace/bt-kstack-system.txt gdb:gdb/gdb-python-threads.txt \
+	 elfutils:elfutils/eu-jvm-jstackwork.txt sample:sample/inferno-sample-rg.txt \
+	 vtune:vtune/inferno-vtune.txt vsprof:vsprof/inferno-calltreesummary.txt \
+	 recursive:recursive/jstack-work-folded.txt; do
+	f=${c%%:*}
+	if [ ! -s $B/big.$f ]; then
+		gzip -dcf testdata/stacks/${c#*:} | perl -e 'my $h = $ARGV[0] ? <STDIN> : "";
+			local $/; my $s = <STDIN>; print $h, $s x int(200 * 1048576 / length($s) + 1)' \
+			"$(case $f in vtune|vsprof) echo 1 ;; *) echo 0 ;; esac)" > $B/big.$f.tmp
+		mv $B/big.$f.tmp $B/big.$f
+	fi
+	row "fg-collapse $f" $B/big.$f bin/fg-collapse $f
+done
+
 echo
 echo "fg-record: 10 s system-wide recordings (-a), CPU time of the recorder"
 if bin/fg-record -q -a -o $B/probe.perf -- true 2> $B/rec.err; then
@@ -183,6 +208,47 @@ if bin/fg-record -q -a -o $B/probe.perf -- true 2> $B/rec.err; then
 	grep -h 'samples, ' $B/rec-load.err | sed 's/^/  /'
 else
 	echo "(recording is not permitted here: $(head -1 $B/rec.err))"
+fi
+
+# fg-record --off-cpu: CPU time (user + system, the workload's included,
+# the kernel's call-chain walks being done in its threads) on a workload
+# making about 20,000 context switches a second for 5 s, against perf
+# record -e sched:sched_switch -g plus perf script, and the workload alone.
+# Tracepoints need tracefs: where it is not mounted, and we are root, the
+# recorders run in a mount namespace of their own with it mounted there.
+echo
+echo "fg-record --off-cpu: 5 s at ~20,000 context switches a second, CPU time"
+TPNS=""
+if [ ! -e /sys/kernel/tracing/events ] && [ ! -e /sys/kernel/debug/tracing/events ] &&
+   [ "$(id -u)" = 0 ] && unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing' 2> /dev/null; then
+	TPNS="unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing && exec \"\$@\"' sh"
+fi
+ns() { eval "$TPNS \"\$@\""; }
+PP="build/tests/offcpu pingpong 5 22000"
+if [ -x build/tests/offcpu ] &&
+   ns bin/fg-record -q --off-cpu -o /dev/null -- true 2> $B/off.err; then
+	set -- $($M -n 1 -- $PP 2> $B/pp.err)
+	crow "workload alone" "$6" "$5" "-"
+	sed 's/^/  /' $B/pp.err
+	set -- $(ns $M -n 1 -- bin/fg-record -q --off-cpu -o $B/off.perf -- $PP 2> $B/pp.err)
+	fg_cpu=$6
+	crow "fg-record --off-cpu" "$6" "$5" "$(samples $B/off.perf)"
+	sed 's/^/  /' $B/pp.err
+	if command -v perf > /dev/null 2>&1; then
+		set -- $(ns $M -n 1 -- perf record -q -e sched:sched_switch -g -o $B/perf-off.data -- $PP 2> $B/pp.err)
+		rec_cpu=$6
+		crow "perf record -e sched:sched_switch -g" "$6" "$5" "-"
+		sed 's/^/  /' $B/pp.err
+		set -- $(ns $M -n 1 -o $B/perf-off.txt -- perf script -i $B/perf-off.data 2> /dev/null)
+		crow "  + perf script" "$6" "$5" "$(samples $B/perf-off.txt)"
+		awk -v f="$fg_cpu" -v r="$rec_cpu" -v s="$6" 'BEGIN {
+			printf "fg-record --off-cpu: %.3f CPU-s; perf record + perf script: %.3f CPU-s (%.1fx)\n",
+			       f, r + s, (f > 0 ? (r + s) / f : 0) }'
+	else
+		echo "(perf is not installed: no row for it)"
+	fi
+else
+	echo "(off-CPU recording is not possible here: $(head -1 $B/off.err))"
 fi
 
 echo

@@ -257,3 +257,236 @@ test_gperf_errors() {
 	[ "$(cat "$T/kept")" = keep ] && ok "gperf/err/output-kept" ||
 		bad "gperf/err/output-kept" "$(head -2 "$T/kept")"
 }
+
+# gperf_cpu FILE: a gperftools CPU profile (64-bit little-endian words)
+# from text on stdin: "COUNT PC..." lines (hex PCs, leaf first), a "--"
+# line, then the maps text as it is.
+gperf_cpu() {
+	perl -e 'no warnings "portable"; binmode STDOUT;
+		print pack("Q<*", 0, 3, 0, 10000, 0);
+		while (<STDIN>) {
+			last if /^--$/;
+			my ($c, @pc) = split;
+			print pack("Q<*", $c, scalar @pc, map { hex } @pc);
+		}
+		print pack("Q<*", 0, 1, 0);
+		print while <STDIN>' > "$1"
+}
+
+# Mappings of one file share one warning, which counts the addresses of
+# them all (it counted the first mapping's only).
+test_gperf_mappings_share() {
+	gperf_cpu "$T/two.prof" <<-'END'
+	1 1010 1020 1030
+	1 2010 2020 2030
+	--
+	1000-2000 r-xp 00001000 00:00 0 /nonexistent/prog
+	2000-3000 r-xp 00001000 00:00 0 /nonexistent/prog
+	END
+	"$FG" gperf "$T/two.prof" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	   grep -q 'prog: cannot read (No such file or directory); 6 addresses left as \[prog+0xOFF\]$' "$T/err"; then
+		ok "gperf/mappings-share-a-warning"
+	else
+		bad "gperf/mappings-share-a-warning" "$(cat "$T/err")"
+	fi
+}
+
+# 200,000 distinct return addresses in the command's own code
+# (tests/gperf_many.pl): they do not follow calls, so the file is taken for
+# another build and they stay raw.  Checking them read the file's bytes
+# once per address, through libelf, which took minutes; timeout turns such
+# a regression into a failure (the run takes about a second).
+test_gperf_many_addresses() {
+	local n=200000 st
+	if ! perl tests/gperf_many.pl "$FG" $n > "$T/many.prof" 2> "$T/err"; then
+		bad "gperf/many-addresses" "cannot make the profile" "$(cat "$T/err")"
+		return
+	fi
+	timeout 60 "$FG" gperf "$T/many.prof" > "$T/out" 2> "$T/err"
+	st=$?
+	# (the leaf, in no mapping, has a warning of its own)
+	if [ $st -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 2 ] &&
+	   grep -q "does not match the profile's mapping of .*; $n addresses left as \[fg-collapse+0xOFF\]\$" "$T/err" &&
+	   grep -q ": 1 address in no executable mapping" "$T/err" &&
+	   [ "$(awk '{ s += $NF } END { print s }' "$T/out")" -eq $(((n + 62) / 63)) ] &&
+	   [ "$(sed 's/ [0-9]*$//' "$T/out" | tr ';' '\n' | grep -c '^\[fg-collapse+0x')" -eq $n ]; then
+		ok "gperf/many-addresses"
+	else
+		bad "gperf/many-addresses" "exit $st (124 is the timeout)" "$(head -3 "$T/err")"
+	fi
+}
+
+# A map line naming a FIFO, a device or a directory: nothing is opened
+# that is not a regular file (a FIFO blocked the open for ever), the
+# frames stay raw, with the reason.
+test_gperf_nonregular() {
+	local f what st
+	rm -rf "$T/fifo" "$T/dir"
+	mkfifo "$T/fifo"
+	mkdir "$T/dir"
+	for f in "$T/fifo:not a regular file" "/dev/zero:not a regular file" "$T/dir:a directory"; do
+		what=${f#*:}
+		f=${f%%:*}
+		gperf_cpu "$T/nonreg.prof" <<-END
+		3 1010 1020 1030
+		--
+		1000-2000 r-xp 00001000 00:00 0 $f
+		END
+		timeout 20 "$FG" gperf "$T/nonreg.prof" > "$T/out" 2> "$T/err"
+		st=$?
+		if [ $st -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+		   grep -q "^fg-collapse: $f: cannot read ($what); 3 addresses left as \[$(basename "$f")+0xOFF\]\$" "$T/err" &&
+		   [ "$(cat "$T/out")" = "[$(basename "$f")+0x102f];[$(basename "$f")+0x101f];[$(basename "$f")+0x1010] 3" ]; then
+			ok "gperf/nonregular/$(basename "$f")"
+		else
+			bad "gperf/nonregular/$(basename "$f")" "exit $st (124 is the timeout)" "$(head -2 "$T/err")" "$(head -2 "$T/out")"
+		fi
+	done
+}
+
+# Profiles cut short (head -c of the fixtures): a warning naming the byte
+# (and the line, in heap profiles), an error with --strict.  A heap bucket
+# line cut inside an address made a frame of half of it; a CPU profile cut
+# in its maps left the libraries' frames as hex, silently.
+test_gperf_cut() {
+	local hp=$GD/c-heap/heap.0001.heap cp=$GD/c-cpu/cpu.prof at n
+	# Heap: cut 9 bytes before the end of line 5, inside its last address.
+	head -c $(($(head -5 "$hp" | wc -c) - 9)) "$hp" > "$T/cut.heap"
+	at=$(head -4 "$hp" | wc -c)
+	"$FG" gperf --alloc_space "$GD/c-heap/prog" "$T/cut.heap" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 2 ] &&
+	   grep -q "^fg-collapse: $T/cut.heap:5: the last line (at byte $at) has no newline: the profile may be cut short; the line is left out\$" "$T/err" &&
+	   grep -q "^fg-collapse: $T/cut.heap:5: no memory map after the buckets (MAPPED_LIBRARIES:): the profile may be cut short; its addresses stay unnamed\$" "$T/err" &&
+	   [ "$(wc -l < "$T/out")" -eq 3 ] && ! grep -q '421106016$' "$T/out"; then
+		ok "gperf/cut/heap-line"
+	else
+		bad "gperf/cut/heap-line" "$(cat "$T/err")" "$(cat "$T/out")"
+	fi
+	expect_error "gperf/cut/heap-line-strict" 1 \
+		"^fg-collapse: $T/cut.heap:5: the last line \(at byte $at\) has no newline" -- \
+		"$FG" gperf --strict --alloc_space "$GD/c-heap/prog" "$T/cut.heap"
+	# CPU: cut inside the maps line before libc's: libc's addresses are
+	# in no mapping now.
+	head -c 2000 "$cp" > "$T/cut.prof"
+	at=$(perl -0777 -ne 'print rindex($_, "\n") + 1' "$T/cut.prof")
+	"$FG" gperf "$GD/c-cpu/prog" "$T/cut.prof" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 2 ] &&
+	   grep -q "^fg-collapse: $T/cut.prof: the last line of the memory map (at byte $at) has no newline: the profile may be cut short; the line is left out\$" "$T/err" &&
+	   grep -q "^fg-collapse: $T/cut.prof: 2 addresses in no executable mapping of the profile's memory map (is it cut short?); left as 0xADDR\$" "$T/err" &&
+	   grep -q '^_start;0x7ff3bc64f304;0x7ff3bc64f249;main;histogram 140$' "$T/out"; then
+		ok "gperf/cut/cpu-maps"
+	else
+		bad "gperf/cut/cpu-maps" "$(cat "$T/err")" "$(head -3 "$T/out")"
+	fi
+	expect_error "gperf/cut/cpu-maps-strict" 1 \
+		"^fg-collapse: $T/cut.prof: the last line of the memory map \(at byte $at\) has no newline" -- \
+		"$FG" gperf --strict "$GD/c-cpu/prog" "$T/cut.prof"
+	# CPU: cut right after the trailer, before the maps.
+	at=$(grep -abo '55aee61a0000-' "$cp" | head -1 | cut -d: -f1)
+	head -c "$at" "$cp" > "$T/nomaps.prof"
+	"$FG" gperf "$GD/c-cpu/prog" "$T/nomaps.prof" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	   grep -q "^fg-collapse: $T/nomaps.prof: no memory map after the records (at byte $at): the profile may be cut short; its addresses stay unnamed\$" "$T/err" &&
+	   [ "$(awk '{ s += $NF } END { print s }' "$T/out")" = 404 ]; then
+		ok "gperf/cut/cpu-no-maps"
+	else
+		bad "gperf/cut/cpu-no-maps" "$(cat "$T/err")" "$(head -3 "$T/out")"
+	fi
+	expect_error "gperf/cut/cpu-no-maps-strict" 1 "no memory map after the records" -- \
+		"$FG" gperf --strict "$GD/c-cpu/prog" "$T/nomaps.prof"
+	# CPU: cut inside the records.
+	head -c 400 "$cp" > "$T/cutrec.prof"
+	expect_error "gperf/cut/cpu-record-strict" 1 \
+		"^fg-collapse: $T/cutrec.prof: record at byte [0-9]+ has [0-9]+ PCs, past the end of the file" -- \
+		"$FG" gperf --strict "$GD/c-cpu/prog" "$T/cutrec.prof"
+	# Whole profiles are whole: --strict changes nothing, and the
+	# command-wide --strict (fg-svg's, fg-diff's gate) reaches them.
+	for n in c-cpu/cpu.prof c-heap/heap.0001.heap; do
+		"$FG" gperf "$GD/${n%%/*}/prog" "$GD/$n" > "$T/want" 2> /dev/null
+		"$FG" gperf --strict "$GD/${n%%/*}/prog" "$GD/$n" > "$T/out" 2> "$T/err"
+		if [ $? -eq 0 ] && [ ! -s "$T/err" ] && cmp -s "$T/want" "$T/out"; then
+			ok "gperf/cut/whole-strict/${n%%/*}"
+		else
+			bad "gperf/cut/whole-strict/${n%%/*}" "$(head -2 "$T/err")"
+		fi
+	done
+	expect_error "gperf/cut/auto-strict" 1 "no memory map after the records" -- \
+		"$FG" --strict --binary="$GD/c-cpu/prog" "$T/nomaps.prof"
+	expect_error "gperf/cut/diff-gate" 1 "no memory map after the records" -- \
+		"$DIFF" --fail-above=50 --binary="$GD/c-cpu/prog" "$cp" "$T/nomaps.prof"
+}
+
+# gperf_heap FILE "N: N [N: N]"...: a heap profile of c-heap's program, one
+# bucket line per argument, each with the stack of c-heap's make_node
+# bucket, then c-heap's maps.
+gperf_heap() {
+	local f=$1 b hp=$GD/c-heap/heap.0001.heap
+	shift
+	{ echo "heap profile:   1: 1 [1: 1] @ heapprofile"
+	  for b in "$@"; do
+		grep '^200000: 16000000 ' "$hp" | sed "s/^[^@]*@/$b @/"
+	  done
+	  sed -n '/^MAPPED_LIBRARIES:/,$p' "$hp"; } > "$f"
+}
+
+# Counts stay exact integers: 4611686018427387903 is not ...904, 2^63 - 1
+# is not dropped, 2^64 - 1 is read; a sum past 2^64 - 1 is an error, and
+# so is a count past it.  Heap profiles built from one bucket of c-heap.
+test_gperf_counts() {
+	local prog=$GD/c-heap/prog v o want
+	local stack='_start;__libc_start_main_impl;__libc_start_call_main;main;build_list;make_node'
+	gperf_heap "$T/big.heap" "1: 4611686018427387903 [1: 9223372036854775807]"
+	for v in inuse_space:4611686018427387903 alloc_space:9223372036854775807; do
+		o=${v%%:*} want=${v#*:}
+		"$FG" gperf --"$o" "$prog" "$T/big.heap" > "$T/out" 2> "$T/err"
+		if [ $? -eq 0 ] && [ ! -s "$T/err" ] && [ "$(cat "$T/out")" = "$stack $want" ]; then
+			ok "gperf/counts/exact/$o"
+		else
+			bad "gperf/counts/exact/$o" "want $want" "$(cat "$T/out" "$T/err")"
+		fi
+	done
+	# Two buckets of one stack add up exactly, up to 2^64 - 1.
+	gperf_heap "$T/max.heap" "1: 18446744073709551614 [1: 1]" "1: 1 [1: 1]"
+	"$FG" gperf "$prog" "$T/max.heap" > "$T/out" 2> "$T/err"
+	if [ $? -eq 0 ] && [ ! -s "$T/err" ] && [ "$(cat "$T/out")" = "$stack 18446744073709551615" ]; then
+		ok "gperf/counts/max"
+	else
+		bad "gperf/counts/max" "$(cat "$T/out" "$T/err")"
+	fi
+	gperf_heap "$T/over.heap" "1: 18446744073709551615 [1: 1]" "1: 1 [1: 1]"
+	expect_error "gperf/counts/sum-overflow" 1 \
+		"^fg-collapse: $T/over.heap:3: count overflow \(the values add up past 2\^64 - 1\)\$" -- \
+		"$FG" gperf "$prog" "$T/over.heap"
+	gperf_heap "$T/toobig.heap" "1: 18446744073709551616 [1: 1]"
+	expect_error "gperf/counts/too-big" 1 \
+		"^fg-collapse: $T/toobig.heap:2: a count in the bucket line is past 2\^64 - 1\$" -- \
+		"$FG" gperf "$prog" "$T/toobig.heap"
+	# Sampled profiles are scaled as doubles: the rounded value must fit.
+	gperf_heap "$T/scaled.heap" "1: 18446744073709551615 [1: 1]"
+	sed -i '1s/heapprofile$/heap_v2\/524288/' "$T/scaled.heap"
+	expect_error "gperf/counts/scaled-overflow" 1 \
+		"^fg-collapse: $T/scaled.heap: count overflow \(a stack's scaled value is past 2\^64 - 1\)\$" -- \
+		"$FG" gperf "$prog" "$T/scaled.heap"
+	# CPU profiles: tick counts are words, summed exactly too (the file
+	# they map is missing: one warning, raw frames).
+	gperf_cpu "$T/big.prof" <<-'END'
+	9223372036854775807 1010 1020
+	4611686018427387903 1030 1020
+	--
+	1000-2000 r-xp 00001000 00:00 0 /nonexistent/prog
+	END
+	"$FG" gperf -q "$T/big.prof" > "$T/out"
+	printf '%s\n' '[prog+0x101f];[prog+0x1010] 9223372036854775807' \
+		'[prog+0x101f];[prog+0x1030] 4611686018427387903' > "$T/want"
+	same "gperf/counts/cpu-exact" "$T/want" "$T/out"
+	gperf_cpu "$T/over.prof" <<-'END'
+	9223372036854775808 1010 1020
+	9223372036854775808 1030 1020
+	--
+	1000-2000 r-xp 00001000 00:00 0 /nonexistent/prog
+	END
+	expect_error "gperf/counts/cpu-sum-overflow" 1 \
+		"^fg-collapse: $T/over.prof: record at byte 72: count overflow \(the counts add up past 2\^64 - 1\)\$" -- \
+		"$FG" gperf "$T/over.prof"
+}

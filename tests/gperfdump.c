@@ -59,7 +59,8 @@ int main(int argc, char **argv)
 	if (gperf_cpu_detect(data, len)) {
 		struct gperf_cpu_info ci;
 
-		if (gperf_cpu_parse(data, len, argv[1], add, &t, &maps, &ci, &d) != 0)
+		if (gperf_cpu_parse(data, len, argv[1], 0, add, &t, &maps, &ci,
+				    &d) != 0)
 			goto fail;
 		for (i = 0; i < maps.n; i++)
 			nexec += maps.v[i].exec;
@@ -74,7 +75,7 @@ int main(int argc, char **argv)
 
 		if (fold_input_open(&in, argv[1], &d) != 0)
 			goto fail;
-		rc = gperf_heap_parse(&in, add, &t, &maps, &hi, &d);
+		rc = gperf_heap_parse(&in, 0, add, &t, &maps, &hi, &d);
 		fold_input_close(&in);
 		if (rc != 0)
 			goto fail;

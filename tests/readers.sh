@@ -13,7 +13,12 @@ reader_cases() {
 		"pprof $TD/pprof/go-cpu-basic.pb.gz" \
 		"pprof $TD/pprof/go-heap.pb.gz" \
 		"gperf $TD/gperf/c-cpu/cpu.prof $TD/gperf/c-cpu/prog" \
-		"gperf $TD/gperf/c-heap/heap.0001.heap $TD/gperf/c-heap/prog"
+		"gperf $TD/gperf/c-heap/heap.0001.heap $TD/gperf/c-heap/prog" \
+		"dtrace $TD/stacks/dtrace/inferno-rust-names.txt" \
+		"bpftrace $TD/stacks/bpftrace/bt-ustack-perf.txt" \
+		"gdb $TD/stacks/gdb/gdb-c-threads.txt" \
+		"elfutils $TD/stacks/elfutils/eu-c-threads.txt" \
+		"vsprof $TD/stacks/vsprof/inferno-calltreesummary.txt"
 }
 
 # Every command on every format: the same as folding with fg-collapse
@@ -34,7 +39,7 @@ test_readers_any_command() {
 		"$FG" auto -q -v $args > "$T/out" 2> "$T/err"
 		same "readers/$name/collapse-auto" "$T/ref.folded" "$T/out"
 		# -v names the format that was detected
-		if grep -q "$(basename "$in"): .*$(case $fmt in perf) echo 'perf script' ;; folded) echo 'folded stacks' ;; pprof) echo 'pprof profile' ;; gperf) echo gperftools ;; esac)" "$T/err"; then
+		if grep -q "$(basename "$in"): .*$(case $fmt in perf) echo 'perf script' ;; folded) echo 'folded stacks' ;; pprof) echo 'pprof profile' ;; gperf) echo gperftools ;; dtrace) echo DTrace ;; bpftrace) echo bpftrace ;; gdb) echo 'gdb backtraces' ;; elfutils) echo eu-stack ;; vsprof) echo 'Visual Studio' ;; esac)" "$T/err"; then
 			ok "readers/$name/verbose"
 		else
 			bad "readers/$name/verbose" "$(cat "$T/err")"
@@ -132,7 +137,7 @@ test_readers_refuse() {
 	cp "$TD/readers/go-raw-mutex.txt" "$T/go-raw.txt"
 	cp LICENSE "$T/prose.txt"
 	gzip -dc "$TD/perf/recorded/c-callstruct.perf.txt.gz" > "$T/script.perf"
-	for fmt in perf pprof gperf folded; do
+	for fmt in perf pprof gperf folded dtrace stap bpftrace gdb elfutils vtune vsprof sample; do
 		while read -r other in bin; do
 			[ "$other" = "$fmt" ] && continue
 			# gperftools' heap profile is text: the perf reader says
@@ -168,7 +173,7 @@ test_readers_refuse() {
 		"$FG" perf "$T/go-raw.txt"
 	expect_error "refuse/message/pprof-is-gperf-cpu" 1 "cpu.prof: not a profile.proto message: .*it looks like a gperftools CPU profile \(fg-collapse gperf" -- \
 		"$FG" pprof "$TD/gperf/c-cpu/cpu.prof"
-	expect_error "refuse/message/unrecognized" 1 "prose.txt: unrecognized input: not folded stacks, perf script output, pprof profile,? .*gperftools CPU or heap profile.* \(it starts \"" -- \
+	expect_error "refuse/message/unrecognized" 1 "prose.txt: unrecognized input: not folded stacks, .*perf script output, pprof profile, gperftools CPU or heap profile.* \(it starts \"" -- \
 		"$FG" "$T/prose.txt"
 	expect_error "refuse/message/perf.data-detected" 1 "perf.data file; convert it with 'perf script' first" -- \
 		"$SVG" /dev/stdin < <(printf 'PERFILE2\x68\x00\x00\x00\x00\x00\x00\x00')

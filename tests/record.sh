@@ -1,9 +1,11 @@
 # record.sh - fg-record tests, sourced by run.sh.  They record for real,
 # so where perf_event_open is not permitted they print SKIP lines saying
 # why, and count as neither passed nor failed.  The workload is
-# testdata/src/split.c, built with frame pointers as build/tests/split.
+# testdata/src/split.c, built with frame pointers as build/tests/split;
+# off-CPU time's is testdata/src/offcpu.c (build/tests/offcpu).
 
 SPLIT=build/tests/split
+OFFCPU=build/tests/offcpu
 REC_SKIP=""
 REC_SKIP_ALL=""
 
@@ -48,7 +50,17 @@ test_record_errors() {
 	expect_error "record/usage-no-target" 2 "nothing to record" -- "$REC"
 	expect_error "record/usage-freq" 2 "-F: '0' is not a number" -- "$REC" -F 0 -a
 	expect_error "record/usage-pages" 2 "-m: 3 is not a power of 2" -- "$REC" -m 3 -a
-	expect_error "record/usage-event" 2 "-e: 'instructions' is not" -- "$REC" -e instructions -a
+	expect_error "record/usage-event" 2 "-e: 'bogus' is not an event fg-record knows" -- \
+		"$REC" -e bogus -a
+	expect_error "record/usage-count" 2 "-c: '0' is not a number" -- "$REC" -c 0 -a
+	expect_error "record/usage-max-stack" 2 "--max-stack: 'x' is not a number" -- \
+		"$REC" --max-stack=x -a
+	expect_error "record/usage-folded-two-events" 2 "--folded folds one event" -- \
+		"$REC" --folded -e cpu-clock,page-faults -a
+	expect_error "record/usage-off-cpu" 2 "--off-cpu: 'some' is not blocked or all" -- \
+		"$REC" --off-cpu=some -a
+	expect_error "record/usage-tracepoint-name" 1 "'a:b/c' is not a tracepoint" -- \
+		"$REC" -e a:b/c -a
 	expect_error "record/usage-user-kernel" 2 "exclude each other" -- \
 		"$REC" --user-only --kernel-only -a
 	expect_error "record/usage-two-targets" 2 "give one of -a, -p and -t" -- \
@@ -222,12 +234,14 @@ test_record_signal() {
 		fi
 	done
 	# kill -9 leaves the temporary, named for what it is and whose; the
-	# next command writing there removes it.
+	# next command writing there removes it.  (The output of a test of
+	# another build variant goes first.)
+	rm -f "$T/k9.perf"
 	"$SPLIT" 30 &
 	work=$!
 	"$REC" -q -p "$work" -F 99 -o "$T/k9.perf" 2> /dev/null &
 	pid=$!
-	for st in $(seq 100); do
+	for st in $(seq 300); do
 		[ -e "$T/.k9.perf.fgkit-tmp-$pid" ] && break
 		sleep 0.1
 	done
@@ -303,6 +317,219 @@ test_record_symbols() {
 	done
 }
 
+# Tracepoints need tracefs.  Where it is not mounted and we are root, the
+# tracepoint tests run fg-record in a mount namespace of its own with
+# tracefs mounted there (the machine's mounts stay as they are); where
+# tracepoints are not permitted they are skipped with the reason.
+TP_SKIP=""
+TP_NS=""
+tracepoint_probe() {
+	TP_SKIP=""
+	TP_NS=""
+	"$REC" -q -e sched:sched_switch -o /dev/null -- true 2> "$T/tp.err" && return
+	if grep -q 'tracefs, which is not mounted' "$T/tp.err"; then
+		expect_error "record/tracepoint-no-tracefs" 1 \
+			"tracepoints need tracefs, which is not mounted: mount -t tracefs" -- \
+			"$REC" -e sched:sched_switch -- true
+		if [ "$(id -u)" = 0 ] && unshare -m sh -c \
+		   'mount -t tracefs nodev /sys/kernel/tracing && "$@"' sh \
+		   "$REC" -q -e sched:sched_switch -o /dev/null -- true 2> "$T/tp.err"; then
+			TP_NS=1
+			return
+		fi
+	fi
+	TP_SKIP=$(head -1 "$T/tp.err")
+}
+
+# fg-record with tracepoints: in a namespace with tracefs if need be.
+rec_tp() {
+	if [ -n "$TP_NS" ]; then
+		unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing && exec "$@"' \
+			sh "$REC" "$@"
+	else
+		"$REC" "$@"
+	fi
+}
+
+# Sum of the counts of folded FILE's stacks matching the extended RE.
+fsum() { awk -v re="$2" '$0 ~ re { s += $NF } END { printf "%.0f\n", s }' "$1"; }
+
+# perf's event names: software events, several at once, -c, --max-stack.
+test_record_events() {
+	local n
+	"$REC" -q -e page-faults -c 1 -o "$T/pf.perf" -- "$SPLIT" 0.1 2> "$T/rec.err"
+	n=$(grep -Ec '^split +[0-9]+/[0-9]+ +\[[0-9]{3}\] +[0-9.]+: +1 page-faults: $' "$T/pf.perf")
+	if [ "$n" -gt 10 ] && "$FG" perf --strict -o "$T/pf.folded" "$T/pf.perf" 2> /dev/null &&
+	   [ "$(fsum "$T/pf.folded" '^split;')" -ge "$n" ]; then
+		ok "record/event-page-faults ($n samples)"
+	else
+		bad "record/event-page-faults" "$n page-faults samples" "$(head -3 "$T/rec.err")"
+	fi
+	# A hardware event: counted where the PMU has it, else cpu-clock with
+	# a note, as perf does.
+	"$REC" -e instructions -F 999 -o "$T/hw.perf" -- "$SPLIT" 0.2 2> "$T/rec.err"
+	if grep -q 'the instructions event is not supported here; falling back to cpu-clock' "$T/rec.err"; then
+		grep -q ' cpu-clock: $' "$T/hw.perf" && ! grep -q ' instructions: $' "$T/hw.perf" &&
+			ok "record/event-hardware-fallback (no PMU)" ||
+			bad "record/event-hardware-fallback" "$(head -2 "$T/hw.perf")"
+	else
+		grep -q ' instructions: $' "$T/hw.perf" && ok "record/event-hardware (a PMU)" ||
+			bad "record/event-hardware" "$(head -3 "$T/rec.err")"
+	fi
+	# Two events in one ring, each sample named: cpu-clock's split holds
+	# apart from page-faults', and fg-collapse perf takes either.
+	"$REC" -q -e cpu-clock -e page-faults -F 499 -o "$T/two.perf" -- "$SPLIT" 0.6 2> "$T/rec.err"
+	local a b pct
+	"$FG" perf --event-filter=cpu-clock "$T/two.perf" > "$T/two-cpu.folded" 2> /dev/null
+	"$FG" perf --event-filter=page-faults "$T/two.perf" > "$T/two-pf.folded" 2> /dev/null
+	"$FG" perf "$T/two.perf" > /dev/null 2> "$T/col.err"
+	read -r a b pct < <(share "$T/two-cpu.folded" ";work_a;" ";work_b;")
+	if grep -q ' cpu-clock: $' "$T/two.perf" && grep -q ' page-faults: $' "$T/two.perf" &&
+	   [ "$pct" -ge 60 ] && [ "$pct" -le 80 ] && [ -s "$T/two-pf.folded" ] &&
+	   grep -q 'several event types: keeping only' "$T/col.err"; then
+		ok "record/two-events ($pct % under work_a)"
+	else
+		bad "record/two-events" "$pct % under work_a" "$(grep -c ' page-faults: $' "$T/two.perf") page-faults samples" \
+			"$(head -3 "$T/rec.err")"
+	fi
+	# -c: a sample every 2 ms of CPU time, each with that period.
+	"$REC" -q -c 2000000 -o "$T/c.perf" -- "$SPLIT" 0.3 2> "$T/rec.err"
+	n=$(awk '/^[^\t]/ && NF { n++; if ($(NF - 1) != 2000000) bad++ } END { print (bad ? -1 : n + 0) }' "$T/c.perf")
+	if [ "$n" -gt 20 ]; then
+		ok "record/count-period ($n samples)"
+	else
+		bad "record/count-period" "$n samples (-1: another period)" "$(head -2 "$T/c.perf")"
+	fi
+	# --max-stack: no call chain longer.
+	"$REC" -q --max-stack=3 -F 999 -o "$T/ms.perf" -- "$SPLIT" 0.2 2> "$T/rec.err"
+	n=$(awk '/^\t/ { d++ } /^$/ { if (d > m) m = d; d = 0 } END { print m + 0 }' "$T/ms.perf")
+	if [ "$n" -ge 1 ] && [ "$n" -le 3 ]; then
+		ok "record/max-stack (deepest $n)"
+	else
+		bad "record/max-stack" "deepest chain $n frames" "$(head -3 "$T/rec.err")"
+	fi
+}
+
+# Tracepoints: sched:sched_switch named as perf script names it, read by
+# fg-collapse perf and by its --event-filter; with cpu-clock beside it.
+test_record_tracepoint() {
+	rec_tp -q -e sched:sched_switch -o "$T/tp.perf" -- sh -c 'sleep 0.05; sleep 0.05' 2> "$T/rec.err"
+	if grep -Eq '^sleep +[0-9]+/[0-9]+ +\[[0-9]{3}\] +[0-9.]+: +1 sched:sched_switch: $' "$T/tp.perf" &&
+	   "$FG" perf --strict --event-filter=sched:sched_switch "$T/tp.perf" 2> /dev/null |
+	   grep -q '^sleep;.*do_nanosleep;schedule'; then
+		ok "record/tracepoint-sched-switch"
+	else
+		bad "record/tracepoint-sched-switch" "$(head -3 "$T/rec.err")" "$(head -3 "$T/tp.perf")"
+	fi
+	rec_tp -q -e cpu-clock,sched:sched_switch -F 999 -o "$T/tp2.perf" -- \
+		sh -c "$SPLIT 0.2; sleep 0.05" 2> "$T/rec.err"
+	# Each event's samples, and only those, under its filter.
+	local nsw
+	nsw=$(grep -c ' sched:sched_switch: $' "$T/tp2.perf")
+	"$FG" perf --event-filter=sched:sched_switch -o "$T/tp2-sw.folded" "$T/tp2.perf" 2> /dev/null
+	if grep -q '^sleep;.*do_nanosleep' "$T/tp2-sw.folded" &&
+	   [ "$(fsum "$T/tp2-sw.folded" .)" -eq "$nsw" ] &&
+	   "$FG" perf --event-filter=cpu-clock "$T/tp2.perf" 2> /dev/null | grep -q ';work_a;spin '; then
+		ok "record/tracepoint-and-cpu-clock ($nsw switches)"
+	else
+		bad "record/tracepoint-and-cpu-clock" "$nsw switches, $(fsum "$T/tp2-sw.folded" .) folded" \
+			"$(head -3 "$T/rec.err")"
+	fi
+}
+
+# Off-CPU time: offcpu block sleeps 35 ms under block_a, 15 ms under
+# block_b, over and over.  Its blocked time splits 70/30 within 7 points
+# and adds up to its wall time within 20 %.  Each wake-up's wait for a CPU
+# is charged too, about equally after either sleep: the sleeps are long
+# so that a busy machine's waits (3-4 ms with both CPUs loaded) stay
+# within the margin.
+test_record_offcpu() {
+	local a b pct tot
+	rec_tp -q --off-cpu -o "$T/off.perf" -- "$OFFCPU" block 1.5 2> "$T/rec.err"
+	if [ $? -ne 0 ] || ! "$FG" perf --strict -o "$T/off.folded" "$T/off.perf" 2> "$T/col.err"; then
+		bad "record/offcpu" "$(head -3 "$T/rec.err" "$T/col.err")"
+		return
+	fi
+	read -r a b pct < <(share "$T/off.folded" ";block_a;" ";block_b;")
+	if [ "$pct" -ge 63 ] && [ "$pct" -le 77 ]; then
+		ok "record/offcpu-70-30 ($pct %)"
+	else
+		bad "record/offcpu-70-30" "block_a $a ns, block_b $b ns: $pct % under block_a, want 70 +- 7"
+	fi
+	tot=$(fsum "$T/off.folded" '^offcpu;')
+	if [ "$tot" -ge 1200000000 ] && [ "$tot" -le 1800000000 ]; then
+		ok "record/offcpu-total-is-wall-time ($tot ns of 1.5 s)"
+	else
+		bad "record/offcpu-total-is-wall-time" "$tot ns off-CPU, want 1.5 s +- 20 %"
+	fi
+	# The unit goes with it: offcpu-time, in nanoseconds.
+	if grep -Eq '^offcpu +[0-9]+/[0-9]+ +\[[0-9]{3}\] +[0-9.]+: +[0-9]+ offcpu-time: $' "$T/off.perf" &&
+	   "$TOP" "$T/off.perf" 2> /dev/null | grep -q '^Type: offcpu-time' &&
+	   "$TOP" "$T/off.perf" 2> /dev/null | grep -Eq 'of [0-9.]+(s|ms) total'; then
+		ok "record/offcpu-unit"
+	else
+		bad "record/offcpu-unit" "$("$TOP" "$T/off.perf" 2>&1 | head -3)"
+	fi
+	# --folded: the same stacks.
+	rec_tp -q --off-cpu --folded -o "$T/offf.folded" -- "$OFFCPU" block 0.5 2> "$T/rec.err"
+	read -r a b pct < <(share "$T/offf.folded" ";block_a;" ";block_b;")
+	if [ "$pct" -ge 60 ] && [ "$pct" -le 80 ]; then
+		ok "record/offcpu-folded ($pct %)"
+	else
+		bad "record/offcpu-folded" "$pct % under block_a" "$(head -3 "$T/rec.err")"
+	fi
+	# Two threads spinning on one CPU wait for it, runnable: off-CPU time
+	# under all, none under blocked (each waits about half of the second;
+	# at least 0.3 s together, however busy the CPU is).
+	local all blocked
+	rec_tp -q --off-cpu=all --folded -o "$T/spin-all.folded" -- "$OFFCPU" spin 1 2> "$T/rec.err"
+	rec_tp -q --off-cpu --folded -o "$T/spin-blocked.folded" -- "$OFFCPU" spin 1 2>> "$T/rec.err"
+	all=$(fsum "$T/spin-all.folded" ';spin_runnable;')
+	blocked=$(fsum "$T/spin-blocked.folded" ';spin_runnable;')
+	if [ "$all" -ge 300000000 ] && [ "$blocked" -le 20000000 ]; then
+		ok "record/offcpu-runnable-only-under-all ($all ns, blocked $blocked ns)"
+	else
+		bad "record/offcpu-runnable-only-under-all" "spin_runnable: $all ns under all, $blocked ns under blocked" \
+			"$(head -3 "$T/rec.err")"
+	fi
+	# -p: a running process, until it exits.
+	"$OFFCPU" block 1.5 &
+	local pid=$!
+	rec_tp -q --off-cpu --folded -p "$pid" -o "$T/offp.folded" 2> "$T/rec.err"
+	wait "$pid"
+	read -r a b pct < <(share "$T/offp.folded" ";block_a;" ";block_b;")
+	if [ "$pct" -ge 55 ] && [ "$pct" -le 85 ]; then
+		ok "record/offcpu-pid ($pct %)"
+	else
+		bad "record/offcpu-pid" "$pct % under block_a" "$(head -3 "$T/rec.err")"
+	fi
+	# -a: every task's switches, the workload's among them.
+	if [ -z "$REC_SKIP_ALL" ]; then
+		rec_tp -q --off-cpu -a --folded -o "$T/offa.folded" -- "$OFFCPU" block 0.6 2> "$T/rec.err"
+		grep '^offcpu;' "$T/offa.folded" > "$T/offa-w.folded"
+		read -r a b pct < <(share "$T/offa-w.folded" ";block_a;" ";block_b;")
+		if [ "$pct" -ge 55 ] && [ "$pct" -le 85 ]; then
+			ok "record/offcpu-system-wide ($pct %)"
+		else
+			bad "record/offcpu-system-wide" "$pct % under block_a" "$(head -3 "$T/rec.err")"
+		fi
+	fi
+	# Hot/cold: cpu-clock samples and off-CPU time, both in nanoseconds,
+	# off-CPU frames marked _[o] (blue in fg-svg); fg-collapse perf keeps
+	# both when asked.
+	rec_tp -q --hot-cold -F 999 -o "$T/hc.perf" -- sh -c "$SPLIT 0.3; $OFFCPU block 0.3" 2> "$T/rec.err"
+	"$FG" perf --event-filter=cpu-clock,offcpu-time -o "$T/hc.folded" "$T/hc.perf" 2> /dev/null
+	if grep -q ';main;work_a;spin ' "$T/hc.folded" && grep -q ';main_\[o\];block_a_\[o\];' "$T/hc.folded" &&
+	   [ "$(fsum "$T/hc.folded" '_[[]o[]] [0-9]+$')" -ge 200000000 ] &&
+	   "$SVG" "$T/hc.folded" 2> /dev/null |
+	   grep -Eq '<title>block_a_\[o\] [^<]*</title><rect [^>]*fill="rgb\(([0-9]+),\1,2[0-9][0-9]\)"' &&
+	   "$TOP" --event-filter=cpu-clock,offcpu-time "$T/hc.perf" 2> /dev/null | grep -q '^Type: time'; then
+		ok "record/hot-cold"
+	else
+		bad "record/hot-cold" "$(head -3 "$T/rec.err")" "$(grep -c _o "$T/hc.folded") marked stacks"
+	fi
+}
+
 test_record() {
 	local v=$1
 	REC=$v/fg-record
@@ -321,6 +548,17 @@ test_record() {
 		return
 	fi
 	test_record_split
+	test_record_events
+	tracepoint_probe
+	if [ -n "$TP_SKIP" ]; then
+		skip "record/tracepoint-sched-switch" "$TP_SKIP"
+		skip "record/offcpu-70-30" "$TP_SKIP"
+	elif [ ! -x "$OFFCPU" ]; then
+		bad "record/offcpu" "$OFFCPU is missing; run make $OFFCPU"
+	else
+		test_record_tracepoint
+		test_record_offcpu
+	fi
 	test_record_output_fd
 	test_record_command_io
 	test_record_children

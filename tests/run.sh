@@ -376,6 +376,27 @@ test_inline() {
 	same "inline/no-binary" "$T/exp" "$T/out"
 }
 
+# --inline with a frame whose module is a FIFO, a device or a directory:
+# it is not opened (a FIFO blocked fg-collapse for ever), and the frame
+# stays as perf named it.
+test_inline_nonregular() {
+	local f st
+	rm -rf "$T/fifo" "$T/dir"
+	mkfifo "$T/fifo"
+	mkdir "$T/dir"
+	for f in "$T/fifo" /dev/zero "$T/dir"; do
+		printf 'prog 100  1.000000:          1 cpu-clock: \n\t%16x leaf+0x10 (%s)\n\t%16x main+0x20 (%s)\n\n' \
+			0x1010 "$f" 0x1120 "$f" > "$T/nonreg.perf"
+		timeout 20 "$FG" perf --inline "$T/nonreg.perf" > "$T/out" 2> "$T/err"
+		st=$?
+		if [ $st -eq 0 ] && [ ! -s "$T/err" ] && [ "$(cat "$T/out")" = "prog;main;leaf 1" ]; then
+			ok "inline/nonregular/$(basename "$f")"
+		else
+			bad "inline/nonregular/$(basename "$f")" "exit $st (124 is the timeout)" "$(head -2 "$T/err")" "$(head -2 "$T/out")"
+		fi
+	done
+}
+
 test_errors() {
 	local in=$TD/perf/recorded/c-callstruct.perf.txt.gz dead
 	expect_error "errors/missing-file" 1 '^fg-collapse: /nonexistent/p.txt: No such file' -- \
@@ -494,6 +515,7 @@ test_folded() {
 . tests/record.sh
 . tests/readers.sh
 . tests/graph.sh
+. tests/stacks.sh
 . tests/runtimes.sh
 
 # A man page per command, with its sections, and no stray control bytes
@@ -574,6 +596,7 @@ for v in $VARIANTS; do
 	t test_examples
 	t test_options
 	t test_inline
+	t test_inline_nonregular
 	t test_errors
 	t test_folded
 	t test_svg_corpus
@@ -600,6 +623,11 @@ for v in $VARIANTS; do
 	t test_gperf_corpus
 	t test_gperf_options
 	t test_gperf_errors
+	t test_gperf_mappings_share
+	t test_gperf_many_addresses
+	t test_gperf_nonregular
+	t test_gperf_cut
+	t test_gperf_counts
 	t test_readers_any_command
 	t test_readers_refuse
 	t test_readers_long_lines
@@ -617,6 +645,16 @@ for v in $VARIANTS; do
 	t test_runtimes_errors
 	t test_runtimes_perf_sched
 	[ "$v" = bin ] && t test_graph_go
+	t test_stacks_corpus
+	t test_stacks_io
+	t test_stacks_errors
+	t test_stacks_edges
+	t test_stacks_bpftrace
+	t test_stacks_pmp
+	t test_stacks_recursive
+	t test_stacks_csv
+	t test_stacks_sample
+	t test_stacks_refuse
 	t test_record "$v"
 	[ "$v" = bin ] && t test_svg_browser
 done

@@ -103,6 +103,17 @@ test_svg_errors() {
 	expect_error "svg/bad-width" 2 'width' -- "$SVG" --width=abc "$T/bad"
 	expect_error "svg/bad-colors" 2 'palette' -- "$SVG" --colors=nope "$T/bad"
 	expect_error "svg/bad-notes" 2 'notes' -- "$SVG" --notes='a<b' "$T/bad"
+	# --fonttype goes into the <style>: a font-family list only.
+	expect_error "svg/bad-fonttype" 2 "^fg-svg: --fonttype: 'x;} text \\{ fill:red' is not a font-family list" -- \
+		"$SVG" --fonttype='x;} text { fill:red' "$T/bad"
+	expect_error "svg/bad-fonttype-url" 2 "--fonttype: .* is not a font-family list" -- \
+		"$SVG" --fonttype='a, url(https://x/f.woff)' "$T/bad"
+	"$SVG" --fonttype=$'"Noto Sans CJK", Font-2 x, \'My.Font\', serif' "$T/bad" > "$T/out" 2> /dev/null
+	if grep -q "text { font-family:&quot;Noto Sans CJK&quot;, Font-2 x, 'My.Font', serif; " "$T/out"; then
+		ok "svg/fonttype-list"
+	else
+		bad "svg/fonttype-list" "$(grep -m1 'font-family' "$T/out")"
+	fi
 	expect_error "svg/bad-format" 2 'format' -- "$SVG" -f gif "$T/bad"
 	expect_error "svg/bad-option" 2 'unrecognized' -- "$SVG" --frobnicate "$T/bad"
 	expect_error "svg/missing-file" 1 'nonexistent' -- "$SVG" "$T/nonexistent"
@@ -135,6 +146,19 @@ test_svg_escaping() {
 	else
 		bad "svg/escaping-invalid-utf8" "$(cut -f2 "$T/frames" | od -c | head -5)"
 	fi
+	# The options' text goes through the same escapers: --countname and
+	# --nametype with invalid UTF-8 (in titles and in the script's
+	# settings), and --notes with "--", which would break its comment.
+	"$SVG" --countname=$'x\377y' --nametype=$'F\303(' --notes='a--b---c-' \
+		--title=$'t\376<' "$T/evil" > "$T/opts.svg" 2> "$T/err"
+	if xmllint --noout "$T/opts.svg" 2> "$T/xerr" &&
+	   [ "$(xpath "$T/opts.svg" 'string(//comment()[2])')" = ' NOTES: a- -b- - -c- ' ] &&
+	   grep -q "<title>all (24 x$(printf '\357\277\275')y, 100%)</title>" "$T/opts.svg" &&
+	   grep -qF 'nametype: "F\ufffd(", countname: "x\ufffdy"' "$T/opts.svg"; then
+		ok "svg/escaping-options"
+	else
+		bad "svg/escaping-options" "$(head -2 "$T/xerr")" "$(grep -a -m1 NOTES "$T/opts.svg")"
+	fi
 	"$SVG" --no-javascript "$T/evil" > "$T/nojs.svg" 2> "$T/err"
 	if [ "$($SVGF --scripts "$T/nojs.svg")" = 0 ] && ! grep -q 'onload' "$T/nojs.svg"; then
 		ok "svg/no-javascript"
@@ -142,6 +166,9 @@ test_svg_escaping() {
 		bad "svg/no-javascript" "a script is still there"
 	fi
 }
+
+# xpath FILE EXPR: what xmllint says EXPR is in FILE
+xpath() { xmllint --xpath "$2" "$1" 2> /dev/null; }
 
 # frames FILE: "name samples" of each frame, sorted
 frame_list() { $SVGF "$1" | awk -F'\t' '{ print $1, $2, $3 }' | sort; }
@@ -172,6 +199,14 @@ test_svg_options() {
 		ok "svg/subtitle"
 	else
 		bad "svg/subtitle" "height $h"
+	fi
+	# Verdana, then Debian's fonts-dejavu-core, then any sans-serif: a
+	# browser without Verdana drew the labels in its serif default.
+	"$SVG" "$e" > "$T/out.svg"
+	if grep -qF "	text { font-family:Verdana, 'DejaVu Sans', sans-serif; font-size:12px; " "$T/out.svg"; then
+		ok "svg/default-font-fallbacks"
+	else
+		bad "svg/default-font-fallbacks" "$(grep -m1 'font-family' "$T/out.svg")"
 	fi
 	"$SVG" --title='My <title>' --width=600 --height=20 --fontsize=10 "$e" > "$T/out.svg"
 	if grep -q 'id="title" x="300.00" y="20" >My &lt;title&gt;<' "$T/out.svg" &&
@@ -241,7 +276,7 @@ test_svg_options() {
 	if grep -q '^<a xlink:href="https://example.com/?a=1&amp;b=2" class="hot" target="_top">$' "$T/out.svg" &&
 	   grep -q '<!-- NOTES: hello -->' "$T/out.svg" &&
 	   grep -q '<?xml version="1.0" encoding="iso-8859-1" standalone="no"?>' "$T/out.svg" &&
-	   grep -q 'searchcolor: "rgb\\u00281\\u002c2\\u002c3\\u0029"' "$T/out.svg" &&
+	   grep -q 'searchcolor: "rgb(1,2,3)"' "$T/out.svg" &&
 	   grep -q '#frames rect { stroke:black' "$T/out.svg" && $SVGF "$T/out.svg" > /dev/null; then
 		ok "svg/nameattr-notes-encoding-colours"
 	else
@@ -260,6 +295,33 @@ test_svg_options() {
 		ok "svg/nameattr-escaped"
 	else
 		bad "svg/nameattr-escaped" "$(head -2 "$T/xerr")" "$(grep -m1 -A1 '<a ' "$T/out.svg")"
+	fi
+	# Only inert attributes are written: flamegraph.pl writes any, so an
+	# onmouseover or a javascript: link ran script in the browser.  Each
+	# other one is refused with a warning naming the file and line.
+	printf '%s\n' \
+		$'b\tonmouseover=alert(1)\tclass=hot\tdata-n=1\tstyle=fill:rgb(1,2,3)' \
+		$'c\txlink:href=javascript:alert(2)\tstyle=fill:url(https://x/)\tonclick=alert(3)' \
+		$'d\thref= javascript:alert(4)\tstyle=fill:\\75rl(x)\ttarget=_blank' \
+		$'e\thref=JaVaScRiPt:alert(5)\tclass=x\tclass=y' \
+		$'a\thref=../a.html#x' > "$T/attrs"
+	"$SVG" --nameattr="$T/attrs" "$e" > "$T/out.svg" 2> "$T/err"
+	if xmllint --noout "$T/out.svg" 2> /dev/null &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@id="frames"]//@*[starts-with(local-name(), "on")])')" = 0 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@id="frames"]//@*[contains(translate(., "JAVSCRIPT", "javscript"), "script:")])')" = 0 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@id="frames"]//@*[contains(., "url(") or contains(., "\")])')" = 0 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@class="hot"][@data-n="1"][@style="fill:rgb(1,2,3)"])')" = 1 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[@class="x"])')" = 1 ] &&
+	   [ "$(xpath "$T/out.svg" 'count(//*[local-name()="a"])')" = 1 ] &&
+	   [ "$(xpath "$T/out.svg" 'string(//*[local-name()="a"]/@*[local-name()="href"])')" = '../a.html#x' ] &&
+	   [ "$(wc -l < "$T/err")" = 8 ] &&
+	   [ "$(grep -c "^fg-svg: --nameattr: $T/attrs:[1-4]: attribute '[a-z:]*' \(refused\|given again\)" "$T/err")" = 8 ] &&
+	   grep -q "attrs:1: attribute 'onmouseover' refused" "$T/err" &&
+	   grep -q "attrs:3: attribute 'href' refused" "$T/err" &&
+	   grep -q "attrs:4: attribute 'class' given again" "$T/err"; then
+		ok "svg/nameattr-inert-only"
+	else
+		bad "svg/nameattr-inert-only" "$(head -3 "$T/err")" "$(grep -m3 '^<[ag] ' "$T/out.svg")"
 	fi
 	printf 'm;abcdefghijklmnopqrstuvwxyz_[k] 1\n' > "$T/long"
 	"$SVG" --width=120 --truncate-text-left "$T/long" > "$T/out.svg"
@@ -300,6 +362,36 @@ test_svg_images() {
 		ok "svg/png"
 	else
 		bad "svg/png" "$px"
+	fi
+	# cairo takes the first installed family of a --fonttype list, as CSS
+	# does (its toy API took the list for one name, matching nothing), and
+	# the default list draws sans-serif where Verdana is missing.
+	"$SVG" --fonttype='DejaVu Serif, sans-serif' -o "$T/f1.png" "$e" 2> "$T/err"
+	"$SVG" --fonttype='DejaVu Serif' -o "$T/f2.png" "$e" 2>> "$T/err"
+	"$SVG" -o "$T/f3.png" "$e" 2>> "$T/err"
+	if [ -s "$T/f1.png" ] && cmp -s "$T/f1.png" "$T/f2.png" && ! cmp -s "$T/f2.png" "$T/f3.png"; then
+		ok "svg/png-font-list"
+	else
+		bad "svg/png-font-list" "$(md5sum "$T"/f[123].png)" "$(head -2 "$T/err")"
+	fi
+	# A label is fitted to its frame as in the SVG (cut with "..") and
+	# clipped to it: wide glyphs past the estimate leave no ink on the
+	# background beside the frame.  "WWW.." in a 38 px frame (x 10 to 48,
+	# y 37 to 52; nothing drawn right of it at that depth) is 44 px wide.
+	printf 'm;a;%s 1\nm;b 9\n' "$(printf 'W%.0s' {1..32})" > "$T/w.folded"
+	"$SVG" --width=400 -o "$T/w.png" "$T/w.folded" 2> "$T/err"
+	local y x args want got
+	for y in 40 43 46 49; do
+		args=
+		for x in 49 51 53 55 57 59 61; do args="$args $x $y"; done
+		want=$($PNGPX "$T/w.png" 150 $y | sed -n 2p)
+		got=$($PNGPX "$T/w.png" $args | sed 1d | sort -u)
+		[ "$got" = "$want" ] || break
+	done
+	if [ "$got" = "$want" ] && "$SVG" --width=400 "$T/w.folded" | grep -q '>WWW\.\.</text>'; then
+		ok "svg/png-label-clipped"
+	else
+		bad "svg/png-label-clipped" "row $y: background $want, beside the frame: $got"
 	fi
 	"$SVG" -f pdf "$e" > "$T/s.pdf" 2> "$T/err"
 	if ! command -v pdftoppm > /dev/null; then
@@ -352,6 +444,12 @@ test_svg_browser() {
 	printf '%s\n' 'main;</script><script>alert(1)</script> 10' \
 		'main;<img src=x onerror=alert(2)> 5' 'main;a&amp;"'"'"' 5' > "$T/evil"
 	"$SVG" "$T/evil" > "$d/evil.svg"
+	printf '%s\n' $'a\tonmouseover=alert(3)\tclass=x' $'b\thref=javascript:alert(4)' \
+		$'c\txlink:href=javascript:alert(5)\tonclick=alert(6)' > "$T/attrs"
+	printf 'main;a 5\nmain;b 5\nmain;c 5\n' | "$SVG" -q --nameattr="$T/attrs" > "$d/nameattr.svg"
+	awk 'BEGIN { for (i = 0; i < 150; i++) printf "f%d%s", i, i < 149 ? ";" : " 1\n" }' > "$T/deep"
+	"$SVG" "$T/deep" > "$d/deep.svg"
+	"$ICICLE" "$T/deep" > "$d/deep-icicle.svg"
 	# A Go CPU profile, in seconds: every frame an element (titles written
 	# by fg-svg), and all but the root from the data block (by the script).
 	"$SVG" --dom-frames=0 "$TD/pprof/go-cpu-basic.pb.gz" > "$d/units-all.svg"

@@ -2,8 +2,12 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libiberty/demangle.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "formats/elf/elfsym.h"
 #include "libfold/fold.h"
@@ -42,6 +46,12 @@ struct cutab {
 	size_t nr, capr;
 };
 
+/* File bytes of an executable PT_LOAD segment, page-aligned start. */
+struct codespan {
+	uint64_t lo, hi;	/* file offsets [lo, hi) */
+	const unsigned char *b;	/* the byte at lo; libelf owns it */
+};
+
 struct module {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;	/* NULL: the file could not be used */
@@ -58,6 +68,9 @@ struct module {
 	struct fold_index fnix;	/* ... by DIE offset */
 	struct cutab *cus;	/* function tables of the units used */
 	size_t ncus, capcus;
+	int code_loaded;	/* 0 not yet, 1 read, -1 cannot tell (not x86-64) */
+	struct codespan *code;	/* elfsym_call_before's view of the code */
+	size_t ncode, capcode;
 };
 
 /*
@@ -119,6 +132,7 @@ void elfsym_free(struct elfsym *es)
 			free(es->mods[i].cus[j].r);
 		}
 		free(es->mods[i].cus);
+		free(es->mods[i].code);
 		fold_index_free(&es->mods[i].fnix);
 	}
 	free(es->mods);
@@ -127,11 +141,40 @@ void elfsym_free(struct elfsym *es)
 	free(es);
 }
 
+/*
+ * path opened for reading if it is a regular file, else -1 with *why set.
+ * The names come from profiles (a map line, a perf frame's module): a FIFO
+ * would block the open and then the read for ever, a device or a directory
+ * is no ELF file.  O_NONBLOCK makes the open of a FIFO return at once, so
+ * that fstat can refuse it; reads of a regular file never block anyway.
+ */
+static int open_regular(const char *path, const char **why)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0)
+		*why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		*why = "a directory";
+	else if (!S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
 static struct module *module(struct elfsym *es, const char *path)
 {
 	size_t before = es->paths.n;
 	fold_id id = fold_intern(&es->paths, path, strlen(path));
 	struct module *m;
+	int fd;
 
 	if (id == FOLD_NOID)
 		return NULL;
@@ -142,16 +185,24 @@ static struct module *module(struct elfsym *es, const char *path)
 	m = &es->mods[id];
 	memset(m, 0, sizeof(*m));
 	m->fini = -1;
+	if ((fd = open_regular(path, &m->why)) < 0)
+		return m;
 	m->dwfl = dwfl_begin(&callbacks);
 	if (m->dwfl == NULL) {
 		m->why = dwfl_errmsg(-1);
+		close(fd);
 		return m;
 	}
 	dwfl_report_begin(m->dwfl);
-	/* Base 0 relative to p_vaddr: module addresses are file addresses. */
-	m->mod = dwfl_report_elf(m->dwfl, path, path, -1, 0, true);
-	if (m->mod == NULL)
+	/*
+	 * Base 0 relative to p_vaddr: module addresses are file addresses.
+	 * libdwfl keeps fd when it succeeds, and leaves it to us when not.
+	 */
+	m->mod = dwfl_report_elf(m->dwfl, path, path, fd, 0, true);
+	if (m->mod == NULL) {
 		m->why = dwfl_errmsg(-1);
+		close(fd);
+	}
 	if (dwfl_report_end(m->dwfl, NULL, NULL) != 0)
 		m->mod = NULL;
 	return m;
@@ -397,21 +448,67 @@ int elfsym_file_vaddr(struct elfsym *es, const char *path, uint64_t off,
 	return -1;
 }
 
+/*
+ * The executable segments' bytes, each read once: asking libelf for a
+ * chunk per address made it keep every chunk, and a profile with 200,000
+ * return addresses took minutes.  1, or -1 when the file cannot tell (not
+ * x86-64, the only code elfsym_call_before decodes).
+ */
+static int load_code(struct module *m)
+{
+	Elf *elf = main_elf(m);
+	GElf_Ehdr eh;
+	size_t n, i;
+
+	m->code_loaded = -1;
+	if (elf == NULL || gelf_getehdr(elf, &eh) == NULL ||
+	    eh.e_machine != EM_X86_64 || elf_getphdrnum(elf, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+		uint64_t lo;
+
+		if (gelf_getphdr(elf, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_LOAD || !(ph.p_flags & PF_X) ||
+		    ph.p_filesz == 0 || ph.p_offset > INT64_MAX - ph.p_filesz)
+			continue;
+		/* Whole pages, as elfsym_file_vaddr takes offsets. */
+		lo = ph.p_offset & ~(uint64_t)0xfff;
+		d = elf_getdata_rawchunk(elf, (int64_t)lo,
+					 ph.p_offset + ph.p_filesz - lo,
+					 ELF_T_BYTE);
+		if (d == NULL || d->d_buf == NULL)
+			continue;
+		if (fold_grow(&m->code, &m->capcode, m->ncode + 1,
+			      sizeof(*m->code)) != 0)
+			return -1;
+		m->code[m->ncode++] = (struct codespan){
+			lo, ph.p_offset + ph.p_filesz, d->d_buf };
+	}
+	m->code_loaded = 1;
+	return 1;
+}
+
 int elfsym_call_before(struct elfsym *es, const char *path, uint64_t off)
 {
-	Elf *elf = main_elf(module(es, path));
-	const unsigned char *b;
-	GElf_Ehdr eh;
-	Elf_Data *d;
+	struct module *m = module(es, path);
+	const unsigned char *b = NULL;
+	size_t i;
 	int k;
 
-	if (elf == NULL || gelf_getehdr(elf, &eh) == NULL ||
-	    eh.e_machine != EM_X86_64 || off < 8 || off > INT64_MAX)
+	if (m == NULL || m->mod == NULL)
 		return -1;
-	d = elf_getdata_rawchunk(elf, (int64_t)(off - 8), 8, ELF_T_BYTE);
-	if (d == NULL)
+	if (m->code_loaded == 0)
+		load_code(m);
+	if (m->code_loaded < 0)
 		return -1;
-	b = d->d_buf;		/* b[8] would be the byte at off */
+	for (i = 0; i < m->ncode && b == NULL; i++)
+		if (off >= m->code[i].lo + 8 && off <= m->code[i].hi)
+			b = m->code[i].b + (off - 8 - m->code[i].lo);
+	if (b == NULL)		/* no code before off: no call either */
+		return 0;
+	/* b[8] would be the byte at off */
 	if (b[3] == 0xe8)	/* call rel32 */
 		return 1;
 	/* call *r/m: ff /2, 2 to 7 bytes with REX, SIB and displacements. */

@@ -58,9 +58,11 @@ int elfsym_file_vaddr(struct elfsym *es, const char *path, uint64_t off,
 
 /*
  * Whether the bytes of path just before file offset off end a call
- * instruction, as they must before a return address: 1 yes, 0 no, -1
- * cannot tell (not x86-64, or off out of the file).  A profile whose
- * return addresses mostly fail this names a different binary.
+ * instruction, as they must before a return address: 1 yes, 0 no (also
+ * when they are not in an executable segment: no code there), -1 cannot
+ * tell (not x86-64, or no such file).  A profile whose return addresses
+ * mostly fail this names a different binary.  The code is read once per
+ * file, so asking about every address of a large profile is cheap.
  */
 int elfsym_call_before(struct elfsym *es, const char *path, uint64_t off);
 

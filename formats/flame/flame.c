@@ -215,6 +215,9 @@ static int rule_palette(int pal, const char *s, size_t n, int waker)
 		    starts_with(s, n, "alloc::"))
 			return FLAME_YELLOW;
 		return contains(s, n, "::") ? FLAME_GREEN : FLAME_RED;
+	case FLAME_HOT:
+		/* fg-record --hot-cold's off-CPU frames: cold, blue. */
+		return contains(s, n, "_[o]") ? FLAME_BLUE : FLAME_HOT;
 	case FLAME_WAKEUP:
 		return FLAME_AQUA;
 	case FLAME_CHAIN:
@@ -452,6 +455,75 @@ out:
 	free(order);
 	free(tmp);
 	return rc;
+}
+
+/* --------------------------------------------------------------- fonts */
+
+/* Length of a character a font name may hold at s (NUL-terminated), or 0. */
+static size_t font_char(const char *s, int quoted)
+{
+	unsigned char c = (unsigned char)*s;
+
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == ' ' || c == '-' || c == '_' ||
+	    (quoted && c == '.'))
+		return 1;
+	return c >= 0x80 ? fold_utf8_char((const unsigned char *)s, strnlen(s, 4)) : 0;
+}
+
+int flame_font_next(const char **p, const char **name, size_t *len)
+{
+	const char *s = *p;
+	size_t k;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0')
+		return 0;
+	if (*s == '"' || *s == '\'') {
+		char q = *s++;
+
+		*name = s;
+		while (*s != q) {
+			if ((k = font_char(s, 1)) == 0)
+				return -1;
+			s += k;
+		}
+		*len = (size_t)(s++ - *name);
+	} else {
+		*name = s;
+		while ((k = font_char(s, 0)) > 0)
+			s += k;
+		*len = (size_t)(s - *name);
+	}
+	while (*len > 0 && (*name)[0] == ' ')
+		(*name)++, (*len)--;
+	while (*len > 0 && (*name)[*len - 1] == ' ')
+		(*len)--;
+	while (*s == ' ')
+		s++;
+	if (*len == 0 || (*s != ',' && *s != '\0'))
+		return -1;
+	if (*s == ',') {
+		/* A comma is followed by a name. */
+		for (s++; *s == ' '; s++)
+			;
+		if (*s == '\0' || *s == ',')
+			return -1;
+	}
+	*p = s;
+	return 1;
+}
+
+int flame_font_valid(const char *s)
+{
+	const char *name;
+	size_t len;
+	int r, n = 0;
+
+	while ((r = flame_font_next(&s, &name, &len)) > 0)
+		n++;
+	return r == 0 && n > 0;
 }
 
 /* -------------------------------------------------------------- layout */

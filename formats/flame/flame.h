@@ -98,6 +98,30 @@ int flame_layout(struct flame_layout *l, const struct fold_tree *t, int col,
 		 const struct flame_opts *o);
 void flame_layout_free(struct flame_layout *l);
 
+/*
+ * Font-family lists (--fonttype), CSS's syntax for the SVG's <style> and
+ * fontconfig families for cairo: names of letters, digits, spaces, '-'
+ * and '_' (and non-ASCII UTF-8), or such names quoted with " or ' (where
+ * '.' may occur too), separated by commas.  Nothing else can end the CSS
+ * rule they go into.
+ *
+ * flame_font_next: the next name of the list at *p, unquoted and without
+ * the spaces around it, at *name, *len; *p moves past it and its comma.
+ * 1 for a name, 0 at the end, -1 where the list is not one.
+ */
+int flame_font_next(const char **p, const char **name, size_t *len);
+/* Whether s is a list of at least one name. */
+int flame_font_valid(const char *s);
+
+/*
+ * The font of labels and titles unless --fonttype says: flamegraph.pl's
+ * Verdana, then DejaVu Sans (Debian's fonts-dejavu-core), whose names are
+ * no wider than Verdana's (0.49 to 0.59 of the font size on function names,
+ * so --fontwidth's 0.59 still fits them), then any sans-serif font.
+ * Without the fallbacks a browser without Verdana draws serif text.
+ */
+#define FLAME_FONT "Verdana, 'DejaVu Sans', sans-serif"
+
 /* A name without a trailing _[k], _[j], _[i] or _[w] annotation. */
 size_t flame_strip_annotation(const char *s, size_t n);
 

@@ -68,6 +68,20 @@ function init(evt) {
 	fg.icbtn.addEventListener("click", fg_toggle_ic);
 	window.addEventListener("keydown", fg_key);
 	fg_restore_url();
+	if (!fg_conf.inverted) fg_show_root(frames.ownerSVGElement);
+}
+
+/*
+ * A flame graph taller than the window opens on its top, which deep stacks
+ * leave empty: scroll to the bottom, where the root and the details line
+ * are (an icicle's root is on top already).  Only for the document's own
+ * viewport, and not over a position the browser restored.
+ */
+function fg_show_root(svg) {
+	var y;
+	if (!svg || svg !== document.documentElement || window.scrollY !== 0) return;
+	y = svg.getBoundingClientRect().bottom - window.innerHeight;
+	if (y > 0) window.scrollTo(window.scrollX, y);
 }
 
 function fg_alloc(n) {

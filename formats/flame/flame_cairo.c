@@ -1,6 +1,8 @@
 /* flame_cairo.c - flame graphs as PNG and PDF through cairo. */
 #include <cairo.h>
+#include <cairo-ft.h>
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -50,6 +52,35 @@ static void utf8_clean(const char *s, size_t n, char *out)
 		i += len;
 	}
 	out[k] = '\0';
+}
+
+/*
+ * Select the font-family list fonts (flame_font_valid) as the SVG's CSS
+ * does: the first family installed, else fontconfig's choice for the
+ * generic names.  (cairo's toy API takes one family, so a list would be a
+ * name that matches nothing.)
+ */
+static void select_font(cairo_t *cr, const char *fonts)
+{
+	FcPattern *pat = FcPatternCreate();
+	cairo_font_face_t *face;
+	const char *p = fonts, *name;
+	size_t len;
+	char buf[256];
+
+	if (pat == NULL)
+		return;
+	while (flame_font_next(&p, &name, &len) > 0) {
+		if (len >= sizeof(buf))
+			continue;
+		memcpy(buf, name, len);
+		buf[len] = '\0';
+		FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)buf);
+	}
+	face = cairo_ft_font_face_create_for_pattern(pat);
+	FcPatternDestroy(pat);
+	cairo_set_font_face(cr, face);
+	cairo_font_face_destroy(face);
 }
 
 static void centred(cairo_t *cr, const char *text, double x, double y)
@@ -152,8 +183,7 @@ int flame_cairo_write(int fd, enum flame_format f, const struct flame_layout *l,
 	sf = surface(f, l->width, l->height, &s);
 	cr = cairo_create(sf);
 	background(cr, l->width, l->height, so);
-	cairo_select_font_face(cr, so->fonttype, CAIRO_FONT_SLANT_NORMAL,
-			       CAIRO_FONT_WEIGHT_NORMAL);
+	select_font(cr, so->fonttype);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_set_font_size(cr, fo->fontsize + 5);
 	centred(cr, so->title, floor(l->width / 2), fo->fontsize * 2);
@@ -209,8 +239,7 @@ int flame_cairo_write_empty(int fd, enum flame_format f,
 	cr = cairo_create(sf);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
-	cairo_select_font_face(cr, so->fonttype, CAIRO_FONT_SLANT_NORMAL,
-			       CAIRO_FONT_WEIGHT_NORMAL);
+	select_font(cr, so->fonttype);
 	cairo_set_font_size(cr, fo->fontsize);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	centred(cr, "ERROR: No valid input provided.", floor(w / 2),

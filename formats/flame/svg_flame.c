@@ -81,6 +81,185 @@ void svg_nameattr_free(struct svg_nameattr *na)
 	memset(na, 0, sizeof(*na));
 }
 
+/*
+ * --nameattr attributes are written only when they are inert: nothing in
+ * them may run script or load anything when the SVG is opened, hovered or
+ * clicked (flamegraph.pl writes any, so onmouseover=... ran in the
+ * browser, as did a javascript: link).
+ */
+static int name_is(const char *s, size_t n, const char *name)
+{
+	return n == strlen(name) && strncasecmp(s, name, n) == 0;
+}
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* data-* with a name XML and the DOM's dataset both take. */
+static int data_attr(const char *k, size_t n)
+{
+	size_t i;
+
+	if (n <= 5 || memcmp(k, "data-", 5) != 0)
+		return 0;
+	for (i = 5; i < n; i++)
+		if (!is_alnum((unsigned char)k[i]) && k[i] != '-' && k[i] != '_' &&
+		    k[i] != '.')
+			return 0;
+	return 1;
+}
+
+/*
+ * CSS that loads nothing: no function but the colour ones (url() loads,
+ * and so do image-set(), src() and whatever CSS adds next), and no
+ * backslash, whose escapes could spell "url".
+ */
+static int style_inert(const char *v, size_t n)
+{
+	static const char *const fns[] = { "rgb", "rgba", "hsl", "hsla" };
+	size_t i, j, f;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == '\\')
+			return 0;
+		if (v[i] != '(')
+			continue;
+		for (j = i; j > 0 && (is_alnum((unsigned char)v[j - 1]) ||
+				      v[j - 1] == '-' || v[j - 1] == '_'); j--)
+			;
+		for (f = 0; f < sizeof(fns) / sizeof(fns[0]); f++)
+			if (name_is(v + j, i - j, fns[f]))
+				break;
+		if (f == sizeof(fns) / sizeof(fns[0]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A link to an http or https URL, or a relative one (no scheme).  Control
+ * bytes and spaces are refused: browsers drop leading ones and tabs and
+ * newlines inside, so " javascript:" would still be a script.
+ */
+static int href_inert(const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] <= 0x20 || v[i] == 0x7f)
+			return 0;
+	if (!((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= 'A' && v[0] <= 'Z')))
+		return 1;	/* a path, "//host", "?q" or "#frag" */
+	for (i = 1; i < n && (is_alnum((unsigned char)v[i]) || v[i] == '+' ||
+			      v[i] == '-' || v[i] == '.'); i++)
+		;
+	if (i == n || v[i] != ':')
+		return 1;	/* no scheme: relative */
+	return name_is(v, i, "http") || name_is(v, i, "https");
+}
+
+/*
+ * Why attribute k=v is not written, or NULL if it is; *key is the name it
+ * is written under ("href" for xlink:href too, which open_frame writes).
+ */
+static const char *attr_refusal(const char *k, size_t kn, const char *v,
+				size_t vn, const char **key, size_t *keylen)
+{
+	*key = k;
+	*keylen = kn;
+	if (kn == 10 && memcmp(k, "xlink:href", 10) == 0) {
+		*key = "href";
+		*keylen = 4;
+	}
+	if (*keylen == 4 && memcmp(*key, "href", 4) == 0)
+		return href_inert(v, vn) ? NULL :
+		       "a link must be an http, https or relative URL, without "
+		       "spaces or control characters";
+	if (kn == 5 && memcmp(k, "style", 5) == 0)
+		return style_inert(v, vn) ? NULL :
+		       "it may call only rgb(), rgba(), hsl() and hsla() (no url()) "
+		       "and hold no backslash";
+	if ((kn == 5 && memcmp(k, "class", 5) == 0) ||
+	    (kn == 5 && memcmp(k, "title", 5) == 0) ||
+	    (kn == 6 && memcmp(k, "target", 6) == 0) || data_attr(k, kn))
+		return NULL;
+	return "only class, style, target, title, href, xlink:href and data-* "
+	       "are written";
+}
+
+/* Value of attribute key[0..k) in a "k=v\tk=v" list, or NULL. */
+static const char *attr_get(const char *attrs, const char *key, size_t k,
+			    size_t *len)
+{
+	const char *p = attrs;
+
+	while (p && *p) {
+		const char *end = strchr(p, '\t');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n > k && memcmp(p, key, k) == 0 && p[k] == '=') {
+			*len = n - k - 1;
+			return p + k + 1;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The inert attributes of one line's list (tab-separated k=v items) into
+ * out (room for n + 1 bytes), NUL-terminated; a warning for each other.
+ */
+static void attrs_filter(const char *s, size_t n, char *out, const char *path,
+			 unsigned long long lineno, struct fold_diag *d)
+{
+	size_t i = 0, o = 0, vlen;
+
+	out[0] = '\0';
+	while (i < n) {
+		const char *item = s + i, *end = memchr(item, '\t', n - i);
+		size_t len = end ? (size_t)(end - item) : n - i;
+		const char *eq = memchr(item, '=', len), *why, *key;
+		size_t klen;
+		char shown[64];
+
+		i += len + 1;
+		if (len == 0)
+			continue;
+		if (eq == NULL || eq == item) {
+			fold_text_safe(shown, sizeof(shown), item, len);
+			fold_diag_warn(d, "--nameattr: %s:%llu: '%s' is not NAME=VALUE; "
+				       "ignored", path, lineno, shown);
+			continue;
+		}
+		why = attr_refusal(item, (size_t)(eq - item), eq + 1,
+				   len - (size_t)(eq - item) - 1, &key, &klen);
+		fold_text_safe(shown, sizeof(shown), item, (size_t)(eq - item));
+		if (why != NULL) {
+			fold_diag_warn(d, "--nameattr: %s:%llu: attribute '%s' refused: %s",
+				       path, lineno, shown, why);
+			continue;
+		}
+		if (attr_get(out, key, klen, &vlen) != NULL) {
+			fold_diag_warn(d, "--nameattr: %s:%llu: attribute '%s' given again; "
+				       "ignored", path, lineno, shown);
+			continue;
+		}
+		if (o > 0)
+			out[o++] = '\t';
+		memcpy(out + o, key, klen);
+		o += klen;
+		memcpy(out + o, eq, len - (size_t)(eq - item));
+		o += len - (size_t)(eq - item);
+		out[o] = '\0';
+	}
+}
+
 int svg_nameattr_load(struct svg_nameattr *na, const char *path,
 		      struct fold_diag *d)
 {
@@ -92,6 +271,7 @@ int svg_nameattr_load(struct svg_nameattr *na, const char *path,
 		return -1;
 	while ((r = fold_input_line(&in, &ln, d)) > 0) {
 		const char *tab = memchr(ln.s, '\t', ln.len);
+		size_t rest;
 		fold_id id;
 
 		if (ln.len == 0)
@@ -109,10 +289,13 @@ int svg_nameattr_load(struct svg_nameattr *na, const char *path,
 		if (fold_grow0(&na->attrs, &na->cap, (size_t)id + 1,
 			       sizeof(*na->attrs)) != 0)
 			goto oom;
-		na->attrs[id] = fold_arena_strndup(&na->arena, tab + 1,
-						   ln.len - (size_t)(tab - ln.s) - 1);
+		/* Kept attributes never take more room than they had. */
+		rest = ln.len - (size_t)(tab - ln.s) - 1;
+		na->attrs[id] = fold_arena_alloc(&na->arena, rest + 1);
 		if (na->attrs[id] == NULL)
 			goto oom;
+		attrs_filter(tab + 1, rest, na->attrs[id], path,
+			     (unsigned long long)in.lineno, d);
 	}
 	fold_input_close(&in);
 	return r < 0 ? -1 : 0;
@@ -135,28 +318,9 @@ static const char *frame_attrs(const struct svg_opts *so, const char *s,
 							    so->nameattr->attrs[id];
 }
 
-/* Value of attribute key in a "k=v\tk=v" list, or NULL. */
-static const char *attr_get(const char *attrs, const char *key, size_t *len)
-{
-	size_t k = strlen(key);
-	const char *p = attrs;
-
-	while (p && *p) {
-		const char *end = strchr(p, '\t');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-
-		if (n > k && memcmp(p, key, k) == 0 && p[k] == '=') {
-			*len = n - k - 1;
-			return p + k + 1;
-		}
-		p = end ? end + 1 : NULL;
-	}
-	return NULL;
-}
-
 /*
- * Open a frame: <g> or, with an href, <a>; the extra attributes escaped.
- * Returns 1 for <a>.
+ * Open a frame: <g> or, with an href, <a>; the extra attributes (inert
+ * ones only, see attr_refusal) escaped.  Returns 1 for <a>.
  */
 static int open_frame(struct fold_out *o, const char *attrs, int raw8)
 {
@@ -164,43 +328,51 @@ static int open_frame(struct fold_out *o, const char *attrs, int raw8)
 	int link = 0;
 	size_t n;
 
-	if (attrs != NULL && attr_get(attrs, "href", &n) != NULL)
+	if (attr_get(attrs, "href", 4, &n) != NULL)
 		link = 1;
 	fold_out_str(o, link ? "<a" : "<g");
-	while (p && *p) {
+	while (*p) {
 		const char *end = strchr(p, '\t'), *eq;
+		size_t klen;
 
 		n = end ? (size_t)(end - p) : strlen(p);
 		eq = memchr(p, '=', n);
-		if (eq != NULL && eq > p && !(eq - p == 5 && memcmp(p, "title", 5) == 0)) {
-			size_t klen = (size_t)(eq - p), i;
-			int ok = 1;
-
-			/* Attribute names are written only if they are names. */
-			for (i = 0; i < klen; i++)
-				if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
-				      (p[i] >= '0' && p[i] <= '9' && i > 0) || p[i] == '-' ||
-				      p[i] == '_' || p[i] == ':'))
-					ok = 0;
-			if (ok) {
-				fold_out_str(o, " ");
-				if (klen == 4 && memcmp(p, "href", 4) == 0)
-					fold_out_str(o, "xlink:");
-				fold_out_bytes(o, p, klen);
-				fold_out_str(o, "=\"");
-				fold_out_xml(o, eq + 1, n - klen - 1, raw8);
-				fold_out_str(o, "\"");
-			}
+		klen = (size_t)(eq - p);
+		if (!(klen == 5 && memcmp(p, "title", 5) == 0)) {
+			fold_out_str(o, " ");
+			if (klen == 4 && memcmp(p, "href", 4) == 0)
+				fold_out_str(o, "xlink:");
+			fold_out_bytes(o, p, klen);
+			fold_out_str(o, "=\"");
+			fold_out_xml(o, eq + 1, n - klen - 1, raw8);
+			fold_out_str(o, "\"");
 		}
-		p = end ? end + 1 : NULL;
+		p = end ? end + 1 : p + n;
 	}
-	if (link && (attrs == NULL || attr_get(attrs, "target", &n) == NULL))
+	if (link && attr_get(attrs, "target", 6, &n) == NULL)
 		fold_out_str(o, " target=\"_top\"");
 	fold_out_str(o, ">\n");
 	return link;
 }
 
 /* ------------------------------------------------------------ document */
+
+/*
+ * Text of an XML comment: escaped as character data, and every "--",
+ * which may not occur in a comment (and "-->" ends one), written "- -".
+ */
+static void comment_text(struct fold_out *o, const char *s, size_t n, int raw8)
+{
+	size_t i, start = 0;
+
+	for (i = 1; i < n; i++)
+		if (s[i] == '-' && s[i - 1] == '-') {
+			fold_out_xml(o, s + start, i - start, raw8);
+			fold_out_str(o, " ");
+			start = i;
+		}
+	fold_out_xml(o, s + start, n - start, raw8);
+}
 
 static void header(struct fold_out *o, double w, double h,
 		   const struct svg_opts *so, int raw8)
@@ -224,28 +396,18 @@ static void header(struct fold_out *o, double w, double h,
 		 "https://github.com/brendangregg/FlameGraph). -->\n");
 	fold_out_str(o, "<!-- NOTES: ");
 	if (so->notes)
-		fold_out_xml(o, so->notes, strlen(so->notes), raw8);
+		comment_text(o, so->notes, strlen(so->notes), raw8);
 	fold_out_str(o, " -->\n");
 }
 
-/* Numbers in the script's settings; strings go through js_string(). */
+/*
+ * A string in the script's settings: JSON's escaping, which is a JS string
+ * and safe inside CDATA ('<', '>', '&' and controls as \u escapes, invalid
+ * UTF-8 as \ufffd, as in the data block).
+ */
 static void js_string(struct fold_out *o, const char *s)
 {
-	/* \uXXXX for everything but letters and digits: safe inside CDATA
-	   and inside a JS string whatever the bytes are. */
-	fold_out_str(o, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == ' ')
-			fold_out_bytes(o, s, 1);
-		else if (c < 0x80)
-			fold_out_printf(o, "\\u%04x", c);
-		else
-			fold_out_bytes(o, s, 1);	/* UTF-8 passes through; no ASCII byte */
-	}
-	fold_out_str(o, "\"");
+	fold_out_json(o, s, strlen(s));
 }
 
 /*
@@ -276,14 +438,18 @@ static void style_and_script(struct fold_out *o, const struct flame_layout *l,
 			     const struct flame_opts *fo,
 			     const struct svg_opts *so, int raw8, double tdom)
 {
+	const char *font;
+
 	fold_out_str(o, "<defs>\n\t<linearGradient id=\"background\" y1=\"0\" y2=\"1\" "
 		 "x1=\"0\" x2=\"0\" >\n\t\t<stop stop-color=\"");
 	fold_out_xml(o, so->bgtop, strlen(so->bgtop), raw8);
 	fold_out_str(o, "\" offset=\"5%\" />\n\t\t<stop stop-color=\"");
 	fold_out_xml(o, so->bgbottom, strlen(so->bgbottom), raw8);
 	fold_out_str(o, "\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n");
+	/* Anything but a list of names could end the rule: never written. */
+	font = flame_font_valid(so->fonttype) ? so->fonttype : FLAME_FONT;
 	fold_out_str(o, "<style type=\"text/css\">\n\ttext { font-family:");
-	fold_out_xml(o, so->fonttype, strlen(so->fonttype), raw8);
+	fold_out_xml(o, font, strlen(font), raw8);
 	fold_out_printf(o, "; font-size:%.10gpx; fill:rgb(0,0,0); }\n", fo->fontsize);
 	fold_out_str(o, "\t#search, #ignorecase { opacity:0.1; cursor:pointer; }\n"
 		 "\t#search:hover, #search.show, #ignorecase:hover, "
@@ -572,7 +738,7 @@ int svg_flame_write(int fd, const struct flame_layout *l,
 			fold_out_str(o, "\"");
 		}
 		fold_out_str(o, ">");
-		if (attrs != NULL && (tattr = attr_get(attrs, "title", &tlen)) != NULL)
+		if (attrs != NULL && (tattr = attr_get(attrs, "title", 5, &tlen)) != NULL)
 			fold_out_xml(o, tattr, tlen, raw8);
 		else if (f->node == 0)
 			title_text(o, l, f, fo, so, "all", 3, raw8);

@@ -18,7 +18,12 @@ struct svg_nameattr {
 
 int svg_nameattr_init(struct svg_nameattr *na);
 void svg_nameattr_free(struct svg_nameattr *na);
-/* Read "FUNC<TAB>key=value<TAB>key=value..." lines. */
+/*
+ * Read "FUNC<TAB>key=value<TAB>key=value..." lines.  Only attributes that
+ * cannot run script or load anything are kept (xlink:href as href); each
+ * other one, and one given again, is a warning in d.  -1 on a line that is
+ * not FUNC<TAB>key=value... or on a read error.
+ */
 int svg_nameattr_load(struct svg_nameattr *na, const char *path,
 		      struct fold_diag *d);
 
@@ -32,7 +37,7 @@ struct svg_opts {
 	 */
 	const struct fold_unit *unit;
 	const char *nametype;		/* "Function:" */
-	const char *fonttype;		/* "Verdana" */
+	const char *fonttype;		/* FLAME_FONT, or a flame_font_valid list */
 	const char *notes;		/* XML comment, no '<' or '>' */
 	const char *encoding;		/* XML declaration, or NULL */
 	const char *bgtop, *bgbottom;	/* gradient colours */

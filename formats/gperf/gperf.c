@@ -141,6 +141,20 @@ const struct gperf_map *gperf_maps_find(const struct gperf_maps *m,
 	return NULL;
 }
 
+/*
+ * A sign that the profile was cut short, its message already in d: a
+ * warning, or with strict an error (-1).  Every writer ends its lines and
+ * writes the maps, so a profile without them lost its end.
+ */
+static int cut_short(struct fold_diag *d, int strict)
+{
+	if (strict)
+		return -1;
+	fold_diag_warn(d, "%s", d->err);
+	d->err[0] = '\0';
+	return 0;
+}
+
 /* Every line of text[0..len) to gperf_maps_line. */
 static int maps_text(struct gperf_maps *m, const char *text, size_t len)
 {
@@ -205,12 +219,13 @@ int gperf_cpu_detect(const char *data, size_t len)
 }
 
 int gperf_cpu_parse(const char *data, size_t len, const char *name,
-		    gperf_sample_fn fn, void *arg, struct gperf_maps *maps,
-		    struct gperf_cpu_info *info, struct fold_diag *d)
+		    int strict, gperf_sample_fn fn, void *arg,
+		    struct gperf_maps *maps, struct gperf_cpu_info *info,
+		    struct fold_diag *d)
 {
 	struct slots w;
 	uint64_t *pcs = NULL;
-	size_t cap = 0, i = 5, k;
+	size_t cap = 0, i = 5, k, at, end;
 	int trailer = 0, rc = -1;
 
 	memset(info, 0, sizeof(*info));
@@ -233,9 +248,12 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 			break;
 		}
 		if (n == 0 || n > w.n - i - 2) {
-			fold_diag_warn(d, "%s: record at byte %zu has %" PRIu64
-				       " PCs, past the end of the file; the "
-				       "rest is ignored", name, i * (size_t)w.size, n);
+			fold_diag_error(d, "%s: record at byte %zu has %" PRIu64
+					" PCs, past the end of the file; the "
+					"rest is ignored", name,
+					i * (size_t)w.size, n);
+			if (cut_short(d, strict) != 0)
+				goto out;
 			break;
 		}
 		if (fold_grow(&pcs, &cap, (size_t)n, sizeof(*pcs)) != 0) {
@@ -247,6 +265,7 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 		s.count = count;
 		s.pcs = pcs;
 		s.n = (size_t)n;
+		s.byte = i * (size_t)w.size;
 		info->records++;
 		info->ticks += count;
 		if (count > 0 && fn(arg, &s) != 0)
@@ -254,13 +273,38 @@ int gperf_cpu_parse(const char *data, size_t len, const char *name,
 		i += 2 + (size_t)n;
 	}
 	if (!trailer) {
-		if (i + 2 > w.n)
-			fold_diag_warn(d, "%s: truncated: the profile ends "
-				       "without its trailer record", name);
-	} else if (maps_text(maps, data + i * (size_t)w.size,
-			     len - i * (size_t)w.size) != 0) {
+		if (i + 2 > w.n) {
+			fold_diag_error(d, "%s: truncated: the profile ends at "
+					"byte %zu without its trailer record",
+					name, len);
+			if (cut_short(d, strict) != 0)
+				goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	/* The maps text, up to the end of its last whole line. */
+	at = i * (size_t)w.size;
+	for (end = len; end > at && data[end - 1] != '\n'; end--)
+		;
+	if (maps_text(maps, data + at, end - at) != 0) {
 		fold_diag_error(d, "%s: %s", name, strerror(ENOMEM));
 		goto out;
+	}
+	if (end < len) {
+		fold_diag_error(d, "%s: the last line of the memory map (at "
+				"byte %zu) has no newline: the profile may be "
+				"cut short; the line is left out", name, end);
+		if (cut_short(d, strict) != 0)
+			goto out;
+	}
+	/* (Version 1, Java's, need not carry maps.) */
+	if (maps->n == 0 && slot(&w, 2) == 0) {
+		fold_diag_error(d, "%s: no memory map after the records (at "
+				"byte %zu): the profile may be cut short; its "
+				"addresses stay unnamed", name, at);
+		if (cut_short(d, strict) != 0)
+			goto out;
 	}
 	rc = 0;
 out:
@@ -270,7 +314,10 @@ out:
 
 /* ----------------------------------------------------------------- heap */
 
-/* Decimal digits at *p into *v; 0 if there were any. */
+/*
+ * Decimal digits at *p into *v, exactly: 0 if there were any, -1 if
+ * none, -2 if the number is past 2^64 - 1.
+ */
 static int dec(const char **p, const char *end, uint64_t *v)
 {
 	const char *s = *p;
@@ -279,11 +326,10 @@ static int dec(const char **p, const char *end, uint64_t *v)
 	skip_spaces(&s, end);
 	if (s >= end || *s < '0' || *s > '9')
 		return -1;
-	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		if (x > (UINT64_MAX - 9) / 10)
-			return -1;
-		x = x * 10 + (uint64_t)(*s - '0');
-	}
+	for (; s < end && *s >= '0' && *s <= '9'; s++)
+		if (__builtin_mul_overflow(x, 10, &x) ||
+		    __builtin_add_overflow(x, (uint64_t)(*s - '0'), &x))
+			return -2;
 	*p = s;
 	*v = x;
 	return 0;
@@ -299,14 +345,22 @@ static int expect(const char **p, const char *end, char c)
 	return -1;
 }
 
-/* "N: N [ N: N] @" into v[0..4); the rest starts at *p. */
+/*
+ * "N: N [ N: N] @" into v[0..4); the rest starts at *p.  -1 when
+ * malformed, -2 when a count is past 2^64 - 1.
+ */
 static int counts(const char **p, const char *end, uint64_t *v)
 {
-	return dec(p, end, &v[0]) || expect(p, end, ':') ||
-	       dec(p, end, &v[1]) || expect(p, end, '[') ||
-	       dec(p, end, &v[2]) || expect(p, end, ':') ||
-	       dec(p, end, &v[3]) || expect(p, end, ']') ||
-	       expect(p, end, '@') ? -1 : 0;
+	static const char after[4] = { ':', '[', ':', ']' };
+	int i, r;
+
+	for (i = 0; i < 4; i++) {
+		if ((r = dec(p, end, &v[i])) != 0)
+			return r;
+		if (expect(p, end, after[i]) != 0)
+			return -1;
+	}
+	return expect(p, end, '@');
 }
 
 int gperf_heap_detect(const char *data, size_t len)
@@ -314,9 +368,9 @@ int gperf_heap_detect(const char *data, size_t len)
 	return len >= 13 && memcmp(data, "heap profile:", 13) == 0;
 }
 
-int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
-		     struct gperf_maps *maps, struct gperf_heap_info *info,
-		     struct fold_diag *d)
+int gperf_heap_parse(struct fold_input *in, int strict, gperf_sample_fn fn,
+		     void *arg, struct gperf_maps *maps,
+		     struct gperf_heap_info *info, struct fold_diag *d)
 {
 	struct fold_line ln;
 	uint64_t *pcs = NULL, v[4];
@@ -331,12 +385,20 @@ int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
 		const char *p, *end, *tag;
 		size_t n;
 
+		int k = -1;
+
 		/* No line at all is no header either (and ln is then unset). */
 		if (r == 0 || !gperf_heap_detect(ln.s, ln.len) ||
-		    (p = ln.s + 13, end = ln.s + ln.len, counts(&p, end, v) != 0)) {
-			fold_diag_error(d, "%s:1: not a gperftools heap profile "
-					"(no 'heap profile: N: N [N: N] @ ...' "
-					"header)", in->name);
+		    (p = ln.s + 13, end = ln.s + ln.len,
+		     (k = counts(&p, end, v)) != 0)) {
+			if (k == -2)
+				fold_diag_error(d, "%s:1: a count in the header "
+						"is past 2^64 - 1", in->name);
+			else
+				fold_diag_error(d, "%s:1: not a gperftools heap "
+						"profile (no 'heap profile: N: "
+						"N [N: N] @ ...' header)",
+						in->name);
 			return -1;
 		}
 		n = token(&p, end, &tag);
@@ -359,7 +421,19 @@ int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
 		const char *p = ln.s, *end = ln.s + ln.len;
 		struct gperf_sample s = { 0 };
 		size_t n = 0;
+		int k;
 
+		if (!in->last_nl) {
+			fold_diag_error(d, "%s:%llu: the last line (at byte "
+					"%llu) has no newline: the profile may "
+					"be cut short; the line is left out",
+					in->name, (unsigned long long)in->lineno,
+					(unsigned long long)(in->offset +
+					(size_t)(ln.s - in->buf)));
+			if (cut_short(d, strict) != 0)
+				goto out;
+			break;
+		}
 		if (in_maps) {
 			if (gperf_maps_line(maps, ln.s, ln.len) != 0)
 				goto nomem;
@@ -373,10 +447,16 @@ int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
 			in_maps = 1;
 			continue;
 		}
-		if (counts(&p, end, v) != 0) {
-			fold_diag_error(d, "%s:%llu: malformed bucket line (want "
-					"'N: N [N: N] @ 0x...')", in->name,
-					(unsigned long long)in->lineno);
+		if ((k = counts(&p, end, v)) != 0) {
+			if (k == -2)
+				fold_diag_error(d, "%s:%llu: a count in the bucket "
+						"line is past 2^64 - 1", in->name,
+						(unsigned long long)in->lineno);
+			else
+				fold_diag_error(d, "%s:%llu: malformed bucket "
+						"line (want 'N: N [N: N] @ "
+						"0x...')", in->name,
+						(unsigned long long)in->lineno);
 			goto out;
 		}
 		for (;;) {
@@ -401,12 +481,22 @@ int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
 		s.alloc_bytes = v[3];
 		s.pcs = pcs;
 		s.n = n;
+		s.line = in->lineno;
+		s.byte = in->offset + (size_t)(ln.s - in->buf);
 		info->buckets++;
 		if (n > 0 && fn(arg, &s) != 0)
 			goto out;
 	}
 	if (r < 0)
 		goto out;
+	if (maps->n == 0) {
+		fold_diag_error(d, "%s:%llu: no memory map after the buckets "
+				"(MAPPED_LIBRARIES:): the profile may be cut "
+				"short; its addresses stay unnamed", in->name,
+				(unsigned long long)in->lineno);
+		if (cut_short(d, strict) != 0)
+			goto out;
+	}
 	rc = 0;
 	goto out;
 nomem:

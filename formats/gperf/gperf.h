@@ -49,6 +49,8 @@ struct gperf_sample {
 	uint64_t alloc_objects, alloc_bytes;	/* heap */
 	const uint64_t *pcs;
 	size_t n;
+	uint64_t line;		/* heap: the bucket's line; CPU: 0 */
+	uint64_t byte;		/* where the record or line starts */
 };
 typedef int (*gperf_sample_fn)(void *arg, const struct gperf_sample *s);
 
@@ -65,12 +67,16 @@ int gperf_cpu_detect(const char *data, size_t len);
 /*
  * Parse the CPU profile data[0..len) (name for messages): each record to
  * fn, then the maps text into maps.  A header that is not a CPU profile's
- * is an error (-1, message in d); a record running past the end, or a
- * missing trailer, is a warning and ends the records.
+ * is an error (-1, message in d).  Signs of a profile cut short are
+ * warnings naming the byte, or with strict errors: a record running past
+ * the end or a missing trailer (the records end there), no maps text, or
+ * a last maps line without its newline (left out: a cut path could name
+ * another file).
  */
 int gperf_cpu_parse(const char *data, size_t len, const char *name,
-		    gperf_sample_fn fn, void *arg, struct gperf_maps *maps,
-		    struct gperf_cpu_info *info, struct fold_diag *d);
+		    int strict, gperf_sample_fn fn, void *arg,
+		    struct gperf_maps *maps, struct gperf_cpu_info *info,
+		    struct fold_diag *d);
 
 struct gperf_heap_info {
 	char tag[64];		/* "heapprofile", "heap_v2" ... */
@@ -84,10 +90,13 @@ int gperf_heap_detect(const char *data, size_t len);
 /*
  * Parse a heap profile from in: each bucket to fn, then the maps after
  * MAPPED_LIBRARIES: (or --- Memory map: ---) into maps.  A malformed
- * bucket line is an error naming its line.
+ * bucket line, or a count past 2^64 - 1, is an error naming its line.  Signs of a profile cut short
+ * are warnings naming the line and byte, or with strict errors: a last
+ * line without its newline (left out: its last address may be cut, and
+ * would be another address), or no maps.
  */
-int gperf_heap_parse(struct fold_input *in, gperf_sample_fn fn, void *arg,
-		     struct gperf_maps *maps, struct gperf_heap_info *info,
-		     struct fold_diag *d);
+int gperf_heap_parse(struct fold_input *in, int strict, gperf_sample_fn fn,
+		     void *arg, struct gperf_maps *maps,
+		     struct gperf_heap_info *info, struct fold_diag *d);
 
 #endif

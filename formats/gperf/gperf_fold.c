@@ -85,38 +85,64 @@ static double unsample(const struct conv *c, double v, uint64_t objs,
 	return ratio < 1 ? v / ratio : v;
 }
 
+/* "FILE:LINE: " of a heap bucket, "FILE: record at byte N: " of a record. */
+static void count_overflow(const struct conv *c, const struct gperf_sample *s)
+{
+	if (c->heap)
+		fold_diag_error(c->d, "%s:%llu: count overflow (the values "
+				"add up past 2^64 - 1)", c->name,
+				(unsigned long long)s->line);
+	else
+		fold_diag_error(c->d, "%s: record at byte %llu: count overflow "
+				"(the counts add up past 2^64 - 1)", c->name,
+				(unsigned long long)s->byte);
+}
+
+/*
+ * Counts are integers and stay exact (uint64 sums, which fail past
+ * 2^64 - 1 rather than wrap); only a sampled heap profile's values,
+ * scaled by a real factor, are summed as doubles and rounded at the end.
+ */
 static int sample(void *arg, const struct gperf_sample *s)
 {
 	struct conv *c = arg;
-	double v;
+	uint64_t v, objs, bytes;
+	double f = 0;
 	size_t i;
+	int scaled = c->heap && c->hi->sampling != 0;
 
 	c->samples++;
 	if (!c->heap) {
-		v = (double)s->count;
+		v = s->count;
+		objs = bytes = 0;
 	} else {
 		switch (c->o->value) {
 		case GPERF_INUSE_OBJECTS:
-			v = (double)s->inuse_objects;
+			v = s->inuse_objects;
 			break;
 		case GPERF_ALLOC_SPACE:
-			v = (double)s->alloc_bytes;
+			v = s->alloc_bytes;
 			break;
 		case GPERF_ALLOC_OBJECTS:
-			v = (double)s->alloc_objects;
+			v = s->alloc_objects;
 			break;
 		default:
-			v = (double)s->inuse_bytes;
+			v = s->inuse_bytes;
 			break;
 		}
 		if (c->o->value == GPERF_INUSE_OBJECTS ||
-		    c->o->value == GPERF_INUSE_SPACE)
-			v = unsample(c, v, s->inuse_objects, s->inuse_bytes);
-		else
-			v = unsample(c, v, s->alloc_objects, s->alloc_bytes);
+		    c->o->value == GPERF_INUSE_SPACE) {
+			objs = s->inuse_objects;
+			bytes = s->inuse_bytes;
+		} else {
+			objs = s->alloc_objects;
+			bytes = s->alloc_bytes;
+		}
 	}
 	if (v == 0 || s->n == 0)
 		return 0;
+	if (scaled)
+		f = unsample(c, (double)v, objs, bytes);
 	if (grow_frames(c, s->n) != 0)
 		goto nomem;
 	/*
@@ -143,8 +169,13 @@ static int sample(void *arg, const struct gperf_sample *s)
 		else if (c->heap)
 			c->ret[id] |= RET_AT;
 	}
-	if (fold_add_f(&c->raw, c->frames, s->n, 0, v) != 0)
-		goto nomem;
+	if (scaled ? fold_add_f(&c->raw, c->frames, s->n, 0, f) :
+		     fold_add(&c->raw, c->frames, s->n, 0, v)) {
+		if (errno != EOVERFLOW)
+			goto nomem;
+		count_overflow(c, s);
+		return -1;
+	}
 	return 0;
 nomem:
 	fold_diag_error(c->d, "%s: %s", c->name, strerror(ENOMEM));
@@ -174,6 +205,7 @@ struct sym {
 	size_t nids, capids;
 	uint32_t *first, *count;	/* ... per raw name id */
 	uint64_t raw;
+	uint64_t unmapped;	/* of those, in no mapping */
 };
 
 static const char *base_name(const char *path)
@@ -283,6 +315,7 @@ static int symbolize(struct sym *y, struct fold_profile *p,
 	if (m == NULL) {
 		snprintf(raw, sizeof(raw), "0x%" PRIx64, pc);
 		y->raw++;
+		y->unmapped++;
 		return add_name(y, p, raw);
 	}
 	mi = &y->mods[m - y->maps->v];
@@ -326,19 +359,41 @@ static int symbolize(struct sym *y, struct fold_profile *p,
 }
 
 /* One warning per module that left addresses raw. */
-static void report(const struct sym *y, struct fold_diag *d)
+static void report(const struct sym *y, const char *name, struct fold_diag *d)
 {
 	size_t i, j;
 
+	/*
+	 * Without maps the parser said so.  With them, addresses outside
+	 * every mapping most often mean maps lost at their end (a profile
+	 * cut at a line's end), whose libraries' frames would stay hex.
+	 */
+	if (y->unmapped > 0 && y->maps->n > 0)
+		fold_diag_warn(d, "%s: %" PRIu64 " address%s in no executable "
+			       "mapping of the profile's memory map (is it cut "
+			       "short?); left as 0xADDR", name, y->unmapped,
+			       y->unmapped == 1 ? "" : "es");
+
 	for (i = 0; i < y->maps->n; i++) {
 		const struct modinfo *mi = &y->mods[i];
+		uint64_t unread = 0, nosym = 0;
 		int seen = 0;
 
-		/* Mappings of one file share the message: the first says it. */
-		for (j = 0; j < i && !seen; j++)
-			seen = strcmp(y->mods[j].path, mi->path) == 0 &&
-			       y->mods[j].usable == mi->usable;
-		if (mi->unread == 0 || seen)
+		/*
+		 * Mappings of one file share the message: the first says it,
+		 * with the addresses of them all.
+		 */
+		for (j = 0; j < y->maps->n && !seen; j++) {
+			const struct modinfo *mj = &y->mods[j];
+
+			if (strcmp(mj->path, mi->path) != 0 ||
+			    mj->usable != mi->usable || mj->mismatch != mi->mismatch)
+				continue;
+			seen = j < i;
+			unread += mj->unread;
+			nosym += mj->nosym;
+		}
+		if (unread == 0 || seen)
 			;
 		else if (mi->mismatch)
 			fold_diag_warn(d, "%s does not match the profile's "
@@ -347,22 +402,22 @@ static void report(const struct sym *y, struct fold_diag *d)
 				       y->maps->v[i].path, mi->path ==
 				       y->maps->v[i].path ? "rebuilt or "
 				       "updated since?" : "is it the profiled "
-				       "program?", mi->unread,
-				       mi->unread == 1 ? "" : "es", mi->shown);
+				       "program?", unread,
+				       unread == 1 ? "" : "es", mi->shown);
 		else if (mi->path[0] == '[' || mi->path[0] == '\0')
 			fold_diag_warn(d, "%s: no file to read symbols from; %"
 				       PRIu64 " address%s left raw",
 				       mi->path[0] ? mi->path : "anonymous memory",
-				       mi->unread, mi->unread == 1 ? "" : "es");
+				       unread, unread == 1 ? "" : "es");
 		else
 			fold_diag_warn(d, "%s: cannot read (%s); %" PRIu64
 				       " address%s left as [%s+0xOFF]", mi->path,
-				       mi->why ? mi->why : "?", mi->unread,
-				       mi->unread == 1 ? "" : "es", mi->shown);
-		if (mi->nosym > 0)
+				       mi->why ? mi->why : "?", unread,
+				       unread == 1 ? "" : "es", mi->shown);
+		if (nosym > 0 && !seen)
 			fold_diag_warn(d, "%s: no symbol for %" PRIu64
-				       " address%s", mi->path, mi->nosym,
-				       mi->nosym == 1 ? "" : "es");
+				       " address%s", mi->path, nosym,
+				       nosym == 1 ? "" : "es");
 	}
 }
 
@@ -373,6 +428,10 @@ static int pcid_cmp(const void *a, const void *b)
 	return x->pc < y->pc ? -1 : x->pc > y->pc;
 }
 
+/*
+ * Symbolize every address, then add each address stack to p as names.
+ * 0, -1 out of memory, -2 with the message in d (a count overflow).
+ */
 static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
 		   struct fold_diag *d)
 {
@@ -405,13 +464,29 @@ static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
 		y->count[id] = (uint32_t)(y->nids - y->first[id]);
 	}
 	free(order);
-	report(y, d);
+	report(y, c->name, d);
 	for (s = 0; s < c->raw.nstacks; s++) {
 		size_t n;
 		const fold_id *f = fold_stack_frames(&c->raw, s, &n);
-		double v = fold_count_double(&c->raw,
-					     fold_stack_count(&c->raw, s, 0));
+		fold_count cnt = fold_stack_count(&c->raw, s, 0);
+		uint64_t u;
 
+		if (c->raw.fractional) {
+			/* A sampled heap profile's scaled sum, rounded. */
+			double v = fold_count_double(&c->raw, cnt);
+
+			if (!(v < 0x1p64)) {
+				fold_diag_error(d, "%s: count overflow (a "
+						"stack's scaled value is past "
+						"2^64 - 1)", c->name);
+				return -2;
+			}
+			u = v < 0x1p52 ? (uint64_t)(v + 0.5) : (uint64_t)v;
+		} else {
+			u = cnt.u;
+		}
+		if (u == 0)
+			continue;
 		for (i = 0, depth = 0; i < n; i++)
 			depth += y->count[f[i]];
 		if (grow_frames(c, depth) != 0)
@@ -421,9 +496,13 @@ static int rewrite(struct conv *c, struct sym *y, struct fold_profile *p,
 			       y->count[f[i]] * sizeof(fold_id));
 			depth += y->count[f[i]];
 		}
-		if (llround(v) > 0 &&
-		    fold_add(p, c->frames, depth, c->o->col, (uint64_t)llround(v)) != 0)
-			return -1;
+		if (fold_add(p, c->frames, depth, c->o->col, u) != 0) {
+			if (errno != EOVERFLOW)
+				return -1;
+			fold_diag_error(d, "%s: count overflow (with the inputs "
+					"before, past 2^64 - 1)", c->name);
+			return -2;
+		}
 	}
 	return 0;
 }
@@ -436,7 +515,7 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 	struct sym y = { 0 };
 	struct gperf_maps maps;
 	size_t i;
-	int rc = -1;
+	int rc = -1, r;
 
 	memset(st, 0, sizeof(*st));
 	gperf_maps_init(&maps);
@@ -447,19 +526,18 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 	if (gperf_cpu_detect(data, len)) {
 		struct gperf_cpu_info ci;
 
-		if (gperf_cpu_parse(data, len, name, sample, &c, &maps, &ci,
-				    d) != 0)
+		if (gperf_cpu_parse(data, len, name, o->strict, sample, &c,
+				    &maps, &ci, d) != 0)
 			goto out;
 	} else if (gperf_heap_detect(data, len)) {
 		struct gperf_heap_info hi;
 		struct fold_input in;
-		int r;
 
 		c.heap = st->heap = 1;
 		c.hi = &hi;
 		if (fold_input_mem(&in, data, len, name, d) != 0)
 			goto out;
-		r = gperf_heap_parse(&in, sample, &c, &maps, &hi, d);
+		r = gperf_heap_parse(&in, o->strict, sample, &c, &maps, &hi, d);
 		fold_input_close(&in);
 		if (r != 0)
 			goto out;
@@ -495,8 +573,11 @@ int gperf_fold(struct fold_profile *p, const char *data, size_t len,
 		    strcmp(path, y.main_path) == 0)
 			y.mods[i].path = o->binary;
 	}
-	if (rewrite(&c, &y, p, d) != 0)
-		goto nomem;
+	if ((r = rewrite(&c, &y, p, d)) != 0) {
+		if (r == -1)
+			goto nomem;
+		goto out;	/* the message is in d */
+	}
 	st->raw = y.raw;
 	rc = 0;
 	goto out;
@@ -545,6 +626,7 @@ static const struct fold_reader_option gperf_options[] = {
 	{ "alloc_space", NULL, "heap: bytes allocated" },
 	{ "alloc_objects", NULL, "heap: objects allocated" },
 	{ "no-inline", NULL, "one frame per address, no inlined functions" },
+	{ "strict", NULL, "a profile cut short is an error, not a warning" },
 	{ "binary", "FILE", "the profiled program, for the path in the "
 	  "profile's memory map" },
 	{ NULL, NULL, NULL },
@@ -574,6 +656,8 @@ static int gperf_set(void *state, const char *opt, const char *arg,
 		}
 	if (strcmp(opt, "no-inline") == 0)
 		r->o.no_inline = 1;
+	else if (strcmp(opt, "strict") == 0)
+		r->o.strict = 1;
 	else if (strcmp(opt, "binary") == 0)
 		r->o.binary = arg;
 	return 0;
@@ -608,6 +692,7 @@ static int gperf_read(void *state, struct fold_profile *p, struct fold_input *in
 	int rc;
 
 	o.col = p->ncols == 2 ? ro->col : 0;
+	o.strict |= ro->strict;
 	if (fold_input_slurp(in, GPERF_MAX_BYTES, &data, &len, d) != 0)
 		return -1;
 	rc = gperf_fold(p, data, len, in->name, &o, &st, d);

@@ -22,6 +22,8 @@ struct gperf_fold_opts {
 	int no_inline;		/* only the function an address is in, not
 				   the functions inlined into it there */
 	int col;		/* the profile's column the counts go to */
+	int strict;		/* a profile cut short is an error, not a
+				   warning */
 };
 
 struct gperf_fold_stats {

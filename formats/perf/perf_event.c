@@ -3,6 +3,7 @@
  * "perf_event recording (fg-record)").
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <poll.h>
 #include <stdio.h>
@@ -29,6 +30,9 @@ struct ring {
 struct perfev {
 	int *fds;		/* every event, ring owners included */
 	size_t nfds;
+	struct perfev_opened *opened;	/* per event, for perfev_info */
+	uint64_t *ids;			/* with several events: fds' ids */
+	uint32_t *id_event;
 	struct ring *rings;
 	size_t nrings;
 	struct pollfd *pfd;
@@ -130,33 +134,223 @@ static void denied(char *err, size_t n, int e, const struct perfev_opts *o,
 		 "kernel.perf_event_paranoid to %d or lower", what, p, need);
 }
 
-static void attr_init(struct perf_event_attr *a, const struct perfev_opts *o,
-		      int hw)
+/* perf's names for the generic events (perf list: "Hardware event" ...). */
+static const struct {
+	const char *name;
+	uint32_t type;
+	uint64_t config;
+} generic[] = {
+	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
+	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
+	{ "page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
+	{ "faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
+	{ "minor-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MIN },
+	{ "major-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MAJ },
+	{ "context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
+	{ "cs", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
+	{ "cpu-migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
+	{ "migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
+	{ "alignment-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_ALIGNMENT_FAULTS },
+	{ "emulation-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_EMULATION_FAULTS },
+	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
+	{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES },
+	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
+	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
+	{ "bus-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BUS_CYCLES },
+	{ "ref-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES },
+};
+
+/* Where tracefs may be, as perf looks: its own mount, then debugfs's. */
+static const char *const tracefs_roots[] = {
+	"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+};
+
+int perfev_tracepoint_dir(const char *tp, char *dir, size_t dirlen,
+			  char *err, size_t errlen)
 {
+	const char *colon = strchr(tp, ':');
+	size_t i, n = strlen(tp);
+	int root = -1, e = 0;
+
+	/* SUBSYS:NAME of word characters only: no path tricks. */
+	if (colon == NULL || colon == tp || colon[1] == '\0' ||
+	    strchr(colon + 1, ':') != NULL || n > 200) {
+		snprintf(err, errlen, "'%s' is not a tracepoint (SUBSYS:NAME)", tp);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (tp[i] != ':' && tp[i] != '_' && tp[i] != '-' &&
+		    !(tp[i] >= 'a' && tp[i] <= 'z') &&
+		    !(tp[i] >= 'A' && tp[i] <= 'Z') && !(tp[i] >= '0' && tp[i] <= '9')) {
+			snprintf(err, errlen, "'%s' is not a tracepoint "
+				 "(SUBSYS:NAME)", tp);
+			return -1;
+		}
+	for (i = 0; i < sizeof(tracefs_roots) / sizeof(*tracefs_roots); i++) {
+		char events[64];
+
+		snprintf(events, sizeof(events), "%s/events", tracefs_roots[i]);
+		if (access(events, F_OK) == 0) {
+			root = (int)i;
+			if (access(events, R_OK | X_OK) != 0)
+				e = errno;
+			break;
+		}
+	}
+	if (root < 0) {
+		snprintf(err, errlen, "tracepoints need tracefs, which is not "
+			 "mounted: mount -t tracefs nodev /sys/kernel/tracing");
+		return -1;
+	}
+	if (e != 0) {
+		snprintf(err, errlen, "cannot read %s/events: %s (tracepoints "
+			 "need root, or tracefs mounted with a group you are in: "
+			 "mount -o remount,gid=GID %s)", tracefs_roots[root],
+			 strerror(e), tracefs_roots[root]);
+		return -1;
+	}
+	snprintf(dir, dirlen, "%s/events/%.*s/%s", tracefs_roots[root],
+		 (int)(colon - tp), tp, colon + 1);
+	if (access(dir, F_OK) != 0) {
+		snprintf(err, errlen, "no tracepoint %s here (see %s/events, or "
+			 "perf list tracepoint)", tp, tracefs_roots[root]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The whole of a small tracefs file, NUL-terminated; -1 with errno. */
+static ssize_t read_small(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got = 0, r;
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)got + 1 < n &&
+	       (r = read(fd, buf + got, n - 1 - (size_t)got)) > 0)
+		got += r;
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+int perfev_tracepoint_field(const char *dir, const char *field,
+			    size_t *offset, size_t *size)
+{
+	char path[512], *buf, *p;
+	size_t k = strlen(field);
+	int rc = -1;
+
+	if ((buf = malloc(65536)) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/format", dir);
+	if (read_small(path, buf, 65536) < 0) {
+		free(buf);
+		return -1;
+	}
+	/* "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;" */
+	for (p = buf; (p = strstr(p, "field:")) != NULL; p++) {
+		char *semi = strchr(p, ';'), *name;
+		unsigned long off, sz;
+
+		if (semi == NULL)
+			break;
+		for (name = semi; name > p && name[-1] != ' '; name--)
+			;
+		if ((size_t)(semi - name) != k || memcmp(name, field, k) != 0)
+			continue;
+		if (sscanf(semi, "; offset:%lu; size:%lu;", &off, &sz) == 2) {
+			*offset = off;
+			*size = sz;
+			rc = 0;
+		}
+		break;
+	}
+	free(buf);
+	return rc;
+}
+
+int perfev_event_parse(const char *name, struct perfev_event *e, char *err,
+		       size_t errlen)
+{
+	char dir[400], path[450], buf[64];
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	if (strlen(name) >= sizeof(e->name))
+		return 1;
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	for (i = 0; i < sizeof(generic) / sizeof(*generic); i++)
+		if (strcmp(name, generic[i].name) == 0) {
+			e->type = generic[i].type;
+			e->config = generic[i].config;
+			return 0;
+		}
+	if (strchr(name, ':') == NULL)
+		return 1;
+	if (perfev_tracepoint_dir(name, dir, sizeof(dir), err, errlen) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/id", dir);
+	if (read_small(path, buf, sizeof(buf)) <= 0) {
+		snprintf(err, errlen, "cannot read %s: %s (tracepoints need "
+			 "root)", path, strerror(errno));
+		return -1;
+	}
+	e->type = PERF_TYPE_TRACEPOINT;
+	e->config = strtoull(buf, NULL, 10);
+	return 0;
+}
+
+/*
+ * Event k's attributes.  fallback: a hardware event taken as cpu-clock.
+ * Only the first event asks for the side-band records (mappings, names,
+ * forks), so they come once.  Tracepoints fire in the kernel: --user-only
+ * and --kernel-only cut their call chains, not their samples.
+ */
+static void attr_init(struct perf_event_attr *a, const struct perfev_opts *o,
+		      size_t k, int fallback)
+{
+	const struct perfev_event *e = &o->events[k];
+	int tp = e->type == PERF_TYPE_TRACEPOINT;
+
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
-	a->type = hw ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
-	a->config = hw ? PERF_COUNT_HW_CPU_CYCLES :
-		    o->event == PERFEV_TASK_CLOCK ? PERF_COUNT_SW_TASK_CLOCK :
-						    PERF_COUNT_SW_CPU_CLOCK;
-	a->freq = 1;
-	a->sample_freq = o->freq;
+	a->type = fallback ? PERF_TYPE_SOFTWARE : e->type;
+	a->config = fallback ? PERF_COUNT_SW_CPU_CLOCK : e->config;
+	if (o->period > 0 || tp) {
+		a->sample_period = o->period > 0 ? o->period : 1;
+	} else {
+		a->freq = 1;
+		a->sample_freq = o->freq;
+	}
 	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			 PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	if (o->nevents > 1)
+		a->sample_type |= PERF_SAMPLE_IDENTIFIER;
 	if (o->callchain)
 		a->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	if (e->raw)
+		a->sample_type |= PERF_SAMPLE_RAW;
+	a->sample_max_stack = (uint16_t)o->max_stack;
+	a->context_switch = e->context_switch;
 	a->disabled = 1;
 	a->inherit = o->command > 0 || o->inherit;
 	a->enable_on_exec = o->command > 0;
-	a->mmap = 1;
-	a->mmap2 = 1;
-	a->comm = 1;
-	a->comm_exec = 1;
-	a->task = 1;
+	a->mmap = a->mmap2 = a->comm = a->comm_exec = a->task = k == 0;
 	a->sample_id_all = 1;
-	a->exclude_kernel = o->user_only;
-	a->exclude_hv = o->user_only;
-	a->exclude_user = o->kernel_only;
+	if (tp) {
+		a->exclude_callchain_kernel = o->user_only;
+		a->exclude_callchain_user = o->kernel_only;
+	} else {
+		a->exclude_kernel = o->user_only;
+		a->exclude_hv = o->user_only;
+		a->exclude_user = o->kernel_only;
+	}
 	/* Wake the reader when a quarter of a buffer is full. */
 	a->watermark = 1;
 	a->wakeup_watermark = (uint32_t)((size_t)o->pages *
@@ -164,42 +358,51 @@ static void attr_init(struct perf_event_attr *a, const struct perfev_opts *o,
 }
 
 /*
- * Open the first event, settling the attributes every other event gets:
- * cycles falls back to cpu-clock where there is no PMU, and kernel samples
- * are dropped where they are not allowed, as perf does (formats/README.md,
- * "perf_event: permissions", "perf_event: cycles fallback").  The fd, or -1
- * with err set.
+ * Open event k the first time, settling the attributes its other fds get:
+ * a hardware event falls back to cpu-clock where there is no PMU, and
+ * kernel samples are dropped where they are not allowed, as perf does
+ * (formats/README.md, "perf_event: permissions", "perf_event: cycles
+ * fallback").  The fd, or -1 with err set.
  */
-static int open_first(struct perf_event_attr *a, const struct perfev_opts *o,
-		      struct perfev_info *info, pid_t pid, int cpu,
-		      char *err, size_t n)
+static int open_settle(struct perf_event_attr *a, const struct perfev_opts *o,
+		       size_t k, struct perfev_info *info, pid_t pid, int cpu,
+		       char *err, size_t n)
 {
-	int hw = o->event == PERFEV_CYCLES;
+	const struct perfev_event *ev = &o->events[k];
+	int tp = ev->type == PERF_TYPE_TRACEPOINT, fallback = 0;
 
 	for (;;) {
 		int fd, e;
 
-		attr_init(a, o, hw);
-		if (info->user_fallback) {
+		attr_init(a, o, k, fallback);
+		if (info->user_fallback && !tp) {
 			a->exclude_kernel = 1;
 			a->exclude_hv = 1;
 		}
 		fd = sys_perf_event_open(a, pid, cpu);
-		if (fd >= 0)
+		if (fd >= 0) {
+			info->events[k].fell_back = fallback;
 			return fd;
+		}
 		e = errno;
-		if (hw && (e == ENOENT || e == ENXIO || e == ENODEV ||
-			   e == EOPNOTSUPP)) {
-			hw = 0;
-			info->fell_back = 1;
+		if (ev->type == PERF_TYPE_HARDWARE && !fallback &&
+		    (e == ENOENT || e == ENXIO || e == ENODEV ||
+		     e == EOPNOTSUPP)) {
+			fallback = 1;
 			continue;
 		}
-		if ((e == EACCES || e == EPERM) && !a->exclude_kernel &&
+		if ((e == EACCES || e == EPERM) && !tp && !a->exclude_kernel &&
 		    !o->kernel_only && !o->all_cpus) {
 			info->user_fallback = 1;
 			continue;
 		}
-		if (e == EACCES || e == EPERM || e == ENOSYS)
+		if ((e == EACCES || e == EPERM) && tp)
+			snprintf(err, n, "tracepoint %s is not permitted "
+				 "(kernel.perf_event_paranoid is %d): run as root "
+				 "or with CAP_PERFMON, or set "
+				 "kernel.perf_event_paranoid to -1", ev->name,
+				 paranoid());
+		else if (e == EACCES || e == EPERM || e == ENOSYS)
 			denied(err, n, e, o, o->kernel_only);
 		else if (e == ESRCH)
 			snprintf(err, n, "no such process or thread: %d",
@@ -207,13 +410,16 @@ static int open_first(struct perf_event_attr *a, const struct perfev_opts *o,
 		else if (e == EMFILE)
 			snprintf(err, n, "too many open files (one event per "
 				 "CPU and thread): raise ulimit -n");
-		else if (e == EINVAL && o->freq > 1000)
+		else if (e == EOVERFLOW && o->max_stack > 0)
+			snprintf(err, n, "--max-stack=%u is above "
+				 "kernel.perf_event_max_stack", o->max_stack);
+		else if (e == EINVAL && o->freq > 1000 && !o->period && !tp)
 			snprintf(err, n, "perf_event_open: %s (is -F %u above "
 				 "kernel.perf_event_max_sample_rate?)",
 				 strerror(e), o->freq);
 		else
-			snprintf(err, n, "perf_event_open (pid %d, cpu %d): %s",
-				 (int)pid, cpu, strerror(e));
+			snprintf(err, n, "perf_event_open of %s (pid %d, cpu %d): "
+				 "%s", ev->name, (int)pid, cpu, strerror(e));
 		return -1;
 	}
 }
@@ -247,27 +453,71 @@ static int map_ring(struct perfev *ev, int fd, int cpu, unsigned pages,
 	return 0;
 }
 
-static void set_info(struct perfev_info *info, const struct perf_event_attr *a)
+/* How perf script names event k as opened: "cpu-clock:u". */
+static void set_info(struct perfev_info *info, const struct perfev_opts *o,
+		     size_t k, const struct perf_event_attr *a)
 {
-	const char *name = a->type == PERF_TYPE_HARDWARE ? "cycles" :
-			   a->config == PERF_COUNT_SW_TASK_CLOCK ? "task-clock" :
-								   "cpu-clock";
 	const char *mod = a->exclude_kernel ? ":u" : a->exclude_user ? ":k" : "";
 
-	info->sample_type = a->sample_type;
-	snprintf(info->event, sizeof(info->event), "%s%s", name, mod);
+	snprintf(info->events[k].name, sizeof(info->events[k].name), "%s%s",
+		 info->events[k].fell_back ? "cpu-clock" : o->events[k].name,
+		 mod);
+	info->events[k].sample_type = a->sample_type;
+	info->sample_type = a->sample_type & ~(uint64_t)PERF_SAMPLE_RAW;
+}
+
+/* Open event k for pid on cpu, with attr[k] once it is settled. */
+static int open_one(struct perfev *ev, const struct perfev_opts *o, size_t k,
+		    struct perf_event_attr *attr, int *settled,
+		    struct perfev_info *info, pid_t pid, int cpu, char *err,
+		    size_t errlen)
+{
+	int fd, e;
+
+	if (!settled[k]) {
+		fd = open_settle(&attr[k], o, k, info, pid, cpu, err, errlen);
+		if (fd < 0)
+			return -1;
+		settled[k] = 1;
+		set_info(info, o, k, &attr[k]);
+	} else if ((fd = sys_perf_event_open(&attr[k], pid, cpu)) < 0) {
+		e = errno;
+		snprintf(err, errlen, "perf_event_open of %s (pid %d, cpu %d): %s",
+			 o->events[k].name, (int)pid, cpu,
+			 e == ESRCH ? "no such process" : strerror(e));
+		errno = e;
+		return -1;
+	}
+	ev->fds[ev->nfds] = fd;
+	if (o->nevents > 1) {
+		if (ioctl(fd, PERF_EVENT_IOC_ID, &ev->ids[ev->nfds]) != 0) {
+			snprintf(err, errlen, "PERF_EVENT_IOC_ID: %s",
+				 strerror(errno));
+			close(fd);
+			errno = EINVAL;
+			return -1;
+		}
+		ev->id_event[ev->nfds] = (uint32_t)k;
+	}
+	ev->nfds++;
+	return fd;
 }
 
 struct perfev *perfev_open(const struct perfev_opts *o, struct perfev_info *info,
 			   char *err, size_t errlen)
 {
 	unsigned char online[MAXCPU], want[MAXCPU];
-	struct perf_event_attr a;
+	struct perf_event_attr *attr = NULL;
+	int *settled = NULL;
 	struct perfev *ev;
-	size_t ntask, ncpu = 0, i, t;
+	size_t ntask, ncpu = 0, nmax, i, t, k;
 	int c;
 
 	memset(info, 0, sizeof(*info));
+	if (o->nevents == 0) {
+		snprintf(err, errlen, "no event to record");
+		return NULL;
+	}
 	if (o->pages == 0 || (o->pages & (o->pages - 1)) != 0) {
 		snprintf(err, errlen, "the ring buffer size must be a power "
 			 "of 2 pages, not %u", o->pages);
@@ -293,15 +543,21 @@ struct perfev *perfev_open(const struct perfev_opts *o, struct perfev_info *info
 	for (c = 0; c < MAXCPU; c++)
 		ncpu += want[c];
 	ntask = o->command > 0 || o->all_cpus ? 1 : o->ntids;
+	nmax = ncpu * ntask * o->nevents;
 	ev = calloc(1, sizeof(*ev));
-	if (ev == NULL || (ev->fds = calloc(ncpu * ntask, sizeof(int))) == NULL ||
+	if (ev == NULL || (ev->fds = calloc(nmax, sizeof(int))) == NULL ||
+	    (ev->ids = calloc(nmax, sizeof(*ev->ids))) == NULL ||
+	    (ev->id_event = calloc(nmax, sizeof(*ev->id_event))) == NULL ||
+	    (ev->opened = calloc(o->nevents, sizeof(*ev->opened))) == NULL ||
+	    (attr = calloc(o->nevents, sizeof(*attr))) == NULL ||
+	    (settled = calloc(o->nevents, sizeof(*settled))) == NULL ||
 	    (ev->rings = calloc(ncpu, sizeof(struct ring))) == NULL ||
 	    (ev->pfd = calloc(ncpu, sizeof(struct pollfd))) == NULL ||
 	    (ev->tmp = malloc(65536)) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
-		perfev_close(ev);
-		return NULL;
+		goto fail;
 	}
+	info->events = ev->opened;
 	for (c = 0; c < MAXCPU; c++) {
 		int owner = -1;
 
@@ -310,37 +566,30 @@ struct perfev *perfev_open(const struct perfev_opts *o, struct perfev_info *info
 		for (t = 0; t < ntask; t++) {
 			pid_t pid = o->command > 0 ? o->command :
 				    o->all_cpus ? -1 : o->tids[t];
-			int fd, e = 0;
 
-			if (ev->nfds == 0) {
-				fd = open_first(&a, o, info, pid, c, err, errlen);
-			} else if ((fd = sys_perf_event_open(&a, pid, c)) < 0) {
-				e = errno;
-				snprintf(err, errlen, "perf_event_open (pid %d, "
-					 "cpu %d): %s", (int)pid, c,
-					 e == ESRCH ? "no such process" :
-					 strerror(e));
-			}
-			if (fd < 0) {
+			for (k = 0; k < o->nevents; k++) {
+				int fd = open_one(ev, o, k, attr, settled, info,
+						  pid, c, err, errlen);
+
 				/* A thread of -p may end while we open. */
-				if (e == ESRCH && ntask > 1)
-					continue;
-				perfev_close(ev);
-				return NULL;
-			}
-			ev->fds[ev->nfds++] = fd;
-			/* One ring per CPU; the CPU's other events feed it. */
-			if (owner < 0) {
-				if (map_ring(ev, fd, c, o->pages, err, errlen)) {
-					perfev_close(ev);
-					return NULL;
+				if (fd < 0 && errno == ESRCH && ntask > 1 &&
+				    settled[k])
+					break;
+				if (fd < 0)
+					goto fail;
+				/* One ring per CPU; the CPU's other events feed it. */
+				if (owner < 0) {
+					if (map_ring(ev, fd, c, o->pages, err,
+						     errlen))
+						goto fail;
+					owner = fd;
+				} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT,
+						 owner)) {
+					snprintf(err, errlen,
+						 "PERF_EVENT_IOC_SET_OUTPUT: %s",
+						 strerror(errno));
+					goto fail;
 				}
-				owner = fd;
-			} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, owner)) {
-				snprintf(err, errlen, "PERF_EVENT_IOC_SET_OUTPUT: "
-					 "%s", strerror(errno));
-				perfev_close(ev);
-				return NULL;
 			}
 		}
 	}
@@ -348,9 +597,21 @@ struct perfev *perfev_open(const struct perfev_opts *o, struct perfev_info *info
 		ev->pfd[i].fd = ev->rings[i].fd;
 		ev->pfd[i].events = POLLIN;
 	}
-	set_info(info, &a);
+	if (o->nevents > 1) {
+		info->ids = ev->ids;
+		info->id_event = ev->id_event;
+		info->nids = ev->nfds;
+	}
 	info->nrings = ev->nrings;
+	free(attr);
+	free(settled);
 	return ev;
+fail:
+	free(attr);
+	free(settled);
+	perfev_close(ev);
+	info->events = NULL;
+	return NULL;
 }
 
 int perfev_enable(struct perfev *ev, int on)
@@ -440,6 +701,9 @@ void perfev_close(struct perfev *ev)
 	for (i = 0; i < ev->nfds; i++)
 		close(ev->fds[i]);
 	free(ev->fds);
+	free(ev->ids);
+	free(ev->id_event);
+	free(ev->opened);
 	free(ev->rings);
 	free(ev->pfd);
 	free(ev->tmp);

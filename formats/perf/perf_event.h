@@ -15,11 +15,48 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum perfev_event { PERFEV_CPU_CLOCK, PERFEV_TASK_CLOCK, PERFEV_CYCLES };
+/*
+ * One event to sample, as perf names it (perfev_event_parse): a software
+ * event, a hardware one (cpu-clock where the PMU has none), or a
+ * tracepoint, whose id comes from tracefs.
+ */
+struct perfev_event {
+	char name[64];		/* as given: "page-faults", "sched:sched_switch" */
+	uint32_t type;		/* PERF_TYPE_SOFTWARE, _HARDWARE, _TRACEPOINT */
+	uint64_t config;
+	int raw;		/* PERF_SAMPLE_RAW: the tracepoint's fields */
+	int context_switch;	/* SWITCH records too (off-CPU switch-ins) */
+};
+
+/*
+ * Fill e for perf's name of an event.  0; 1 if the name is no event
+ * perf knows (a usage error, no message); -1 with a one-line message in err
+ * saying what to change (tracefs not mounted, not readable, no such
+ * tracepoint).
+ */
+int perfev_event_parse(const char *name, struct perfev_event *e, char *err,
+		       size_t errlen);
+
+/*
+ * Where tracepoint SUBSYS:NAME's tracefs folder is ("/sys/kernel/tracing/
+ * events/sched/sched_switch"): 0, or -1 with err set as above.
+ */
+int perfev_tracepoint_dir(const char *tp, char *dir, size_t dirlen,
+			  char *err, size_t errlen);
+
+/*
+ * A field of a tracepoint's raw data, from its format file ("field:pid_t
+ * prev_pid; offset:24; size:4; signed:1;").  0, or -1 if there is none.
+ */
+int perfev_tracepoint_field(const char *dir, const char *field,
+			    size_t *offset, size_t *size);
 
 struct perfev_opts {
-	enum perfev_event event;
-	unsigned freq;		/* samples a second (Hz) */
+	const struct perfev_event *events;	/* the first leads each ring */
+	size_t nevents;
+	unsigned freq;		/* samples a second (Hz), or ... */
+	uint64_t period;	/* ... every PERIOD events (-c); tracepoints: 1 */
+	unsigned max_stack;	/* call chain frames at most; 0: the kernel's */
 	int callchain;		/* PERF_SAMPLE_CALLCHAIN */
 	int user_only;		/* exclude_kernel */
 	int kernel_only;	/* exclude_user */
@@ -39,9 +76,16 @@ struct perfev_opts {
 
 /* What was opened, after any fallback. */
 struct perfev_info {
-	uint64_t sample_type;
-	char event[32];		/* as perf script names it: "cpu-clock:u" */
-	int fell_back;		/* cycles could not be opened: cpu-clock */
+	uint64_t sample_type;	/* of every event, but RAW for tracepoints */
+	struct perfev_opened {
+		char name[72];	/* as perf script names it: "cpu-clock:u" */
+		uint64_t sample_type;
+		int fell_back;	/* a hardware event became cpu-clock */
+	} *events;		/* opts' events, in order (owned by perfev) */
+	/* With several events, each sample's PERF_SAMPLE_IDENTIFIER. */
+	const uint64_t *ids;
+	const uint32_t *id_event;	/* ids[i] is of events[id_event[i]] */
+	size_t nids;
 	int user_fallback;	/* kernel samples denied: user only */
 	size_t nrings;
 };

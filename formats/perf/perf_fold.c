@@ -174,24 +174,49 @@ static int modifiers(const char *ev, size_t k, size_t n)
 	return 1;
 }
 
+/* Whether event ev[0..n) counts nanoseconds (its periods are time). */
+static int event_ns(const char *ev, size_t n)
+{
+	static const char *const timed[] = {
+		"cpu-clock", "task-clock", "offcpu-time",
+	};
+	size_t k, i;
+
+	/* "cpu-clock:ppp" is cpu-clock; "sched:sched_switch" is itself. */
+	for (k = 0; k < n && !modifiers(ev, k, n); k++)
+		;
+	for (i = 0; i < sizeof(timed) / sizeof(*timed); i++)
+		if (strlen(timed[i]) == k && memcmp(ev, timed[i], k) == 0)
+			return 1;
+	return 0;
+}
+
 void perf_fold_unit(const struct perf_fold *pf, struct fold_unit *u)
 {
-	const char *ev = pf->filter;
+	const char *ev = pf->filter, *c;
 	size_t n, k;
 	char base[FOLD_UNIT_LEN];
+	int ns = 1;
 
 	if (pf->st.weighted == 0 || ev == NULL) {
 		fold_unit_set(u, "samples", "count");
 		return;
 	}
-	/* "cpu-clock:ppp" is cpu-clock; "sched:sched_switch" is itself. */
+	/* A list ("cpu-clock,offcpu-time", hot/cold) is time if all are. */
+	if (strchr(ev, ',') != NULL) {
+		for (; ev != NULL; ev = c != NULL ? c + 1 : NULL) {
+			c = strchr(ev, ',');
+			ns &= event_ns(ev, c != NULL ? (size_t)(c - ev) : strlen(ev));
+		}
+		fold_unit_set(u, ns ? "time" : "samples",
+			      ns ? "nanoseconds" : "count");
+		return;
+	}
 	n = strlen(ev);
 	for (k = 0; k < n && !modifiers(ev, k, n); k++)
 		;
 	snprintf(base, sizeof(base), "%.*s", (int)k, ev);
-	fold_unit_set(u, base, strcmp(base, "cpu-clock") == 0 ||
-			       strcmp(base, "task-clock") == 0 ? "nanoseconds" :
-								 "count");
+	fold_unit_set(u, base, event_ns(ev, n) ? "nanoseconds" : "count");
 }
 
 /* ------------------------------------------------------------- buffers */
@@ -967,8 +992,8 @@ static fold_id root_frame(struct perf_fold *pf, const struct perf_sample *s)
 }
 
 /* --event-filter=cpu-clock also takes cpu-clock:ppp (modifiers only). */
-static int event_matches(const char *filter, size_t k, int exact,
-			 const char *ev, size_t n)
+static int event_matches1(const char *filter, size_t k, int exact,
+			  const char *ev, size_t n)
 {
 	size_t i;
 
@@ -980,6 +1005,27 @@ static int event_matches(const char *filter, size_t k, int exact,
 		if (!((ev[i] >= 'a' && ev[i] <= 'z') || (ev[i] >= 'A' && ev[i] <= 'Z')))
 			return 0;
 	return 1;
+}
+
+/*
+ * A filter given may list events, "cpu-clock,offcpu-time", all kept (the
+ * two halves of a hot/cold profile); the first event seen, as a default,
+ * is one event (tracepoints hold no commas).
+ */
+static int event_matches(const char *filter, size_t k, int exact,
+			 const char *ev, size_t n)
+{
+	const char *c;
+
+	if (exact)
+		return event_matches1(filter, k, exact, ev, n);
+	while ((c = memchr(filter, ',', k)) != NULL) {
+		if (event_matches1(filter, (size_t)(c - filter), 0, ev, n))
+			return 1;
+		k -= (size_t)(c - filter) + 1;
+		filter = c + 1;
+	}
+	return event_matches1(filter, k, 0, ev, n);
 }
 
 /* Add weight to the stack pf->stack[0..n), in input order too if asked. */
@@ -1112,8 +1158,8 @@ static const struct fold_reader_option perf_options[] = {
 	{ "inline", NULL, "expand inlined functions (DWARF of the binaries)" },
 	{ "context", NULL, "with --inline: func:file:line" },
 	{ "srcline", NULL, "input made with -F +srcline: append :file:line" },
-	{ "event-filter", "EV", "keep samples of event EV only (default: the "
-	  "first event seen)" },
+	{ "event-filter", "EV", "keep samples of event EV only, or of the "
+	  "events of a list EV,EV (default: the first event seen)" },
 	{ "no-comm", NULL, "no process-name root frame" },
 	{ "skip-after", "RE", "drop frames rootward of the last frame matching "
 	  "the extended regular expression RE" },

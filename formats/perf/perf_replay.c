@@ -28,6 +28,16 @@ struct task {
 	fold_id comm;		/* FOLD_NOID: not known */
 	struct map *maps;
 	size_t nmaps, capmaps;
+	/* Off-CPU: the sched_switch sample that switched it out, if any. */
+	unsigned char *out;
+	size_t outlen, outcap;
+	uint64_t out_time, out_seq;
+};
+
+/* An event id and the event it is of (sorted by id). */
+struct idmap {
+	uint64_t id;
+	uint32_t event;
 };
 
 struct ksym {
@@ -47,6 +57,15 @@ struct perf_replay {
 	struct perf_replay_opts o;
 	struct fold_diag *d;
 	struct perf_replay_stats st;
+	struct perf_replay_event *events;	/* copies, names strdup'ed */
+	size_t nevents;
+	struct idmap *ids;
+	size_t nids;
+	struct perf_replay_offcpu offcpu;
+	int has_offcpu;
+	/* Set while a held sample goes out as off-CPU time. */
+	int emitting;
+	uint64_t emit_period;
 	struct fold_names names;	/* comms, paths, kernel symbols */
 	struct task *tasks;
 	size_t ntasks, captasks;
@@ -111,6 +130,56 @@ static struct task *task(struct perf_replay *rp, int32_t id, int create)
 	return t;
 }
 
+static int idmap_cmp(const void *a, const void *b)
+{
+	const struct idmap *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Copies of the events and their ids; -1 when out of memory. */
+static int replay_events(struct perf_replay *rp, const struct perf_replay_opts *o)
+{
+	size_t i;
+
+	if (o->offcpu != NULL) {
+		rp->offcpu = *o->offcpu;
+		rp->has_offcpu = 1;
+	}
+	if (o->events == NULL || o->nevents == 0)
+		return 0;
+	if ((rp->events = calloc(o->nevents, sizeof(*rp->events))) == NULL ||
+	    (o->nids > 0 &&
+	     (rp->ids = calloc(o->nids, sizeof(*rp->ids))) == NULL))
+		return -1;
+	rp->nevents = o->nevents;
+	for (i = 0; i < o->nevents; i++) {
+		rp->events[i] = o->events[i];
+		if ((rp->events[i].name = strdup(o->events[i].name)) == NULL)
+			return -1;
+	}
+	for (i = 0; i < o->nids; i++) {
+		rp->ids[i].id = o->ids[i];
+		rp->ids[i].event = o->id_event[i];
+	}
+	rp->nids = o->nids;
+	if (rp->nids > 1)
+		qsort(rp->ids, rp->nids, sizeof(*rp->ids), idmap_cmp);
+	return 0;
+}
+
+/* The event a sample is of: by its identifier, or the only one. */
+static const struct perf_replay_event *event_of(const struct perf_replay *rp,
+						uint64_t id)
+{
+	struct idmap key = { id, 0 }, *m;
+
+	if (rp->nids == 0)
+		return rp->nevents == 1 ? &rp->events[0] : NULL;
+	m = bsearch(&key, rp->ids, rp->nids, sizeof(*rp->ids), idmap_cmp);
+	return m != NULL && m->event < rp->nevents ? &rp->events[m->event] : NULL;
+}
+
 struct perf_replay *perf_replay_new(const struct perf_replay_opts *o,
 				    struct fold_diag *d)
 {
@@ -125,7 +194,16 @@ struct perf_replay *perf_replay_new(const struct perf_replay_opts *o,
 		return NULL;
 	}
 	rp->o = *o;
+	rp->o.events = NULL;
+	rp->o.ids = NULL;
+	rp->o.id_event = NULL;
+	rp->o.offcpu = NULL;
 	rp->d = d;
+	if (replay_events(rp, o) != 0) {
+		fold_diag_error(d, "%s", strerror(ENOMEM));
+		perf_replay_free(rp);
+		return NULL;
+	}
 	rp->kdso = fold_intern(&rp->names, "[kernel.kallsyms]", 17);
 	if (t & PERF_SAMPLE_TIME)
 		rp->sample_time_off = 8 + 8 * !!(t & PERF_SAMPLE_IDENTIFIER) +
@@ -146,9 +224,15 @@ void perf_replay_free(struct perf_replay *rp)
 
 	if (rp == NULL)
 		return;
-	for (i = 0; i < rp->ntasks; i++)
+	for (i = 0; i < rp->ntasks; i++) {
 		free(rp->tasks[i].maps);
+		free(rp->tasks[i].out);
+	}
 	free(rp->tasks);
+	for (i = 0; i < rp->nevents; i++)
+		free((char *)rp->events[i].name);
+	free(rp->events);
+	free(rp->ids);
 	fold_index_free(&rp->tix);
 	fold_names_free(&rp->names);
 	if (rp->es != NULL)
@@ -460,14 +544,17 @@ enum ctx { CTX_KERNEL, CTX_USER, CTX_OTHER };
 static int frame(struct perf_replay *rp, const struct task *proc,
 		 enum ctx ctx, uint64_t addr, int ret, int raw)
 {
+	/* Hot/cold: off-CPU frames' names end in "_[o]". */
+	const char *mk = rp->emitting && rp->offcpu.mark ? "_[o]" : "";
+
 	if (ctx == CTX_KERNEL) {
 		const struct ksym *k = ksym_find(rp, addr - ret);
 
 		if (k == NULL)
-			return text_printf(rp, "%" PRIx64 " [unknown] "
-					   "([kernel.kallsyms])", addr);
-		return text_printf(rp, "%" PRIx64 " %s+0x%" PRIx64 " (%s)", addr,
-				   k->name, addr - k->addr,
+			return text_printf(rp, "%" PRIx64 " [unknown]%s "
+					   "([kernel.kallsyms])", addr, mk);
+		return text_printf(rp, "%" PRIx64 " %s%s+0x%" PRIx64 " (%s)",
+				   addr, k->name, mk, addr - k->addr,
 				   fold_name(&rp->names, k->dso));
 	}
 	if (ctx == CTX_USER && proc != NULL) {
@@ -490,14 +577,14 @@ static int frame(struct perf_replay *rp, const struct task *proc,
 			if (raw)
 				off = addr;
 			if (sym != NULL)
-				return text_printf(rp, "%" PRIx64 " %s+0x%" PRIx64
-						   " (%s)", off, sym, soff + ret,
+				return text_printf(rp, "%" PRIx64 " %s%s+0x%" PRIx64
+						   " (%s)", off, sym, mk, soff + ret,
 						   path);
-			return text_printf(rp, "%" PRIx64 " [unknown] (%s)",
-					   off, path);
+			return text_printf(rp, "%" PRIx64 " [unknown]%s (%s)",
+					   off, mk, path);
 		}
 	}
-	return text_printf(rp, "%" PRIx64 " [unknown] ([unknown])", addr);
+	return text_printf(rp, "%" PRIx64 " [unknown]%s ([unknown])", addr, mk);
 }
 
 static int frame_start(struct perf_replay *rp, size_t n)
@@ -535,10 +622,90 @@ static void bad_record(struct perf_replay *rp, const char *what, uint64_t seq)
 }
 
 static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
+		  uint64_t seq, perf_sample_fn fn, void *arg);
+
+/* A field of n (4 or 8) bytes of a tracepoint's raw data, or 0. */
+static uint64_t raw_field(const unsigned char *raw, uint32_t rawlen,
+			  size_t off, size_t n)
+{
+	if (off + n > rawlen)
+		return 0;
+	return n == 8 ? get64(raw + off) : get32(raw + off);
+}
+
+/*
+ * Task tid runs again at time: the sample that switched it out goes on as
+ * off-CPU time.
+ */
+static int offcpu_in(struct perf_replay *rp, int32_t tid, uint64_t time,
+		     perf_sample_fn fn, void *arg)
+{
+	struct task *t = task(rp, tid, 0);
+	int rc;
+
+	if (t == NULL || t->outlen == 0)
+		return 0;
+	rp->emitting = 1;
+	rp->emit_period = time > t->out_time ? time - t->out_time : 0;
+	rp->st.offcpu_ns += rp->emit_period;
+	rc = sample(rp, t->out, t->outlen, t->out_seq, fn, arg);
+	rp->emitting = 0;
+	t = task(rp, tid, 0);	/* the table may have grown */
+	if (t != NULL)
+		t->outlen = 0;
+	return rc;
+}
+
+/*
+ * A sched_switch sample: next_pid runs again (its off-CPU time is known),
+ * and prev_pid is held until it does, when it blocked (prev_state has a
+ * state bit: S, D ...) or, with all, also when preempted (R, R+).  Since
+ * Linux 4.14 prev_state is 0 or a TASK_REPORT bit (S 0x1 ... I 0x80),
+ * with TASK_REPORT_MAX (0x100) added when preempted; before, the raw task
+ * state, whose low byte is also 0 for a preempted task.
+ */
+static int offcpu_switch(struct perf_replay *rp, const unsigned char *r,
+			 size_t size, uint64_t seq, uint64_t time,
+			 const unsigned char *raw, uint32_t rawlen,
+			 perf_sample_fn fn, void *arg)
+{
+	const struct perf_replay_offcpu *oc = &rp->offcpu;
+	int32_t prev = (int32_t)raw_field(raw, rawlen, oc->prev_pid, 4);
+	int32_t next = (int32_t)raw_field(raw, rawlen, oc->next_pid, 4);
+	uint64_t state = raw_field(raw, rawlen, oc->prev_state, oc->state_size);
+	struct task *t;
+	int rc;
+
+	if (oc->next_pid + 4 > rawlen || oc->prev_pid + 4 > rawlen) {
+		bad_record(rp, "sched_switch", seq);
+		return 0;
+	}
+	if (next > 0 && (rc = offcpu_in(rp, next, time, fn, arg)) != 0)
+		return rc;
+	/* The idle task is never waiting for anything. */
+	if (prev <= 0 || (!(state & 0xff) && !oc->all))
+		return 0;
+	if ((t = task(rp, prev, 1)) == NULL ||
+	    fold_grow(&t->out, &t->outcap, size, 1) != 0) {
+		fold_diag_error(rp->d, "out of memory");
+		return -1;
+	}
+	memcpy(t->out, r, size);
+	t->outlen = size;
+	t->out_time = time;
+	t->out_seq = seq;
+	return 0;
+}
+
+static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
 		  uint64_t seq, perf_sample_fn fn, void *arg)
 {
 	uint64_t t = rp->o.sample_type, ip = 0, time = 0, period = 0, nr = 0;
 	const unsigned char *p = r + 8, *end = r + size, *chain = NULL;
+	const unsigned char *raw = NULL;
+	uint32_t rawlen = 0;
+	const struct perf_replay_event *ev = NULL;
+	const char *evname = rp->o.event;
 	uint16_t misc;
 	int32_t pid = -1, tid = -1, cpu = -1;
 	struct perf_sample s;
@@ -550,7 +717,19 @@ static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
 
 	memcpy(&misc, r + 4, 2);
 #define NEED(n) do { if ((size_t)(end - p) < (n)) goto bad; } while (0)
-	if (t & PERF_SAMPLE_IDENTIFIER) { NEED(8); p += 8; }
+	if (t & PERF_SAMPLE_IDENTIFIER) {
+		NEED(8);
+		ev = event_of(rp, get64(p));
+		p += 8;
+	} else if (rp->nevents > 0) {
+		ev = &rp->events[0];
+	}
+	if (rp->nevents > 0) {
+		if (ev == NULL)
+			goto bad;
+		t = ev->sample_type;
+		evname = ev->name;
+	}
 	if (t & PERF_SAMPLE_IP) { NEED(8); ip = get64(p); p += 8; }
 	if (t & PERF_SAMPLE_TID) {
 		NEED(8);
@@ -573,8 +752,23 @@ static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
 		if (nr > (size_t)(end - p) / 8)
 			goto bad;
 		chain = p;
+		p += nr * 8;
+	}
+	if (t & PERF_SAMPLE_RAW) {
+		NEED(4);
+		rawlen = get32(p);
+		p += 4;
+		NEED(rawlen);
+		raw = p;
 	}
 #undef NEED
+	if (ev != NULL && ev->offcpu && rp->has_offcpu && !rp->emitting)
+		return offcpu_switch(rp, r, size, seq, time, raw, rawlen, fn, arg);
+	if (rp->emitting) {
+		period = rp->emit_period;
+		t |= PERF_SAMPLE_PERIOD;
+		evname = "offcpu-time";
+	}
 	rp->textlen = 0;
 	proc = task(rp, pid, 0);
 	ctx = (misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL ?
@@ -631,8 +825,8 @@ static int sample(struct perf_replay *rp, const unsigned char *r, size_t size,
 	s.time_ns = time;
 	s.has_period = (t & PERF_SAMPLE_PERIOD) != 0;
 	s.period = period;
-	s.event = rp->o.event;
-	s.event_len = strlen(rp->o.event);
+	s.event = evname;
+	s.event_len = strlen(evname);
 	s.one_line = chain == NULL;
 	s.frames = rp->frames;
 	s.nframes = nf;
@@ -748,6 +942,14 @@ static int record(struct perf_replay *rp, const unsigned char *r, size_t size,
 	case PERF_RECORD_THROTTLE:
 		rp->st.throttled++;
 		return 0;
+	case PERF_RECORD_SWITCH:
+		/* A followed task runs again (fg-record --off-cpu). */
+		if (!rp->has_offcpu || (misc & PERF_RECORD_MISC_SWITCH_OUT) ||
+		    !(rp->o.sample_type & PERF_SAMPLE_TID) ||
+		    !(rp->o.sample_type & PERF_SAMPLE_TIME))
+			return 0;
+		return offcpu_in(rp, (int32_t)get32(end + 4),
+				 get64(end + rp->trailer_time), fn, arg);
 	default:
 		return 0;	/* EXIT, UNTHROTTLE and what we never asked for */
 	}

@@ -22,10 +22,41 @@
 #include "libfold/fold.h"
 #include "formats/perf/perf_script.h"
 
+/* One event of a recording with several, told apart by their ids. */
+struct perf_replay_event {
+	const char *name;	/* printed: "page-faults", "sched:sched_switch" */
+	uint64_t sample_type;	/* the common bits, and RAW for tracepoints */
+	int offcpu;		/* sched:sched_switch feeding off-CPU time */
+};
+
+/*
+ * Off-CPU time (formats/README.md, "perf_event: off-CPU time"): each
+ * sched_switch sample of the offcpu event is held by the task it switched
+ * out, and handed on when the task runs again (the next sched_switch that
+ * names it next_pid, or a SWITCH record of its own) as an "offcpu-time"
+ * sample whose period is the nanoseconds between.
+ */
+struct perf_replay_offcpu {
+	size_t prev_pid, prev_state, next_pid;	/* offsets in the raw data */
+	size_t state_size;			/* of prev_state: 4 or 8 */
+	int all;	/* runnable waits (preempted) too, not only blocked */
+	int mark;	/* "_[o]" after every frame's name (hot/cold) */
+};
+
 struct perf_replay_opts {
 	uint64_t sample_type;	/* of the events (PERF_SAMPLE_* bits) */
 	const char *event;	/* name printed: "cpu-clock", "cpu-clock:u" */
 	const char *kallsyms;	/* NULL: /proc/kallsyms; "": no kernel names */
+	/*
+	 * Several events (NULL: the one above): samples start with their
+	 * PERF_SAMPLE_IDENTIFIER, ids[i] being of events[id_event[i]].
+	 */
+	const struct perf_replay_event *events;
+	size_t nevents;
+	const uint64_t *ids;
+	const uint32_t *id_event;
+	size_t nids;
+	const struct perf_replay_offcpu *offcpu;	/* NULL: none */
 };
 
 struct perf_replay_stats {
@@ -35,6 +66,7 @@ struct perf_replay_stats {
 	uint64_t throttled;	/* THROTTLE records */
 	uint64_t late;		/* arrived after newer records were replayed */
 	uint64_t bad;		/* malformed records skipped */
+	uint64_t offcpu_ns;	/* off-CPU time handed on */
 };
 
 struct perf_replay;

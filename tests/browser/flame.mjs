@@ -5,6 +5,9 @@
 //                REGEX, computed by awk from the folded input)
 //   big.svg      100,000 frames
 //   evil.svg     frame names full of markup and script
+//   nameattr.svg --nameattr attributes that would run script
+//   deep.svg, deep-icicle.svg
+//                a stack 150 frames deep, as a flame graph and an icicle
 //   units-all.svg, units.svg
 //                a profile counted in nanoseconds, every frame an element,
 //                and every frame but the root drawn by the script
@@ -37,6 +40,31 @@ try {
 
 	await page.goto(url);
 	await page.waitForFunction(() => typeof fg !== "undefined" && fg !== null);
+
+	// The labels' font: not the browser's serif default (the font list
+	// names DejaVu Sans and sans-serif after Verdana), and with it no
+	// label runs past its frame (--fontwidth's estimate holds).
+	const font = await page.evaluate(() => {
+		const texts = Array.from(document.querySelectorAll("#frames text"));
+		let over = 0, longest = texts[0];
+		for (const t of texts) {
+			const r = t.parentNode.querySelector("rect");
+			const room = parseFloat(r.getAttribute("x")) + parseFloat(r.getAttribute("width")) -
+				parseFloat(t.getAttribute("x"));
+			if (t.getComputedTextLength() > room + 0.5) over++;
+			if (t.textContent.length > longest.textContent.length) longest = t;
+		}
+		const probe = document.createElementNS("http://www.w3.org/2000/svg", "text");
+		probe.textContent = longest.textContent;
+		probe.setAttribute("style", "font-family:serif");
+		document.documentElement.appendChild(probe);
+		const serif = probe.getComputedTextLength();
+		probe.remove();
+		return { n: texts.length, over, label: longest.textContent,
+			len: longest.getComputedTextLength(), serif };
+	});
+	check("labels-font-and-fit", font.n > 10 && font.over === 0 && font.label.length > 10 &&
+		font.len !== font.serif, JSON.stringify(font));
 
 	// Search through the keyboard, as a user would.
 	page.answer = regex;
@@ -121,6 +149,50 @@ try {
 	check("no-script-from-names", dialogs.length === 0 && scripts === 1 &&
 		names.includes("</script><script>alert(1)</script>"),
 		`dialogs ${JSON.stringify(dialogs)}, scripts ${scripts}`);
+
+	// --nameattr: attributes that would run script (an onmouseover, a
+	// javascript: link) are not written: hovering and clicking every
+	// frame opens no dialog.
+	dialogs.length = 0;
+	const na = await browser.newPage();
+	na.on("dialog", d => { dialogs.push(d.message()); d.dismiss(); });
+	await na.goto(`file://${dir}/nameattr.svg`);
+	await na.waitForFunction(() => typeof fg !== "undefined" && fg !== null);
+	const naFrames = await na.evaluate(() => fg.n);
+	for (let i = 1; i < naFrames; i++) {
+		const r = na.locator("#frames > *").nth(i).locator("rect");
+		await r.hover({ force: true });
+		await r.click({ force: true });
+		await na.evaluate(() => fg_unzoom(true));
+	}
+	await na.evaluate(painted);
+	check("nameattr-no-script", naFrames === 5 && dialogs.length === 0,
+		`${naFrames} frames, dialogs ${JSON.stringify(dialogs)}`);
+	await na.close();
+
+	// A flame graph taller than the window opens scrolled to its bottom,
+	// root and details line in view (it opened on the empty top); an
+	// icicle's root stays on top.
+	const rootSeen = async file => {
+		const deep = await browser.newPage({ viewport: { width: 1280, height: 600 } });
+		await deep.goto(`file://${dir}/${file}`);
+		await deep.waitForFunction(() => typeof fg !== "undefined" && fg !== null);
+		await deep.evaluate(painted);
+		const seen = await deep.evaluate(() => {
+			const r = fg.el[0].querySelector("rect").getBoundingClientRect();
+			return { top: r.top, bottom: r.bottom, window: innerHeight, scrollY,
+				end: document.documentElement.getBoundingClientRect().bottom,
+				height: document.documentElement.getBoundingClientRect().height };
+		});
+		await deep.close();
+		return seen;
+	};
+	const flame = await rootSeen("deep.svg"), icicle = await rootSeen("deep-icicle.svg");
+	check("root-in-view", flame.height > 2 * flame.window && flame.top >= 0 &&
+		flame.bottom <= flame.window && Math.abs(flame.end - flame.window) < 1,
+		JSON.stringify(flame));
+	check("icicle-root-in-view", icicle.height > 2 * icicle.window && icicle.scrollY === 0 &&
+		icicle.top >= 0 && icicle.bottom <= icicle.window, JSON.stringify(icicle));
 
 	// Units: the script shows a frame's time as fg-svg writes it.
 	const all = await browser.newPage();

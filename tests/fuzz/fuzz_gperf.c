@@ -40,14 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gperf_cpu_detect((const char *)data, size)) {
 		struct gperf_cpu_info ci;
 
-		gperf_cpu_parse((const char *)data, size, "fuzz", consume, &sum,
+		gperf_cpu_parse((const char *)data, size, "fuzz",
+				size > 0 && (data[0] & 8), consume, &sum,
 				&maps, &ci, &d);
 	} else {
 		struct gperf_heap_info hi;
 		struct fold_input in;
 
 		if (fuzz_input(&in, data, size, &d) == 0) {
-			gperf_heap_parse(&in, consume, &sum, &maps, &hi, &d);
+			gperf_heap_parse(&in, size > 0 && (data[0] & 8),
+					 consume, &sum, &maps, &hi, &d);
 			fold_input_close(&in);
 		}
 	}
@@ -66,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			o.value = size > 0 ? (enum gperf_value)(data[0] & 3) :
 					     GPERF_INUSE_SPACE;
 			o.no_inline = size > 0 && (data[0] & 4);
+			o.strict = size > 0 && (data[0] & 8);
 			if (gperf_fold(&p, copy, size, "fuzz", &o, &st, &d) == 0)
 				sum += p.nstacks + st.raw;
 			fold_profile_free(&p);

@@ -4,7 +4,10 @@
  * (call chains, CPU, IDENTIFIER shifting every field); the rest is read as
  * records, each sized by its own header as in a ring buffer, flushed in
  * rounds of eight and finally all at once.  With bit 4 of the first byte
- * the text after the last whole record is read as /proc/kallsyms.  MMAP2 paths in the input may
+ * the text after the last whole record is read as /proc/kallsyms; with
+ * bit 5, samples are of two events told apart by IDENTIFIER (ids 1 and
+ * 2), the second a sched_switch with RAW fields feeding off-CPU time
+ * (held samples, SWITCH records, _[o] frames).  MMAP2 paths in the input may
  * name real files, which are then opened and symbolized; that is fine.
  *
  *   make fuzz && build/fuzz/fuzz_record -max_total_time=60 \
@@ -31,6 +34,14 @@ static int consume(void *arg, const struct perf_sample *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct perf_replay_opts o = { .event = "cpu-clock", .kallsyms = "" };
+	struct perf_replay_event events[2] = {
+		{ .name = "cpu-clock" }, { .name = "sched:sched_switch", .offcpu = 1 },
+	};
+	static const uint64_t ids[2] = { 1, 2 };
+	static const uint32_t id_event[2] = { 0, 1 };
+	/* sched_switch's offsets on Linux 6.x. */
+	struct perf_replay_offcpu oc = { .prev_pid = 24, .prev_state = 32,
+					 .next_pid = 56, .state_size = 8, .mark = 1 };
 	struct fold_diag d = { 0 };
 	struct perf_replay *rp;
 	uint64_t sum = 0;
@@ -63,6 +74,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    write(kfd, data + end, size - end) == (ssize_t)(size - end)) {
 		snprintf(kpath, sizeof(kpath), "/proc/self/fd/%d", kfd);
 		o.kallsyms = kpath;
+	}
+	if (data[0] & 32) {
+		/* What fg-record --hot-cold gives the replay. */
+		o.sample_type |= PERF_SAMPLE_IDENTIFIER;
+		events[0].sample_type = o.sample_type;
+		events[1].sample_type = o.sample_type | PERF_SAMPLE_RAW;
+		o.events = events;
+		o.nevents = 2;
+		o.ids = ids;
+		o.id_event = id_event;
+		o.nids = 2;
+		o.offcpu = &oc;
+		oc.all = (data[0] & 64) != 0;
 	}
 	if ((rp = perf_replay_new(&o, &d)) == NULL) {
 		if (kfd >= 0)

@@ -5,7 +5,12 @@
  * --nameattr readers on the same bytes.
  *
  *   make fuzz && build/fuzz/fuzz_svg -max_total_time=60 \
- *           build/fuzz/corpus-svg tests/fuzz/corpus/folded
+ *           build/fuzz/corpus-svg tests/fuzz/corpus/svg
+ *
+ * Input: one byte of options (bits, low first: 2 tree order (the byte mod
+ * 3), inverted, minwidth 0, --hash, --diff-color=total, a data block past
+ * 3 frames, --truncate-text-left), then folded text; palette.map and
+ * --nameattr read the whole input.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -15,11 +20,18 @@
 #include "fuzz.h"
 #include "formats/flame/svg_flame.h"
 
+/* Warnings are formatted (their arguments read) and dropped. */
+static void drop_warning(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 static void side_files(const uint8_t *data, size_t size)
 {
 	struct flame_cmap cm;
 	struct svg_nameattr na;
-	struct fold_diag d = { 0 };
+	struct fold_diag d = { .warn = drop_warning };
 	char path[] = "/tmp/fuzz_svgXXXXXX";
 	int fd = mkstemp(path);
 

@@ -82,10 +82,37 @@ same() {
 # expect_status NAME STATUS STDERR_PATTERN -- CMD...: exit status and a
 # one-line message matching the pattern
 expect_error() {
-	local name=$1 want=$2 pat=$3 st
+	local name=$1 want=$2 pat=$3
 	shift 4
 	"$@" > "$T/out" 2> "$T/err"
-	st=$?
+	judge_error "$name" "$want" "$pat" $?
+}
+
+# expect_error_within NAME KIB STDERR_PATTERN -- CMD...: as expect_error
+# with status 1, and the command's peak RSS at most KIB KiB (in the plain
+# build: the sanitizers' own memory would swamp what is measured)
+expect_error_within() {
+	local name=$1 kib=$2 pat=$3 m
+	shift 4
+	if [ -n "$tag" ]; then
+		expect_error "$name" 1 "$pat" -- "$@"
+		return
+	fi
+	m=$(build/tests/measure -n 1 -e -o "$T/out" -- "$@" 2> "$T/err")
+	set -- $m
+	if [ $# -ne 7 ]; then
+		bad "$name" "build/tests/measure -e failed: '$m'" "$(head -3 "$T/err")"
+	elif [ "$5" -gt "$kib" ]; then
+		bad "$name" "peak RSS $5 KiB, want at most $kib KiB (exit status $7)" "$(head -3 "$T/err")"
+	else
+		judge_error "$name" 1 "$pat" "$7"
+	fi
+}
+
+# judge_error NAME STATUS STDERR_PATTERN ST: the run that left $T/err
+# exited ST
+judge_error() {
+	local name=$1 want=$2 pat=$3 st=$4
 	if [ "$st" -ne "$want" ]; then
 		bad "$name" "exit status $st, want $want" "$(head -3 "$T/err")"
 	elif ! grep -Eq -- "$pat" "$T/err"; then

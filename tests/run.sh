@@ -595,6 +595,7 @@ for v in $VARIANTS; do
 	t test_pprof_drop_frames
 	t test_pprof_unsymbolized
 	t test_pprof_errors
+	t test_pprof_budget
 	t test_fg_pprof
 	[ "$v" = bin ] && t test_fg_pprof_go
 	t test_gperf_parsers "$(dirname "$unit")/gperfdump"

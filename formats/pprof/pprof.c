@@ -327,9 +327,63 @@ static uint64_t location_id(const void *a, size_t i)
 
 /* ------------------------------------------------------------- decoding */
 
+/*
+ * The memory decoding may take, as a budget that protobuf-c's allocations
+ * and the stack records draw from.  protobuf-c unpacks every entry of a
+ * repeated field into a slot of an array and a struct or string of its
+ * own, after a 32-byte record per field while it scans: an empty string,
+ * 2 bytes of input, takes 56, so a message of little else takes 28 times
+ * its size, and gzip makes that size 1,000 times its own (64 million
+ * empty strings, 131 KB gzipped, took 3.4 GB).  The profiles of real
+ * programs take 3 to 8 times their size (their locations and stacks cost
+ * the most); beyond 16 times, and the 64 MiB any profile may take, a
+ * profile is refused as implausible rather than let it take what its
+ * bytes cannot justify.
+ */
+#define BUDGET_FACTOR 16
+#define BUDGET_BASE ((size_t)64 << 20)
+
+struct budget {
+	size_t left;		/* bytes decoding may still take */
+	int spent;		/* something was refused for want of them */
+};
+
+static void budget_init(struct budget *b, size_t len)
+{
+	b->left = len > (SIZE_MAX - BUDGET_BASE) / BUDGET_FACTOR ? SIZE_MAX :
+		  len * BUDGET_FACTOR + BUDGET_BASE;
+	b->spent = 0;
+}
+
+static int budget_take(struct budget *b, size_t n)
+{
+	if (n > b->left) {
+		b->spent = 1;
+		return -1;
+	}
+	b->left -= n;
+	return 0;
+}
+
+/*
+ * At least what protobuf-c takes for one entry of a table (a field of the
+ * Profile other than a sample): its scan record, its array slot, and 8
+ * bytes for its string or struct.  Counting entries against it refuses
+ * most implausible profiles before any of them is decoded.
+ */
+#define ENTRY_COST 48
+
+/* The tables of a profile, decoded by protobuf-c into an arena. */
+struct tables {
+	struct fold_arena arena;
+	struct budget *b;
+};
+
 static void *arena_alloc(void *a, size_t n)
 {
-	return fold_arena_alloc(a, n);
+	struct tables *t = a;
+
+	return budget_take(t->b, n) == 0 ? fold_arena_alloc(&t->arena, n) : NULL;
 }
 
 static void arena_free(void *a, void *p)
@@ -342,13 +396,14 @@ static void arena_free(void *a, void *p)
  * Samples are decoded one at a time into a scratch allocator that is
  * emptied before the next: a bump buffer, with malloc for what does not
  * fit (freed at the reset, and the buffer grown to cover it next time).
+ * What a sample takes is drawn from the budget and given back at the reset.
  */
 struct scratch {
 	char *buf;
 	size_t size, used;
 	void **big;		/* malloc'd overflow blocks */
 	size_t nbig, capbig, bigbytes;
-	int failed;
+	struct budget *b;
 };
 
 static void *scratch_alloc(void *arg, size_t n)
@@ -358,11 +413,14 @@ static void *scratch_alloc(void *arg, size_t n)
 	void *p;
 
 	if (want >= n && a->size - a->used >= want) {
+		if (budget_take(a->b, want) != 0)
+			return NULL;
 		p = a->buf + a->used;
 		a->used += want;
 		return p;
 	}
-	if (fold_grow(&a->big, &a->capbig, a->nbig + 1, sizeof(*a->big)) != 0)
+	if (budget_take(a->b, n) != 0 ||
+	    fold_grow(&a->big, &a->capbig, a->nbig + 1, sizeof(*a->big)) != 0)
 		return NULL;
 	p = malloc(n);
 	if (p == NULL)
@@ -376,6 +434,8 @@ static void scratch_reset(struct scratch *a)
 {
 	size_t i, want = a->used + a->bigbytes + 256;
 
+	if (a->b != NULL)
+		a->b->left += a->used + a->bigbytes;
 	for (i = 0; i < a->nbig; i++)
 		free(a->big[i]);
 	if (a->nbig > 0 && want > a->size) {
@@ -443,7 +503,30 @@ struct ctx {
 	int pruning;		/* drop_frames matched some location */
 	struct scratch sc;	/* protobuf-c's samples */
 	struct words ids, vals;	/* the fast path's samples */
+	struct budget budget;
+	size_t len;		/* of the message */
 };
+
+/*
+ * The message for a profile that would take more memory than its size
+ * justifies: what would, and what it may take.
+ */
+static void implausible(const struct ctx *c, const char *what)
+{
+	char size[32];
+
+	if (c->len < 10240)
+		snprintf(size, sizeof(size), "%zu bytes", c->len);
+	else if (c->len < (1 << 20))
+		snprintf(size, sizeof(size), "%.1f KiB", (double)c->len / 1024);
+	else
+		snprintf(size, sizeof(size), "%.1f MiB",
+			 (double)c->len / (1 << 20));
+	fold_diag_error(c->d, "%s: implausible profile: %s would take more "
+			"memory than its %s justify (%d times that, plus %zu "
+			"MiB)", c->name, what, size, BUDGET_FACTOR,
+			BUDGET_BASE >> 20);
+}
 
 static const char *S(const struct ctx *c, int64_t idx)
 {
@@ -880,6 +963,13 @@ static int decode_sample(struct ctx *c, const unsigned char *val, size_t vlen,
 	}
 	scratch_reset(&c->sc);
 	s = perftools__profiles__sample__unpack(&alloc, vlen, val);
+	if (s == NULL && c->budget.spent) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "decoding sample %zu", i);
+		implausible(c, what);
+		return -1;
+	}
 	if (s == NULL) {
 		fold_diag_error(c->d, "%s: invalid profile: sample %zu at byte "
 				"%zu cannot be decoded (a field has the wrong "
@@ -922,12 +1012,22 @@ struct pending {
 	uint64_t v;
 };
 
+/*
+ * Add the pending stack; what its record takes is drawn from the budget:
+ * a location id is a byte of a sample, but its frames, every line of it,
+ * are 4 bytes each of the record.
+ */
 static int add_pending(struct ctx *c, const struct pending *pd, int col)
 {
+	size_t before = c->p->nrecs;
 	long k = fold_stack_get_hashed(c->p, pd->stack, pd->depth, pd->hash);
 
 	if (k < 0 || fold_add_at(c->p, (size_t)k, col, pd->v) != 0) {
 		fold_diag_error(c->d, "%s: %s", c->name, strerror(errno));
+		return -1;
+	}
+	if (budget_take(&c->budget, c->p->nrecs - before) != 0) {
+		implausible(c, "the stacks of its samples");
 		return -1;
 	}
 	return 0;
@@ -986,6 +1086,14 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 		if (v < 0) {
 			st->negative++;
 			continue;
+		}
+		if (need > c->budget.left / sizeof(*stack)) {
+			char big[96];
+
+			snprintf(big, sizeof(big), "the stack of sample %zu "
+				 "(%zu frames)", i, need);
+			implausible(c, big);
+			goto fail;
 		}
 		if (fold_grow(&stack, &cap, need, sizeof(*stack)) != 0)
 			goto nomem;
@@ -1118,22 +1226,28 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 	       const char *name, const struct pprof_read_opts *opts,
 	       struct pprof_read_stats *st, struct fold_diag *d)
 {
-	struct fold_arena arena;
-	ProtobufCAllocator alloc = { arena_alloc, arena_free, &arena };
 	struct ctx c = { 0 };
+	struct tables tab = { .b = &c.budget };
+	ProtobufCAllocator alloc = { arena_alloc, arena_free, &tab };
 	regex_t drop, keep;
 	int have_drop = 0, have_keep = 0, rc = -1, tn = 0;
 	const char *what = NULL;
-	size_t off = 0, nrest = 0, nsamples = 0, sbytes = 0;
+	size_t off = 0, nrest = 0, nsamples = 0, sbytes = 0, nres;
+	/* table entries, and of them: other, strings, locations, functions,
+	   mappings */
+	size_t nent = 0, nkind[5] = { 0 };
 	unsigned char *rest = NULL;
 	long idx;
 
 	memset(st, 0, sizeof(*st));
-	fold_arena_init(&arena);
+	fold_arena_init(&tab.arena);
 	c.name = name;
 	c.o = opts;
 	c.p = p;
 	c.d = d;
+	c.len = len;
+	budget_init(&c.budget, len);
+	c.sc.b = &c.budget;
 	if (len == 0) {
 		fold_diag_refuse(d, "%s: empty profile", name);
 		return -1;
@@ -1168,6 +1282,16 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 			    walk((const unsigned char *)data, f.val, f.val + f.n,
 				 sub, 1, &off, &what) != 0)
 				break;	/* off and what are set */
+			switch (f.key >> 3) {
+			case 6: nkind[1]++; break;
+			case 4: nkind[2]++; break;
+			case 5: nkind[3]++; break;
+			case 3: nkind[4]++; break;
+			default: nkind[0]++; break;
+			}
+			/* Past the budget, only counted, for the message. */
+			if (++nent > c.budget.left / ENTRY_COST)
+				continue;
 			memcpy(rest + nrest, f.at, (size_t)(q - f.at));
 			nrest += (size_t)(q - f.at);
 		}
@@ -1185,8 +1309,26 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 				name, tn);
 		goto out;
 	}
+	if (nent > c.budget.left / ENTRY_COST) {
+		static const char *const kind[5] = { "other fields", "strings",
+			"locations", "functions", "mappings" };
+		char msg[128];
+		int k, most = 0;
+
+		for (k = 1; k < 5; k++)
+			if (nkind[k] > nkind[most])
+				most = k;
+		snprintf(msg, sizeof(msg), "decoding its %zu table entries "
+			 "(%zu %s)", nent, nkind[most], kind[most]);
+		implausible(&c, msg);
+		goto out;
+	}
 	c.pr = perftools__profiles__profile__unpack(&alloc, nrest,
 						    (const uint8_t *)rest);
+	if (c.pr == NULL && c.budget.spent) {
+		implausible(&c, "decoding its tables");
+		goto out;
+	}
 	if (c.pr == NULL) {
 		fold_diag_refuse(d, "%s: not a profile.proto message: a field "
 				 "has the wrong type", name);
@@ -1234,10 +1376,14 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 	}
 	/*
 	 * Tables sized once for every sample (a location id takes a byte or
-	 * two of a sample), rather than grown and copied as samples come.
+	 * two of a sample), rather than grown and copied as samples come; as
+	 * many as half the budget can hold, since a sample may take only two
+	 * bytes and a stack's index slots 32.
 	 */
-	if (nsamples > 0 &&
-	    fold_profile_reserve(p, p->nstacks + nsamples, sbytes / nsamples) != 0) {
+	nres = nsamples < c.budget.left / 64 ? nsamples : c.budget.left / 64;
+	(void)budget_take(&c.budget, nres * 32);
+	if (nres > 0 &&
+	    fold_profile_reserve(p, p->nstacks + nres, sbytes / nsamples) != 0) {
 		fold_diag_error(d, "%s: %s", name, strerror(errno));
 		goto out;
 	}
@@ -1262,7 +1408,7 @@ out:
 	scratch_free(&c.sc);
 	free(c.ids.v);
 	free(c.vals.v);
-	fold_arena_free(&arena);
+	fold_arena_free(&tab.arena);
 	return rc;
 }
 

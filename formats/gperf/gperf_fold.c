@@ -608,7 +608,7 @@ static int gperf_read(void *state, struct fold_profile *p, struct fold_input *in
 	int rc;
 
 	o.col = p->ncols == 2 ? ro->col : 0;
-	if (fold_input_slurp(in, GPERF_MAX_BYTES, &data, &len, d) != 0)
+	if (fold_input_slurp(in, GPERF_MAX_BYTES, NULL, &data, &len, d) != 0)
 		return -1;
 	rc = gperf_fold(p, data, len, in->name, &o, &st, d);
 	free(data);

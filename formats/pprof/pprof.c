@@ -1574,7 +1574,7 @@ static int pprof_read(void *state, struct fold_profile *p, struct fold_input *in
 	size_t len;
 	int rc;
 
-	if (fold_input_slurp(in, PPROF_MAX_BYTES, &data, &len, d) != 0)
+	if (fold_input_slurp(in, PPROF_MAX_BYTES, NULL, &data, &len, d) != 0)
 		return -1;
 	rc = pprof_fold(p, col, data, len, in->name, &r->o, &st, d);
 	free(data);

@@ -205,6 +205,40 @@ test_readers_refuse() {
 		"$FG" perf --sample-index=cpu "$T/script.perf"
 }
 
+# A gzip of zeros inflates to a thousand times its size; the binary
+# readers look at what comes as it comes (formats/README.md, "pprof:
+# memory", "gperftools profiles") and stop at the first byte that cannot be
+# theirs, rather than inflate it all first: 1 GiB of zeros took 1 GiB
+# before fgkit said no.
+test_readers_inflation() {
+	local c hdr
+	# 1 GiB of zeros in 1 MB: a gzip member of 1 MiB, 1,024 times.
+	head -c 1048576 /dev/zero | gzip -c > "$T/z1"
+	perl -e 'local $/; my $m = <STDIN>; print $m x 1024' < "$T/z1" > "$T/zeros.gz"
+	expect_error_within "inflation/pprof-zeros" 65536 \
+		"^fg-collapse: $T/zeros.gz: not a profile.proto message: field number 0 at byte 0$" -- \
+		"$FG" pprof "$T/zeros.gz"
+	for c in "$FG" "$SVG" "$TOP"; do
+		expect_error_within "inflation/$(basename "$c")-zeros" 65536 \
+			"^$(basename "$c"): $T/zeros.gz: unrecognized input" -- "$c" "$T/zeros.gz"
+	done
+	# A file (read, not inflated): a sparse 1 GiB of zeros.
+	rm -f "$T/sparse"
+	truncate -s 1G "$T/sparse"
+	expect_error_within "inflation/pprof-file-of-zeros" 65536 \
+		"^fg-collapse: $T/sparse: not a profile.proto message: field number 0 at byte 0$" -- \
+		"$FG" pprof "$T/sparse"
+	# Zeros after a start that detection takes for a profile (90 KB of
+	# strings: more than it looks at), in every command that detects it.
+	{ mkproto; perl -e 'print "\x32\x01a" x 30000'; } | gzip -c > "$T/head.gz"
+	cat "$T/head.gz" "$T/zeros.gz" > "$T/pprof-zeros.gz"
+	for c in "$FG" "$SVG" "$DIFF $T/head.gz" "$PPROF -o $T/x.pb.gz"; do
+		expect_error_within "inflation/pprof-head-zeros-$(basename "${c%% *}")" 65536 \
+			"^$(basename "${c%% *}"): $T/pprof-zeros.gz: not a profile.proto message: field number 0 at byte 90[0-9]{3}$" -- \
+			$c "$T/pprof-zeros.gz"
+	done
+}
+
 # title_of SVG NAME: the title text of frame NAME
 title_of() {
 	grep -o "<title[^>]*>$2 ([^<]*</title>" "$1" | head -1 | sed 's/<[^>]*>//g'

@@ -604,6 +604,7 @@ for v in $VARIANTS; do
 	t test_gperf_errors
 	t test_readers_any_command
 	t test_readers_refuse
+	t test_readers_inflation
 	t test_units
 	t test_graph_corpus
 	t test_graph_base

@@ -1483,6 +1483,200 @@ enum fold_detect pprof_detect(const char *head, size_t n, int eof)
 /* A profile.proto is decoded whole; this bounds the memory that takes. */
 #define PPROF_MAX_BYTES ((size_t)2 << 30)
 
+/*
+ * The framing of a profile as it arrives (fold_input_slurp's check), so
+ * that what cannot be one is refused at the first bytes that show it
+ * rather than after all of it is inflated: a gzip of zeros (field number
+ * 0) stops at byte 0, not at 2 GiB.  The top-level fields must be
+ * Profile's, of their wire types.  The fields inside a message (a sample
+ * too, whose faults its decoding would find) are looked at only when it
+ * is large, where inflating it to its end would cost: pprof_fold walks
+ * the small ones anyway, and looking at every one would add a seventh to
+ * the time a profile takes.  A fault is told as pprof_fold tells it; what
+ * only the end can tell, a field cut short, is left to pprof_fold.
+ */
+#define SCAN_INSIDE (64u << 10)
+
+struct scan {
+	const char *name;
+	size_t pos;		/* the next field's first byte */
+	int depth;		/* messages open in the Profile */
+	struct {
+		int type;
+		size_t end;	/* the byte after it */
+	} open[4];
+	size_t sample;		/* the samples begun, the last one's */
+	size_t sample_at;	/*   value at this byte */
+};
+
+/*
+ * The varint at p[*at] before stop: 1 with *at past it, 0 if stop comes
+ * first, -1 when it is longer than ten bytes.
+ */
+static inline int scan_varint(const unsigned char *p, size_t *at,
+			      size_t stop, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i = *at;
+	int k;
+
+	if (i < stop && p[i] < 0x80) {	/* keys, and most lengths */
+		*v = p[i];
+		*at = i + 1;
+		return 1;
+	}
+	for (k = 0; k < 10; k++, i++) {
+		if (i >= stop)
+			return 0;
+		x |= (uint64_t)(p[i] & 0x7f) << (7 * k);
+		if ((p[i] & 0x80) == 0) {
+			*at = i + 1;
+			*v = x;
+			return 1;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Most fields are top-level ones, small and here whole: those go through
+ * field() at once; the rest (cut short, large, faulty) the careful way,
+ * which tells more to come from faults.
+ */
+static inline void scan_whole(struct scan *s, const unsigned char *p,
+			      size_t len)
+{
+	const char *what;
+
+	for (;;) {
+		const unsigned char *q = p + s->pos;
+		struct field f;
+
+		if (field(&q, p + len, &f, &what) <= 0 ||
+		    (f.key >> 3 <= 15 && !profile_key(f.key)) ||
+		    ((f.key & 7) == 2 && f.n >= SCAN_INSIDE))
+			return;
+		if (f.key == SAMPLE_KEY) {
+			s->sample++;
+			s->sample_at = (size_t)(f.val - p);
+		}
+		s->pos = (size_t)(q - p);
+	}
+}
+
+static int scan_check(void *arg, const char *data, size_t len, int eof,
+		      size_t *cut, struct fold_diag *d)
+{
+	struct scan *s = arg;
+	const unsigned char *p = (const unsigned char *)data;
+	const char *what;
+	size_t off;
+
+	(void)eof;
+	(void)cut;
+	for (;;) {
+		size_t at, q, end;
+		uint64_t key, n;
+		int type, sub, r;
+
+		while (s->depth > 0 && s->pos == s->open[s->depth - 1].end)
+			s->depth--;
+		if (s->depth == 0)
+			scan_whole(s, p, len);
+		at = q = s->pos;
+		if (at >= len)
+			return 0;
+		type = s->depth > 0 ? s->open[s->depth - 1].type : M_PROFILE;
+		end = s->depth > 0 ? s->open[s->depth - 1].end : PPROF_MAX_BYTES;
+		/* r == 0 past len: more is to come (or, at the end, pprof_fold
+		   says what is cut short) */
+		if ((r = scan_varint(p, &q, end < len ? end : len, &key)) == 0 &&
+		    end > len)
+			return 0;
+		if (r <= 0) {
+			what = "bad field key";
+			goto fault;
+		}
+		if (key >> 3 == 0) {
+			what = "field number 0";
+			goto fault;
+		}
+		if ((key & 7) == 3 || (key & 7) == 4 || (key & 7) > 5) {
+			what = "unsupported wire type (groups are not allowed)";
+			goto fault;
+		}
+		if (type == M_PROFILE && key >> 3 <= 15 && !profile_key(key)) {
+			what = "a field of the wrong wire type";
+			goto fault;
+		}
+		switch (key & 7) {
+		case 0:
+			if ((r = scan_varint(p, &q, end < len ? end : len, &n)) == 0 &&
+			    end > len)
+				return 0;
+			if (r <= 0) {
+				what = "truncated or overlong varint";
+				goto fault;
+			}
+			break;
+		case 1:
+		case 5:
+			n = (key & 7) == 1 ? 8 : 4;
+			if (n > end - q) {
+				what = "truncated fixed-width field";
+				goto fault;
+			}
+			q += n;		/* perhaps past len: waited for */
+			break;
+		case 2:
+			if ((r = scan_varint(p, &q, end < len ? end : len, &n)) == 0 &&
+			    end > len)
+				return 0;
+			if (r <= 0 || n > end - q) {
+				what = "length past the end of its message";
+				goto fault;
+			}
+			sub = submsg(type, key >> 3);
+			if (type == M_PROFILE && key == SAMPLE_KEY) {
+				sub = M_SAMPLE;
+				s->sample++;
+				s->sample_at = q;
+			}
+			/*
+			 * A message here whole and small is walked now, as
+			 * pprof_fold walks it (a sample is left to its
+			 * decoding); another is entered, and its fields looked
+			 * at as they come.
+			 */
+			if (sub != M_NONE && n < SCAN_INSIDE && n <= len - q) {
+				if (sub != M_SAMPLE &&
+				    walk(p, p + q, p + q + n, sub, s->depth + 1,
+					 &off, &what) != 0) {
+					s->pos = off;
+					goto fault;
+				}
+				q += (size_t)n;
+			} else if (sub != M_NONE && s->depth < 4) {
+				s->open[s->depth].type = sub;
+				s->open[s->depth++].end = q + (size_t)n;
+			} else {
+				q += (size_t)n;
+			}
+			break;
+		}
+		s->pos = q;
+	}
+fault:
+	if (s->depth > 0 && s->open[0].type == M_SAMPLE)
+		fold_diag_error(d, "%s: invalid profile: sample %zu at byte %zu "
+				"cannot be decoded (a field has the wrong type)",
+				s->name, s->sample, s->sample_at);
+	else
+		fold_diag_refuse(d, "%s: not a profile.proto message: %s at "
+				 "byte %zu", s->name, what, s->pos);
+	return -1;
+}
+
 struct pprof_reader {
 	struct pprof_read_opts o;
 	char *labels;		/* --labels' copy, cut at the commas */
@@ -1570,11 +1764,13 @@ static int pprof_read(void *state, struct fold_profile *p, struct fold_input *in
 	struct pprof_reader *r = state;
 	int col = p->ncols == 2 ? ro->col : 0;
 	struct pprof_read_stats st;
+	struct scan sc = { .name = in->name };
+	struct fold_check check = { scan_check, &sc };
 	char *data;
 	size_t len;
 	int rc;
 
-	if (fold_input_slurp(in, PPROF_MAX_BYTES, NULL, &data, &len, d) != 0)
+	if (fold_input_slurp(in, PPROF_MAX_BYTES, &check, &data, &len, d) != 0)
 		return -1;
 	rc = pprof_fold(p, col, data, len, in->name, &r->o, &st, d);
 	free(data);

@@ -218,6 +218,9 @@ test_readers_inflation() {
 	expect_error_within "inflation/pprof-zeros" 65536 \
 		"^fg-collapse: $T/zeros.gz: not a profile.proto message: field number 0 at byte 0$" -- \
 		"$FG" pprof "$T/zeros.gz"
+	expect_error_within "inflation/gperf-zeros" 65536 \
+		"^fg-collapse: $T/zeros.gz: not a gperftools CPU or heap profile$" -- \
+		"$FG" gperf "$T/zeros.gz"
 	for c in "$FG" "$SVG" "$TOP"; do
 		expect_error_within "inflation/$(basename "$c")-zeros" 65536 \
 			"^$(basename "$c"): $T/zeros.gz: unrecognized input" -- "$c" "$T/zeros.gz"
@@ -237,6 +240,48 @@ test_readers_inflation() {
 			"^$(basename "${c%% *}"): $T/pprof-zeros.gz: not a profile.proto message: field number 0 at byte 90[0-9]{3}$" -- \
 			$c "$T/pprof-zeros.gz"
 	done
+	# A heap profile is text: its first NUL byte is where the text
+	# reader says it is binary.
+	printf 'heap profile:    1:   512 [    1:   512] @ heapprofile\n' | gzip -c > "$T/heap.gz"
+	cat "$T/heap.gz" "$T/zeros.gz" > "$T/heap-zeros.gz"
+	expect_error_within "inflation/gperf-heap-zeros" 65536 \
+		"^fg-collapse: $T/heap-zeros.gz:2: binary data \(NUL byte at offset 55\); expected text$" -- \
+		"$FG" "$T/heap-zeros.gz"
+	# A CPU profile's records end at one without PCs, with a warning:
+	# nothing after it is read.
+	hdr='\0\0\0\0\0\0\0\0\3\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x10\x27\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	printf "$hdr" | gzip -c > "$T/cpu.gz"
+	cat "$T/cpu.gz" "$T/zeros.gz" > "$T/cpu-zeros.gz"
+	if [ -n "$tag" ]; then
+		"$FG" "$T/cpu-zeros.gz" > "$T/out" 2> "$T/err"
+		c="0 0 0 0 0 0 $?"
+	else
+		c=$(build/tests/measure -n 1 -e -o "$T/out" -- "$FG" "$T/cpu-zeros.gz" 2> "$T/err")
+	fi
+	set -- $c
+	if [ "$7" = 0 ] && [ ! -s "$T/out" ] && [ "$5" -le 65536 ] &&
+	   [ "$(cat "$T/err")" = "fg-collapse: $T/cpu-zeros.gz: record at byte 40 has 0 PCs, past the end of the file; the rest is ignored" ]; then
+		ok "inflation/gperf-cpu-zeros"
+	else
+		bad "inflation/gperf-cpu-zeros" "exit status $7, peak RSS $5 KiB" "$(head -3 "$T/err")"
+	fi
+	# The maps text ends at a NUL byte, with a warning: the same stacks.
+	local g=$TD/gperf/c-cpu
+	"$FG" gperf "$g/prog" "$g/cpu.prof" > "$T/exp" 2> /dev/null
+	gzip -c "$g/cpu.prof" | cat - "$T/zeros.gz" > "$T/cpu-maps-zeros.gz"
+	if [ -n "$tag" ]; then
+		"$FG" "$g/prog" "$T/cpu-maps-zeros.gz" > "$T/out" 2> "$T/err"
+		c="0 0 0 0 0 0 $?"
+	else
+		c=$(build/tests/measure -n 1 -e -o "$T/out" -- "$FG" "$g/prog" "$T/cpu-maps-zeros.gz" 2> "$T/err")
+	fi
+	set -- $c
+	if [ "$7" = 0 ] && cmp -s "$T/exp" "$T/out" && [ "$5" -le 65536 ] &&
+	   [ "$(cat "$T/err")" = "fg-collapse: $T/cpu-maps-zeros.gz: binary data in the maps text (a NUL byte at byte $(wc -c < "$g/cpu.prof")); the rest is ignored" ]; then
+		ok "inflation/gperf-cpu-maps-zeros"
+	else
+		bad "inflation/gperf-cpu-maps-zeros" "exit status $7, peak RSS $5 KiB" "$(head -3 "$T/err")"
+	fi
 }
 
 # title_of SVG NAME: the title text of frame NAME

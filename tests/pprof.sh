@@ -332,6 +332,15 @@ test_pprof_budget() {
 	expect_error_within "pprof/budget/stacks" 200000 \
 		"^fg-collapse: $T/stacks.pb: implausible profile: the stacks? of (its samples|sample 1[0-9] \(1000[0-9]+ frames\)) would take more memory than its 2[0-9].[0-9] KiB justify" -- \
 		"$FG" pprof "$T/stacks.pb"
+	# Fields Profile does not have are skipped, not decoded (protobuf-c
+	# kept each, at 56 bytes for 3): 4 million of them, 12 MiB, 300 MB.
+	{ mkproto; perl -e 'print "\x80\x01\x00" x (4 << 20)'; } | gzip -1 > "$T/unknown.pb.gz"
+	set -- $(measured "$FG" pprof "$T/unknown.pb.gz")
+	if [ "$1" = 0 ] && [ "$2" -le 100000 ] && [ "$(cat "$T/out")" = "main;leaf 5" ] && [ ! -s "$T/err" ]; then
+		ok "pprof/budget/unknown-fields"
+	else
+		bad "pprof/budget/unknown-fields" "exit status $1, peak RSS $2 KiB" "$(head -3 "$T/err")"
+	fi
 	# Below the budget, the same shapes are read.
 	{ mkproto; perl -e 'print "\x32\x00" x (1 << 20)'; } | gzip -1 > "$T/ok.pb.gz"
 	echo 'main;leaf 5' > "$T/exp"

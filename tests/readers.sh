@@ -252,35 +252,23 @@ test_readers_inflation() {
 	hdr='\0\0\0\0\0\0\0\0\3\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x10\x27\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
 	printf "$hdr" | gzip -c > "$T/cpu.gz"
 	cat "$T/cpu.gz" "$T/zeros.gz" > "$T/cpu-zeros.gz"
-	if [ -n "$tag" ]; then
-		"$FG" "$T/cpu-zeros.gz" > "$T/out" 2> "$T/err"
-		c="0 0 0 0 0 0 $?"
-	else
-		c=$(build/tests/measure -n 1 -e -o "$T/out" -- "$FG" "$T/cpu-zeros.gz" 2> "$T/err")
-	fi
-	set -- $c
-	if [ "$7" = 0 ] && [ ! -s "$T/out" ] && [ "$5" -le 65536 ] &&
+	set -- $(measured "$FG" "$T/cpu-zeros.gz")
+	if [ "$1" = 0 ] && [ ! -s "$T/out" ] && [ "$2" -le 65536 ] &&
 	   [ "$(cat "$T/err")" = "fg-collapse: $T/cpu-zeros.gz: record at byte 40 has 0 PCs, past the end of the file; the rest is ignored" ]; then
 		ok "inflation/gperf-cpu-zeros"
 	else
-		bad "inflation/gperf-cpu-zeros" "exit status $7, peak RSS $5 KiB" "$(head -3 "$T/err")"
+		bad "inflation/gperf-cpu-zeros" "exit status $1, peak RSS $2 KiB" "$(head -3 "$T/err")"
 	fi
 	# The maps text ends at a NUL byte, with a warning: the same stacks.
 	local g=$TD/gperf/c-cpu
 	"$FG" gperf "$g/prog" "$g/cpu.prof" > "$T/exp" 2> /dev/null
 	gzip -c "$g/cpu.prof" | cat - "$T/zeros.gz" > "$T/cpu-maps-zeros.gz"
-	if [ -n "$tag" ]; then
-		"$FG" "$g/prog" "$T/cpu-maps-zeros.gz" > "$T/out" 2> "$T/err"
-		c="0 0 0 0 0 0 $?"
-	else
-		c=$(build/tests/measure -n 1 -e -o "$T/out" -- "$FG" "$g/prog" "$T/cpu-maps-zeros.gz" 2> "$T/err")
-	fi
-	set -- $c
-	if [ "$7" = 0 ] && cmp -s "$T/exp" "$T/out" && [ "$5" -le 65536 ] &&
+	set -- $(measured "$FG" "$g/prog" "$T/cpu-maps-zeros.gz")
+	if [ "$1" = 0 ] && cmp -s "$T/exp" "$T/out" && [ "$2" -le 65536 ] &&
 	   [ "$(cat "$T/err")" = "fg-collapse: $T/cpu-maps-zeros.gz: binary data in the maps text (a NUL byte at byte $(wc -c < "$g/cpu.prof")); the rest is ignored" ]; then
 		ok "inflation/gperf-cpu-maps-zeros"
 	else
-		bad "inflation/gperf-cpu-maps-zeros" "exit status $7, peak RSS $5 KiB" "$(head -3 "$T/err")"
+		bad "inflation/gperf-cpu-maps-zeros" "exit status $1, peak RSS $2 KiB" "$(head -3 "$T/err")"
 	fi
 }
 

@@ -616,16 +616,20 @@ struct scan {
 	size_t line;		/* heap: where the line at pos starts */
 };
 
-static uint64_t scan_word(const struct scan *s, const unsigned char *p,
-			  size_t i)
+/* Word i of p, in the profile's byte order. */
+static inline uint64_t scan_word(const struct scan *s, const unsigned char *p,
+				 size_t i)
 {
-	uint64_t v = 0;
-	int k;
+	int swap = s->big != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	uint64_t v;
+	uint32_t w;
 
-	p += i * (size_t)s->word;
-	for (k = 0; k < s->word; k++)
-		v |= (uint64_t)p[s->big ? s->word - 1 - k : k] << (8 * k);
-	return v;
+	if (s->word == 8) {
+		memcpy(&v, p + i * 8, 8);
+		return swap ? __builtin_bswap64(v) : v;
+	}
+	memcpy(&w, p + i * 4, 4);
+	return swap ? __builtin_bswap32(w) : w;
 }
 
 static int scan_check(void *arg, const char *data, size_t len, int eof,

@@ -1558,6 +1558,19 @@ static inline void scan_whole(struct scan *s, const unsigned char *p,
 		const unsigned char *q = p + s->pos;
 		struct field f;
 
+		/* Samples, most of the fields, with lengths under 16 KiB. */
+		while (len - s->pos >= 3 && q[0] == SAMPLE_KEY) {
+			size_t n = q[1] < 0x80 ? q[1] : q[2] < 0x80 ?
+				   (q[1] & 0x7fu) | (size_t)q[2] << 7 : SIZE_MAX;
+			size_t at = s->pos + (q[1] < 0x80 ? 2 : 3);
+
+			if (n > len - at)
+				break;
+			s->sample++;
+			s->sample_at = at;
+			s->pos = at + n;
+			q = p + s->pos;
+		}
 		if (field(&q, p + len, &f, &what) <= 0 ||
 		    (f.key >> 3 <= 15 && !profile_key(f.key)) ||
 		    ((f.key & 7) == 2 && f.n >= SCAN_INSIDE))

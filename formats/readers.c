@@ -220,6 +220,13 @@ static const struct fold_reader *detect(const struct fold_reader *const *rv,
 			best = r;
 		}
 	}
+	/*
+	 * One detector sure of its format settles it: a longer head would only
+	 * show it more of what follows (a pprof message cut short and padded
+	 * with zeros says yes at 64 KiB and no at 1 MiB).
+	 */
+	if (top == FOLD_DETECT_YES)
+		*more = 0;
 	return best;
 }
 

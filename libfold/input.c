@@ -14,6 +14,8 @@
 #define INPUT_CHUNK (512u << 10)
 #define INPUT_MAX_BUF (256u << 20)	/* pinned data plus one line */
 #define INPUT_MAP_MIN (1u << 20)	/* smaller regular files are read */
+/* What a slurp reads between two looks of its check (struct fold_check). */
+#define INPUT_CHECK_STEP (4u << 20)
 
 void fold_diag_error(struct fold_diag *d, const char *fmt, ...)
 {
@@ -130,8 +132,12 @@ static ssize_t read_gz(struct fold_input *in, char *dst, size_t n,
 	return (ssize_t)(n - z->avail_out);
 }
 
-/* Bytes after buf[end], up to cap: gunzipped if need be; -1 with a message. */
-static ssize_t read_more(struct fold_input *in, struct fold_diag *d)
+/*
+ * Bytes after buf[end], up to room of them (at most cap - end): gunzipped
+ * if need be; -1 with a message.
+ */
+static ssize_t read_more(struct fold_input *in, size_t room,
+			 struct fold_diag *d)
 {
 	ssize_t n;
 
@@ -141,8 +147,7 @@ static ssize_t read_more(struct fold_input *in, struct fold_diag *d)
 		 * with one call rather than a fault each (a hint; faults do
 		 * the same where the kernel lacks it).
 		 */
-		n = (ssize_t)(in->cap - in->end < INPUT_CHUNK ?
-			      in->cap - in->end : INPUT_CHUNK);
+		n = (ssize_t)(room < INPUT_CHUNK ? room : INPUT_CHUNK);
 #ifdef MADV_POPULATE_READ
 		(void)madvise(in->map + in->end / in->page * in->page,
 			      (size_t)n + in->end % in->page, MADV_POPULATE_READ);
@@ -150,8 +155,8 @@ static ssize_t read_more(struct fold_input *in, struct fold_diag *d)
 		return n;
 	}
 	if (in->gz)
-		return read_gz(in, in->buf + in->end, in->cap - in->end, d);
-	n = read_raw(in, in->buf + in->end, in->cap - in->end);
+		return read_gz(in, in->buf + in->end, room, d);
+	n = read_raw(in, in->buf + in->end, room);
 	if (n < 0)
 		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
 	return n;
@@ -379,11 +384,12 @@ int fold_input_probe(struct fold_input *in, const char *path,
 }
 
 /*
- * Read on into the buffer, which grows up to limit bytes: what was read (0
- * at the end of input, in->eof then set), -1 on an error (message in d),
- * -2 when the buffer is full at limit.
+ * Read on into the buffer, which grows up to limit bytes, at most step
+ * bytes: what was read (0 at the end of input, in->eof then set), -1 on an
+ * error (message in d), -2 when the buffer is full at limit.
  */
-static ssize_t read_on(struct fold_input *in, size_t limit, struct fold_diag *d)
+static ssize_t read_on(struct fold_input *in, size_t limit, size_t step,
+		       struct fold_diag *d)
 {
 	ssize_t r;
 
@@ -393,7 +399,7 @@ static ssize_t read_on(struct fold_input *in, size_t limit, struct fold_diag *d)
 		if (grow(in, in->cap * 2 < limit ? in->cap * 2 : limit, d) != 0)
 			return -1;
 	}
-	r = read_more(in, d);
+	r = read_more(in, in->cap - in->end < step ? in->cap - in->end : step, d);
 	if (r < 0)
 		return -1;
 	if (r == 0)
@@ -406,7 +412,7 @@ int fold_input_peek(struct fold_input *in, size_t want, const char **head,
 		    size_t *n, int *eof, struct fold_diag *d)
 {
 	while (in->end - in->pos < want && !in->eof) {
-		ssize_t r = read_on(in, INPUT_MAX_BUF, d);
+		ssize_t r = read_on(in, INPUT_MAX_BUF, SIZE_MAX, d);
 
 		if (r == -2)
 			break;		/* as much as a line may take */
@@ -420,15 +426,35 @@ int fold_input_peek(struct fold_input *in, size_t want, const char **head,
 }
 
 /*
+ * check's look at data[0..len): 0 to read on, 1 to stop with *len cut to
+ * what the reader will look at, -1 to refuse.
+ */
+static int look(const struct fold_check *check, const char *data,
+		size_t *len, int eof, struct fold_diag *d)
+{
+	size_t cut = *len;
+	int rc;
+
+	if (check == NULL)
+		return 0;
+	rc = check->fn(check->arg, data, *len, eof, &cut, d);
+	if (rc > 0 && cut < *len)
+		*len = cut;
+	return rc;
+}
+
+/*
  * The rest of a mapped file, read into memory: a binary reader wants it
  * whole, and reading spares faulting in (and keeping) the mapped pages.
  */
-static int slurp_mapped(struct fold_input *in, size_t max, char **data,
+static int slurp_mapped(struct fold_input *in, size_t max,
+			const struct fold_check *check, char **data,
 			size_t *len, struct fold_diag *d)
 {
 	size_t n = in->cap - in->pos, got = 0;
 	off_t at = (off_t)(in->offset + in->pos);
 	char *b;
+	int rc;
 
 	if (n > max) {
 		fold_diag_error(d, "%s: too large (more than %zu MiB)", in->name,
@@ -440,8 +466,10 @@ static int slurp_mapped(struct fold_input *in, size_t max, char **data,
 		fold_diag_error(d, "%s: %s", in->name, strerror(errno));
 		return -1;
 	}
-	while (got < n) {
-		ssize_t r = pread(in->fd, b + got, n - got, at + (off_t)got);
+	while ((rc = look(check, b, &got, got == n, d)) == 0 && got < n) {
+		size_t step = check != NULL && n - got > INPUT_CHECK_STEP ?
+			      INPUT_CHECK_STEP : n - got;
+		ssize_t r = pread(in->fd, b + got, step, at + (off_t)got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -453,6 +481,11 @@ static int slurp_mapped(struct fold_input *in, size_t max, char **data,
 		}
 		got += (size_t)r;
 	}
+	if (rc < 0) {
+		free(b);
+		return -1;
+	}
+	n = got;
 	memset(b + n, 0, FOLD_INPUT_SLACK);
 	*data = b;
 	*len = n;
@@ -481,13 +514,16 @@ static void gzip_presize(struct fold_input *in, size_t max,
 		(void)grow(in, isize + 1, d);
 }
 
-int fold_input_slurp(struct fold_input *in, size_t max, char **data,
-		     size_t *len, struct fold_diag *d)
+int fold_input_slurp(struct fold_input *in, size_t max,
+		     const struct fold_check *check, char **data, size_t *len,
+		     struct fold_diag *d)
 {
+	int rc;
+
 	*data = NULL;
 	*len = 0;
 	if (in->buf == in->map && in->map != NULL)
-		return slurp_mapped(in, max, data, len, d);
+		return slurp_mapped(in, max, check, data, len, d);
 	in->binary = 1;
 	if (in->pos > 0) {
 		memmove(in->buf, in->buf + in->pos, in->end - in->pos);
@@ -496,8 +532,11 @@ int fold_input_slurp(struct fold_input *in, size_t max, char **data,
 		in->pos = 0;
 	}
 	gzip_presize(in, max, d);
-	while (!in->eof) {
-		ssize_t n = read_on(in, max, d);
+	/* Looked at from the bytes a detector has seen, before more come. */
+	while ((rc = look(check, in->buf, &in->end, in->eof, d)) == 0 &&
+	       !in->eof) {
+		ssize_t n = read_on(in, max, check != NULL ? INPUT_CHECK_STEP :
+				    SIZE_MAX, d);
 
 		if (n == -2)
 			fold_diag_error(d, "%s: too large (more than %zu MiB)",
@@ -505,6 +544,8 @@ int fold_input_slurp(struct fold_input *in, size_t max, char **data,
 		if (n < 0)
 			return -1;
 	}
+	if (rc < 0)
+		return -1;
 	memset(in->buf + in->end, 0, FOLD_INPUT_SLACK);
 	*data = in->buf;
 	*len = in->end;
@@ -524,7 +565,7 @@ int fold_slurp(const char *path, size_t max, char **data, size_t *len,
 	*len = 0;
 	if (input_open(&in, path, AS_BINARY, d) != 0)
 		return -1;
-	rc = fold_input_slurp(&in, max, data, len, d);
+	rc = fold_input_slurp(&in, max, NULL, data, len, d);
 	fold_input_close(&in);
 	return rc;
 }
@@ -687,7 +728,7 @@ int fold_input_fill(struct fold_input *in, struct fold_line *ln,
 			if (grow(in, in->cap * 2, d) != 0)
 				return -1;
 		}
-		n = read_more(in, d);
+		n = read_more(in, in->cap - in->end, d);
 		if (n < 0)
 			return -1;
 		if (n == 0) {

@@ -112,11 +112,29 @@ int fold_input_probe(struct fold_input *in, const char *path,
 int fold_input_peek(struct fold_input *in, size_t want, const char **head,
 		    size_t *n, int *eof, struct fold_diag *d);
 /*
- * The unread rest of in, whole, as fold_slurp() gives a file: a malloc'd
- * buffer the caller frees, FOLD_INPUT_SLACK zero bytes after it.
+ * A format's look at an input as fold_input_slurp() reads it, so that what
+ * cannot be that format is refused before the rest of it is inflated and
+ * kept (a gzip of zeros unpacks to a thousand times its size).  fn gets
+ * all of the input read so far, data[0..len) (it moves between calls: keep
+ * offsets), each time more has come, in steps of at most a few MiB, and
+ * once more at the end (eof set).  It returns 0 to read on, -1 to refuse
+ * the input (a message in d), or 1 when the format's reader will look no
+ * further than data[0..*cut): the rest is left unread.
  */
-int fold_input_slurp(struct fold_input *in, size_t max, char **data,
-		     size_t *len, struct fold_diag *d);
+struct fold_check {
+	int (*fn)(void *arg, const char *data, size_t len, int eof,
+		  size_t *cut, struct fold_diag *d);
+	void *arg;
+};
+
+/*
+ * The unread rest of in, whole, as fold_slurp() gives a file: a malloc'd
+ * buffer the caller frees, FOLD_INPUT_SLACK zero bytes after it.  check
+ * (NULL: none) looks at it as it comes.
+ */
+int fold_input_slurp(struct fold_input *in, size_t max,
+		     const struct fold_check *check, char **data, size_t *len,
+		     struct fold_diag *d);
 
 /*
  * A reader option's POSIX extended regular expression re into *rx (freed

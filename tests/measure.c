@@ -2,14 +2,16 @@
  * measure - run a command several times; print its best and median wall
  * time, the input throughput and its peak RSS.  Used by `make bench`.
  *
- *   measure [-n RUNS] [-i INPUT] [-o OUTPUT] [-b BYTES] -- COMMAND [ARG...]
+ *   measure [-n RUNS] [-i INPUT] [-o OUTPUT] [-b BYTES] [-e] -- COMMAND [ARG...]
  *
  * INPUT is opened as the command's stdin and OUTPUT (default /dev/null)
  * as its stdout.  BYTES is the input size the MiB/s figure is based on
  * (default: INPUT's size).  Output, one line:
  *   best_s median_s MiB/s(best) MiB/s(median) peak_rss_KiB cpu_s(median)
  * where cpu_s is user + system time of the command (and the children it
- * waited for).
+ * waited for).  A command that fails stops the measurement, unless -e (a
+ * test of an error's cost): then its last exit status follows, a seventh
+ * column.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,17 +43,18 @@ int main(int argc, char **argv)
 	const char *input = NULL, *output = "/dev/null";
 	double bytes = 0, t[64], cpu[64], mib;
 	long maxrss = 0;
-	int runs = 3, c, i;
+	int runs = 3, c, i, may_fail = 0, code = 0;
 
-	while ((c = getopt(argc, argv, "n:i:o:b:")) != -1) {
+	while ((c = getopt(argc, argv, "n:i:o:b:e")) != -1) {
 		switch (c) {
 		case 'n': runs = atoi(optarg); break;
 		case 'i': input = optarg; break;
 		case 'o': output = optarg; break;
 		case 'b': bytes = atof(optarg); break;
+		case 'e': may_fail = 1; break;
 		default:
 			fprintf(stderr, "usage: measure [-n RUNS] [-i IN] [-o OUT] "
-				"[-b BYTES] -- CMD [ARG...]\n");
+				"[-b BYTES] [-e] -- CMD [ARG...]\n");
 			return 2;
 		}
 	}
@@ -100,7 +103,8 @@ int main(int argc, char **argv)
 		t[i] = now() - t0;
 		cpu[i] = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
 			 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (!may_fail && code != 0) {
 			fprintf(stderr, "measure: %s failed (status %d)\n",
 				argv[optind], status);
 			return 1;
@@ -111,7 +115,10 @@ int main(int argc, char **argv)
 	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
 	qsort(cpu, (size_t)runs, sizeof(cpu[0]), cmp_double);
 	mib = bytes / (1024.0 * 1024.0);
-	printf("%.3f %.3f %.0f %.0f %ld %.3f\n", t[0], t[runs / 2],
+	printf("%.3f %.3f %.0f %.0f %ld %.3f", t[0], t[runs / 2],
 	       mib / t[0], mib / t[runs / 2], maxrss, cpu[runs / 2]);
+	if (may_fail)
+		printf(" %d", code);
+	printf("\n");
 	return 0;
 }

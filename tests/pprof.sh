@@ -280,6 +280,74 @@ test_pprof_errors() {
 	[ "$(cat "$T/o.folded")" = keep ] && ok "pprof/err/output-kept" || bad "pprof/err/output-kept"
 }
 
+# perl_field NUM: stdin as a length-delimited protobuf field NUM
+perl_field() {
+	perl -e 'local $/; my $b = <STDIN>; my $n = length $b; my $v = "";
+		while ($n >= 128) { $v .= chr(($n & 127) | 128); $n >>= 7 }
+		print chr($ARGV[0] << 3 | 2), $v, chr($n), $b' "$1"
+}
+
+# Profiles that would take more memory than their size justifies
+# (formats/README.md, "pprof: memory"): refused in one line, without
+# taking it.
+test_pprof_budget() {
+	local c
+	# 16 million empty strings after a valid profile: 32 MiB, 33 KB
+	# gzipped, that protobuf-c made 900 MB of (and the profile was read).
+	{ mkproto; perl -e 'print "\x32\x00" x (16 << 20)'; } | gzip -1 > "$T/strings.pb.gz"
+	expect_error_within "pprof/budget/strings" 150000 \
+		"^fg-collapse: $T/strings.pb.gz: implausible profile: decoding its 167772[0-9]+ table entries \(167772[0-9]+ strings\) would take more memory than its 32.0 MiB justify \(16 times that, plus 64 MiB\)$" -- \
+		"$FG" pprof "$T/strings.pb.gz"
+	# Every command reads profiles through the same reader.
+	for c in "$SVG" "$TOP" "$PPROF -o $T/x.pb.gz" "$DIFF $T/strings.pb.gz"; do
+		expect_error_within "pprof/budget/strings-$(basename "${c%% *}")" 150000 \
+			"^$(basename "${c%% *}"): $T/strings.pb.gz: implausible profile: decoding its" -- \
+			$c "$T/strings.pb.gz"
+	done
+	# What is not counted before decoding is held to the budget as it is
+	# decoded: a location of 4 million empty lines (8 MiB; 350 MB decoded).
+	{ printf '\x08\x03'; perl -e 'print "\x22\x00" x (4 << 20)'; } | perl_field 4 > "$T/lines"
+	{ mkproto; cat "$T/lines"; } | gzip -1 > "$T/lines.pb.gz"
+	expect_error_within "pprof/budget/lines" 260000 \
+		"^fg-collapse: $T/lines.pb.gz: implausible profile: decoding its tables would take more memory than its 8.0 MiB justify" -- \
+		"$FG" pprof "$T/lines.pb.gz"
+	# Stacks: location 3 has 1,000 lines (of leaf); a location id takes a
+	# byte of a sample, but its frames 4,000 bytes of the stack.  One
+	# sample of it 20,000 times: 80 MB for one stack.
+	{ printf '\x08\x03'; perl -e 'print "\x22\x02\x08\x02" x 1000'; } | perl_field 4 > "$T/loc3"
+	{ perl -e 'print "\x03" x 20000, "\x01"' | perl_field 1; printf '\x12\x01\x05'; } |
+		perl_field 2 > "$T/deep"
+	{ mkproto; cat "$T/loc3" "$T/deep"; } > "$T/deep.pb"
+	expect_error_within "pprof/budget/deep-stack" 100000 \
+		"^fg-collapse: $T/deep.pb: implausible profile: the stack of sample 2 \(20000001 frames\) would take more memory than its 2[0-9].[0-9] KiB justify" -- \
+		"$FG" pprof "$T/deep.pb"
+	# 20 samples of it 1,000 times each, each its own stack: 80 MB of
+	# stacks from 24 KB.
+	{ mkproto; cat "$T/loc3"
+	  for c in $(seq 20); do
+		{ perl -e 'print "\x01" x $ARGV[0], "\x03" x 1000, "\x01"' "$c" | perl_field 1
+		  printf '\x12\x01\x05'; } | perl_field 2
+	  done; } > "$T/stacks.pb"
+	# (The record array doubles, so twice that is taken at the end.)
+	expect_error_within "pprof/budget/stacks" 200000 \
+		"^fg-collapse: $T/stacks.pb: implausible profile: the stacks? of (its samples|sample 1[0-9] \(1000[0-9]+ frames\)) would take more memory than its 2[0-9].[0-9] KiB justify" -- \
+		"$FG" pprof "$T/stacks.pb"
+	# Fields Profile does not have are skipped, not decoded (protobuf-c
+	# kept each, at 56 bytes for 3): 4 million of them, 12 MiB, 300 MB.
+	{ mkproto; perl -e 'print "\x80\x01\x00" x (4 << 20)'; } | gzip -1 > "$T/unknown.pb.gz"
+	set -- $(measured "$FG" pprof "$T/unknown.pb.gz")
+	if [ "$1" = 0 ] && [ "$2" -le 100000 ] && [ "$(cat "$T/out")" = "main;leaf 5" ] && [ ! -s "$T/err" ]; then
+		ok "pprof/budget/unknown-fields"
+	else
+		bad "pprof/budget/unknown-fields" "exit status $1, peak RSS $2 KiB" "$(head -3 "$T/err")"
+	fi
+	# Below the budget, the same shapes are read.
+	{ mkproto; perl -e 'print "\x32\x00" x (1 << 20)'; } | gzip -1 > "$T/ok.pb.gz"
+	echo 'main;leaf 5' > "$T/exp"
+	"$FG" pprof "$T/ok.pb.gz" > "$T/out" 2> "$T/err"
+	same "pprof/budget/strings-below" "$T/exp" "$T/out"
+}
+
 # reads_back NAME FOLDED PROFILE [OPTION...]: fg-collapse pprof OPTIONS
 # on PROFILE gives FOLDED's stacks
 reads_back() {

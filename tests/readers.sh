@@ -297,6 +297,74 @@ test_readers_empty() {
 		ok "readers/empty/pprof-round-trip" || bad "readers/empty/pprof-round-trip" "$(head -3 "$T/err")"
 }
 
+# A gzip of zeros inflates to a thousand times its size; the binary
+# readers look at what comes as it comes (formats/README.md, "pprof:
+# memory", "gperftools profiles") and stop at the first byte that cannot be
+# theirs, rather than inflate it all first: 1 GiB of zeros took 1 GiB
+# before fgkit said no.
+test_readers_inflation() {
+	local c hdr
+	# 1 GiB of zeros in 1 MB: a gzip member of 1 MiB, 1,024 times.
+	head -c 1048576 /dev/zero | gzip -c > "$T/z1"
+	perl -e 'local $/; my $m = <STDIN>; print $m x 1024' < "$T/z1" > "$T/zeros.gz"
+	expect_error_within "inflation/pprof-zeros" 65536 \
+		"^fg-collapse: $T/zeros.gz: not a profile.proto message: field number 0 at byte 0$" -- \
+		"$FG" pprof "$T/zeros.gz"
+	expect_error_within "inflation/gperf-zeros" 65536 \
+		"^fg-collapse: $T/zeros.gz: not a gperftools CPU or heap profile$" -- \
+		"$FG" gperf "$T/zeros.gz"
+	for c in "$FG" "$SVG" "$TOP"; do
+		expect_error_within "inflation/$(basename "$c")-zeros" 65536 \
+			"^$(basename "$c"): $T/zeros.gz: unrecognized input" -- "$c" "$T/zeros.gz"
+	done
+	# A file (read, not inflated): a sparse 1 GiB of zeros.
+	rm -f "$T/sparse"
+	truncate -s 1G "$T/sparse"
+	expect_error_within "inflation/pprof-file-of-zeros" 65536 \
+		"^fg-collapse: $T/sparse: not a profile.proto message: field number 0 at byte 0$" -- \
+		"$FG" pprof "$T/sparse"
+	# Zeros after a start that detection takes for a profile (90 KB of
+	# strings: more than it looks at), in every command that detects it.
+	{ mkproto; perl -e 'print "\x32\x01a" x 30000'; } | gzip -c > "$T/head.gz"
+	cat "$T/head.gz" "$T/zeros.gz" > "$T/pprof-zeros.gz"
+	for c in "$FG" "$SVG" "$DIFF $T/head.gz" "$PPROF -o $T/x.pb.gz"; do
+		expect_error_within "inflation/pprof-head-zeros-$(basename "${c%% *}")" 65536 \
+			"^$(basename "${c%% *}"): $T/pprof-zeros.gz: not a profile.proto message: field number 0 at byte 90[0-9]{3}$" -- \
+			$c "$T/pprof-zeros.gz"
+	done
+	# A heap profile is text: its first NUL byte is where the text
+	# reader says it is binary.
+	printf 'heap profile:    1:   512 [    1:   512] @ heapprofile\n' | gzip -c > "$T/heap.gz"
+	cat "$T/heap.gz" "$T/zeros.gz" > "$T/heap-zeros.gz"
+	expect_error_within "inflation/gperf-heap-zeros" 65536 \
+		"^fg-collapse: $T/heap-zeros.gz:2: binary data \(NUL byte at offset 55\); expected text$" -- \
+		"$FG" "$T/heap-zeros.gz"
+	# A CPU profile's records end at one without PCs, with a warning:
+	# nothing after it is read.
+	hdr='\0\0\0\0\0\0\0\0\3\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x10\x27\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	printf "$hdr" | gzip -c > "$T/cpu.gz"
+	cat "$T/cpu.gz" "$T/zeros.gz" > "$T/cpu-zeros.gz"
+	set -- $(measured "$FG" "$T/cpu-zeros.gz")
+	if [ "$1" = 0 ] && [ ! -s "$T/out" ] && [ "$2" -le 65536 ] &&
+	   [ "$(head -1 "$T/err")" = "fg-collapse: $T/cpu-zeros.gz: record at byte 40 has 0 PCs, past the end of the file; the rest is ignored" ] &&
+	   [ "$(sed -n '2,$p' "$T/err")" = "fg-collapse: $T/cpu-zeros.gz: no samples" ]; then
+		ok "inflation/gperf-cpu-zeros"
+	else
+		bad "inflation/gperf-cpu-zeros" "exit status $1, peak RSS $2 KiB" "$(head -3 "$T/err")"
+	fi
+	# The maps text ends at a NUL byte, with a warning: the same stacks.
+	local g=$TD/gperf/c-cpu
+	"$FG" gperf "$g/prog" "$g/cpu.prof" > "$T/exp" 2> /dev/null
+	gzip -c "$g/cpu.prof" | cat - "$T/zeros.gz" > "$T/cpu-maps-zeros.gz"
+	set -- $(measured "$FG" "$g/prog" "$T/cpu-maps-zeros.gz")
+	if [ "$1" = 0 ] && cmp -s "$T/exp" "$T/out" && [ "$2" -le 65536 ] &&
+	   [ "$(cat "$T/err")" = "fg-collapse: $T/cpu-maps-zeros.gz: binary data in the maps text (a NUL byte at byte $(wc -c < "$g/cpu.prof")); the rest is ignored" ]; then
+		ok "inflation/gperf-cpu-maps-zeros"
+	else
+		bad "inflation/gperf-cpu-maps-zeros" "exit status $1, peak RSS $2 KiB" "$(head -3 "$T/err")"
+	fi
+}
+
 # title_of SVG NAME: the title text of frame NAME
 title_of() {
 	grep -o "<title[^>]*>$2 ([^<]*</title>" "$1" | head -1 | sed 's/<[^>]*>//g'

@@ -82,10 +82,44 @@ same() {
 # expect_status NAME STATUS STDERR_PATTERN -- CMD...: exit status and a
 # one-line message matching the pattern
 expect_error() {
-	local name=$1 want=$2 pat=$3 st
+	local name=$1 want=$2 pat=$3
 	shift 4
 	"$@" > "$T/out" 2> "$T/err"
-	st=$?
+	judge_error "$name" "$want" "$pat" $?
+}
+
+# measured CMD...: run CMD, its output in $T/out and $T/err, and print its
+# exit status and peak RSS in KiB (0 in the sanitized build, whose own
+# memory would swamp what is measured)
+measured() {
+	local m
+	if [ -n "$tag" ]; then
+		"$@" > "$T/out" 2> "$T/err"
+		echo "$? 0"
+		return
+	fi
+	m=$(build/tests/measure -n 1 -e -o "$T/out" -- "$@" 2> "$T/err")
+	set -- $m
+	[ $# -eq 7 ] && echo "$7 $5" || echo "127 0 measure failed: $m"
+}
+
+# expect_error_within NAME KIB STDERR_PATTERN -- CMD...: as expect_error
+# with status 1, and the command's peak RSS at most KIB KiB
+expect_error_within() {
+	local name=$1 kib=$2 pat=$3
+	shift 4
+	set -- $(measured "$@")
+	if [ "$2" -gt "$kib" ]; then
+		bad "$name" "peak RSS $2 KiB, want at most $kib KiB (exit status $1)" "$(head -3 "$T/err")"
+	else
+		judge_error "$name" 1 "$pat" "$1"
+	fi
+}
+
+# judge_error NAME STATUS STDERR_PATTERN ST: the run that left $T/err
+# exited ST
+judge_error() {
+	local name=$1 want=$2 pat=$3 st=$4
 	if [ "$st" -ne "$want" ]; then
 		bad "$name" "exit status $st, want $want" "$(head -3 "$T/err")"
 	elif ! grep -Eq -- "$pat" "$T/err"; then
@@ -617,6 +651,7 @@ for v in $VARIANTS; do
 	t test_pprof_drop_frames
 	t test_pprof_unsymbolized
 	t test_pprof_errors
+	t test_pprof_budget
 	t test_fg_pprof
 	[ "$v" = bin ] && t test_fg_pprof_go
 	t test_gperf_parsers "$(dirname "$unit")/gperfdump"
@@ -632,6 +667,7 @@ for v in $VARIANTS; do
 	t test_readers_refuse
 	t test_readers_long_lines
 	t test_readers_empty
+	t test_readers_inflation
 	t test_units
 	t test_graph_corpus
 	t test_graph_base

@@ -547,6 +547,105 @@ static void test_input_gzip(void)
 	fold_profile_free(&p);
 }
 
+/* What a slurp's check saw, and what it does past a point. */
+struct seen {
+	int calls, eofs, order;	/* order: 0 once len went down or eof twice */
+	size_t last, step;	/* the last len, the largest growth */
+	size_t stop, cut;	/* from len >= stop: cut there, or refuse */
+	int refuse;
+};
+
+static int look_check(void *arg, const char *data, size_t len, int eof,
+		      size_t *cut, struct fold_diag *d)
+{
+	struct seen *s = arg;
+
+	if (len < s->last || (s->eofs && eof))
+		s->order = 0;
+	if (len - s->last > s->step)
+		s->step = len - s->last;
+	s->last = len;
+	s->calls++;
+	s->eofs += eof;
+	if (len > 0 && data[len - 1] != 'x')
+		s->order = 0;
+	if (s->stop == 0 || len < s->stop)
+		return 0;
+	if (s->refuse) {
+		fold_diag_error(d, "refused at %zu", len);
+		return -1;
+	}
+	*cut = s->cut;
+	return 1;
+}
+
+/*
+ * fold_input_slurp's check sees the input as it comes, a few MiB at a
+ * time, gzip or mapped, and stops the reading (cut or refused).
+ */
+static void test_slurp_check(void)
+{
+	size_t n = (size_t)10 << 20, zn = n / 100, i;
+	char *text = malloc(n), *data;
+	unsigned char *gz = malloc(zn);
+	z_stream z = { 0 };
+	struct fold_diag d = { 0 };
+	struct fold_input in;
+	struct seen s;
+	struct fold_check check = { look_check, &s };
+	size_t len;
+
+	CHECK(text != NULL && gz != NULL);
+	memset(text, 'x', n);
+	CHECK(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
+			   Z_DEFAULT_STRATEGY) == Z_OK);
+	z.next_in = (unsigned char *)text;
+	z.avail_in = (uInt)n;
+	z.next_out = gz;
+	z.avail_out = (uInt)zn;
+	CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
+	zn -= z.avail_out;
+	deflateEnd(&z);
+	for (i = 0; i < 2; i++) {
+		const void *src = i == 0 ? (const void *)gz : text;
+		size_t srcn = i == 0 ? zn : n;
+
+		/* read whole, looked at in steps, the end once */
+		memset(&s, 0, sizeof(s));
+		s.order = 1;
+		CHECK(open_mem(&in, src, srcn, &d) == 0);
+		CHECK(fold_input_slurp(&in, 2 * n, &check, &data, &len, &d) == 0);
+		fold_input_close(&in);
+		CHECK(len == n && s.last == n && s.eofs == 1 && s.order);
+		CHECK(s.calls >= 3 && s.step <= ((size_t)4 << 20) + (512 << 10));
+		CHECK(data[len] == '\0');
+		free(data);
+		/* cut where the check says: the rest is not read */
+		memset(&s, 0, sizeof(s));
+		s.order = 1;
+		s.stop = (size_t)3 << 20;
+		s.cut = 1000;
+		CHECK(open_mem(&in, src, srcn, &d) == 0);
+		CHECK(fold_input_slurp(&in, 2 * n, &check, &data, &len, &d) == 0);
+		fold_input_close(&in);
+		CHECK(len == 1000 && s.eofs == 0 && s.last < (size_t)8 << 20);
+		CHECK(data[999] == 'x' && data[len] == '\0');
+		free(data);
+		/* refused: an error, with the check's message */
+		memset(&s, 0, sizeof(s));
+		s.order = 1;
+		s.stop = (size_t)3 << 20;
+		s.refuse = 1;
+		CHECK(open_mem(&in, src, srcn, &d) == 0);
+		CHECK(fold_input_slurp(&in, 2 * n, &check, &data, &len, &d) == -1);
+		fold_input_close(&in);
+		CHECK(data == NULL && strncmp(d.err, "refused at ", 11) == 0);
+		CHECK(s.last < (size_t)8 << 20);
+	}
+	free(text);
+	free(gz);
+}
+
 static void test_input_errors(void)
 {
 	struct fold_input in;
@@ -1108,6 +1207,7 @@ static const struct {
 	{ "sort-runs-and-write", test_sort_runs_and_write },
 	{ "tree-max-width", test_tree_max_width },
 	{ "input-gzip", test_input_gzip },
+	{ "slurp-check", test_slurp_check },
 	{ "input-errors", test_input_errors },
 	{ "input-lines-and-pin", test_input_lines_and_pin },
 	{ "input-mapped", test_input_mapped },

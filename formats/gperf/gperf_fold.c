@@ -681,19 +681,140 @@ static int gperf_argument(void *state, const char *path, const char *head,
 	return 0;
 }
 
+/*
+ * A profile as it arrives (fold_input_slurp's check), so that what is not
+ * one is not inflated whole first (a gzip of zeros to 4 GiB): what is
+ * neither kind is refused at its header, as gperf_fold refuses it, and
+ * reading stops where the parsers stop (a CPU record without PCs or longer
+ * than any profile, a NUL byte or an overlong line in a heap profile), so
+ * that they say of what was read what they would have said of the whole.
+ * The maps text after a CPU profile's records ends at a NUL byte, with a
+ * warning: text has none, and what follows would be read for nothing.
+ */
+struct scan {
+	const char *name;
+	int kind;		/* 0 not told yet, 1 CPU, 2 heap */
+	int word, big;		/* CPU: the layout */
+	int maps;		/* CPU: past the trailer */
+	size_t pos;		/* the next byte to look at */
+	size_t line;		/* heap: where the line at pos starts */
+};
+
+/* Word i of p, in the profile's byte order. */
+static inline uint64_t scan_word(const struct scan *s, const unsigned char *p,
+				 size_t i)
+{
+	int swap = s->big != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	uint64_t v;
+	uint32_t w;
+
+	if (s->word == 8) {
+		memcpy(&v, p + i * 8, 8);
+		return swap ? __builtin_bswap64(v) : v;
+	}
+	memcpy(&w, p + i * 4, 4);
+	return swap ? __builtin_bswap32(w) : w;
+}
+
+static int scan_check(void *arg, const char *data, size_t len, int eof,
+		      size_t *cut, struct fold_diag *d)
+{
+	struct scan *s = arg;
+	const unsigned char *p = (const unsigned char *)data;
+	const char *z, *nl;
+
+	if (s->kind == 0) {
+		/* The CPU header is five words: 40 bytes at most. */
+		if (len < 40 && !eof)
+			return 0;
+		if (gperf_cpu_detect(data, len)) {
+			s->kind = 1;
+			s->word = gperf_cpu_detect(data, len < 20 ? len : 20) ? 4 : 8;
+			s->big = p[s->word] != 3;	/* word 1 is 3 */
+			s->pos = 5 * (size_t)s->word;
+		} else if (gperf_heap_detect(data, len)) {
+			s->kind = 2;
+		} else {
+			fold_diag_refuse(d, "%s: not a gperftools CPU or heap "
+					 "profile", s->name);
+			return -1;
+		}
+	}
+	if (s->kind == 1 && !s->maps) {
+		size_t i = s->pos / (size_t)s->word, nw = len / (size_t)s->word;
+
+		while (i + 2 <= nw) {
+			uint64_t count = scan_word(s, p, i), n = scan_word(s, p, i + 1);
+
+			if (count == 0 && n == 1) {
+				if (i + 3 > nw)
+					break;
+				if (scan_word(s, p, i + 2) == 0) {
+					s->maps = 1;
+					i += 3;
+					break;
+				}
+			}
+			if (n == 0 || n > GPERF_MAX_BYTES / (size_t)s->word - i - 2) {
+				/* The records end here, with a warning. */
+				*cut = (i + 2) * (size_t)s->word;
+				return 1;
+			}
+			i += 2 + (size_t)n;
+		}
+		s->pos = i * (size_t)s->word;
+		if (!s->maps)
+			return 0;
+	}
+	if (s->kind == 1) {
+		/* Text, which a NUL byte cannot be part of: binary data. */
+		if (s->pos < len &&
+		    (z = memchr(data + s->pos, '\0', len - s->pos)) != NULL) {
+			*cut = (size_t)(z - data);
+			fold_diag_warn(d, "%s: binary data in the maps text (a NUL "
+				       "byte at byte %zu); the rest is ignored",
+				       s->name, *cut);
+			return 1;
+		}
+		s->pos = len;
+		return 0;
+	}
+	/* Heap: up to where the text reader refuses it, the NUL kept. */
+	while (s->pos < len) {
+		size_t stop;
+
+		nl = memchr(data + s->pos, '\n', len - s->pos);
+		stop = nl != NULL ? (size_t)(nl - data) : len;
+		if ((z = memchr(data + s->pos, '\0', stop - s->pos)) != NULL) {
+			*cut = (size_t)(z - data) + 1;
+			return 1;
+		}
+		if (stop - s->line > FOLD_MAX_LINE) {
+			*cut = s->line + FOLD_MAX_LINE + 1;
+			return 1;
+		}
+		s->pos = nl != NULL ? stop + 1 : len;
+		if (nl != NULL)
+			s->line = s->pos;
+	}
+	return 0;
+}
+
 static int gperf_read(void *state, struct fold_profile *p, struct fold_input *in,
 		      const struct fold_read_opts *ro, struct fold_diag *d)
 {
 	struct gperf_reader *r = state;
 	struct gperf_fold_opts o = r->o;
 	struct gperf_fold_stats st;
+	struct scan sc = { .name = in->name };
+	struct fold_check check = { scan_check, &sc };
 	char *data;
 	size_t len;
 	int rc;
 
 	o.col = p->ncols == 2 ? ro->col : 0;
 	o.strict |= ro->strict;
-	if (fold_input_slurp(in, GPERF_MAX_BYTES, &data, &len, d) != 0)
+	if (fold_input_slurp(in, GPERF_MAX_BYTES, &check, &data, &len, d) != 0)
 		return -1;
 	rc = gperf_fold(p, data, len, in->name, &o, &st, d);
 	free(data);

@@ -327,9 +327,63 @@ static uint64_t location_id(const void *a, size_t i)
 
 /* ------------------------------------------------------------- decoding */
 
+/*
+ * The memory decoding may take, as a budget that protobuf-c's allocations
+ * and the stack records draw from.  protobuf-c unpacks every entry of a
+ * repeated field into a slot of an array and a struct or string of its
+ * own, after a 32-byte record per field while it scans: an empty string,
+ * 2 bytes of input, takes 56, so a message of little else takes 28 times
+ * its size, and gzip makes that size 1,000 times its own (64 million
+ * empty strings, 131 KB gzipped, took 3.4 GB).  The profiles of real
+ * programs take 3 to 8 times their size (their locations and stacks cost
+ * the most); beyond 16 times, and the 64 MiB any profile may take, a
+ * profile is refused as implausible rather than let it take what its
+ * bytes cannot justify.
+ */
+#define BUDGET_FACTOR 16
+#define BUDGET_BASE ((size_t)64 << 20)
+
+struct budget {
+	size_t left;		/* bytes decoding may still take */
+	int spent;		/* something was refused for want of them */
+};
+
+static void budget_init(struct budget *b, size_t len)
+{
+	b->left = len > (SIZE_MAX - BUDGET_BASE) / BUDGET_FACTOR ? SIZE_MAX :
+		  len * BUDGET_FACTOR + BUDGET_BASE;
+	b->spent = 0;
+}
+
+static int budget_take(struct budget *b, size_t n)
+{
+	if (n > b->left) {
+		b->spent = 1;
+		return -1;
+	}
+	b->left -= n;
+	return 0;
+}
+
+/*
+ * At least what protobuf-c takes for one entry of a table (a field of the
+ * Profile other than a sample): its scan record, its array slot, and 8
+ * bytes for its string or struct.  Counting entries against it refuses
+ * most implausible profiles before any of them is decoded.
+ */
+#define ENTRY_COST 48
+
+/* The tables of a profile, decoded by protobuf-c into an arena. */
+struct tables {
+	struct fold_arena arena;
+	struct budget *b;
+};
+
 static void *arena_alloc(void *a, size_t n)
 {
-	return fold_arena_alloc(a, n);
+	struct tables *t = a;
+
+	return budget_take(t->b, n) == 0 ? fold_arena_alloc(&t->arena, n) : NULL;
 }
 
 static void arena_free(void *a, void *p)
@@ -342,13 +396,14 @@ static void arena_free(void *a, void *p)
  * Samples are decoded one at a time into a scratch allocator that is
  * emptied before the next: a bump buffer, with malloc for what does not
  * fit (freed at the reset, and the buffer grown to cover it next time).
+ * What a sample takes is drawn from the budget and given back at the reset.
  */
 struct scratch {
 	char *buf;
 	size_t size, used;
 	void **big;		/* malloc'd overflow blocks */
 	size_t nbig, capbig, bigbytes;
-	int failed;
+	struct budget *b;
 };
 
 static void *scratch_alloc(void *arg, size_t n)
@@ -358,11 +413,14 @@ static void *scratch_alloc(void *arg, size_t n)
 	void *p;
 
 	if (want >= n && a->size - a->used >= want) {
+		if (budget_take(a->b, want) != 0)
+			return NULL;
 		p = a->buf + a->used;
 		a->used += want;
 		return p;
 	}
-	if (fold_grow(&a->big, &a->capbig, a->nbig + 1, sizeof(*a->big)) != 0)
+	if (budget_take(a->b, n) != 0 ||
+	    fold_grow(&a->big, &a->capbig, a->nbig + 1, sizeof(*a->big)) != 0)
 		return NULL;
 	p = malloc(n);
 	if (p == NULL)
@@ -376,6 +434,8 @@ static void scratch_reset(struct scratch *a)
 {
 	size_t i, want = a->used + a->bigbytes + 256;
 
+	if (a->b != NULL)
+		a->b->left += a->used + a->bigbytes;
 	for (i = 0; i < a->nbig; i++)
 		free(a->big[i]);
 	if (a->nbig > 0 && want > a->size) {
@@ -443,7 +503,30 @@ struct ctx {
 	int pruning;		/* drop_frames matched some location */
 	struct scratch sc;	/* protobuf-c's samples */
 	struct words ids, vals;	/* the fast path's samples */
+	struct budget budget;
+	size_t len;		/* of the message */
 };
+
+/*
+ * The message for a profile that would take more memory than its size
+ * justifies: what would, and what it may take.
+ */
+static void implausible(const struct ctx *c, const char *what)
+{
+	char size[32];
+
+	if (c->len < 10240)
+		snprintf(size, sizeof(size), "%zu bytes", c->len);
+	else if (c->len < (1 << 20))
+		snprintf(size, sizeof(size), "%.1f KiB", (double)c->len / 1024);
+	else
+		snprintf(size, sizeof(size), "%.1f MiB",
+			 (double)c->len / (1 << 20));
+	fold_diag_error(c->d, "%s: implausible profile: %s would take more "
+			"memory than its %s justify (%d times that, plus %zu "
+			"MiB)", c->name, what, size, BUDGET_FACTOR,
+			BUDGET_BASE >> 20);
+}
 
 static const char *S(const struct ctx *c, int64_t idx)
 {
@@ -880,6 +963,13 @@ static int decode_sample(struct ctx *c, const unsigned char *val, size_t vlen,
 	}
 	scratch_reset(&c->sc);
 	s = perftools__profiles__sample__unpack(&alloc, vlen, val);
+	if (s == NULL && c->budget.spent) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "decoding sample %zu", i);
+		implausible(c, what);
+		return -1;
+	}
 	if (s == NULL) {
 		fold_diag_error(c->d, "%s: invalid profile: sample %zu at byte "
 				"%zu cannot be decoded (a field has the wrong "
@@ -922,12 +1012,22 @@ struct pending {
 	uint64_t v;
 };
 
+/*
+ * Add the pending stack; what its record takes is drawn from the budget:
+ * a location id is a byte of a sample, but its frames, every line of it,
+ * are 4 bytes each of the record.
+ */
 static int add_pending(struct ctx *c, const struct pending *pd, int col)
 {
+	size_t before = c->p->nrecs;
 	long k = fold_stack_get_hashed(c->p, pd->stack, pd->depth, pd->hash);
 
 	if (k < 0 || fold_add_at(c->p, (size_t)k, col, pd->v) != 0) {
 		fold_diag_error(c->d, "%s: %s", c->name, strerror(errno));
+		return -1;
+	}
+	if (budget_take(&c->budget, c->p->nrecs - before) != 0) {
+		implausible(c, "the stacks of its samples");
 		return -1;
 	}
 	return 0;
@@ -986,6 +1086,14 @@ static int fold_samples(struct ctx *c, int col, long idx, const char *data,
 		if (v < 0) {
 			st->negative++;
 			continue;
+		}
+		if (need > c->budget.left / sizeof(*stack)) {
+			char big[96];
+
+			snprintf(big, sizeof(big), "the stack of sample %zu "
+				 "(%zu frames)", i, need);
+			implausible(c, big);
+			goto fail;
 		}
 		if (fold_grow(&stack, &cap, need, sizeof(*stack)) != 0)
 			goto nomem;
@@ -1118,22 +1226,28 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 	       const char *name, const struct pprof_read_opts *opts,
 	       struct pprof_read_stats *st, struct fold_diag *d)
 {
-	struct fold_arena arena;
-	ProtobufCAllocator alloc = { arena_alloc, arena_free, &arena };
 	struct ctx c = { 0 };
+	struct tables tab = { .b = &c.budget };
+	ProtobufCAllocator alloc = { arena_alloc, arena_free, &tab };
 	regex_t drop, keep;
 	int have_drop = 0, have_keep = 0, rc = -1, tn = 0;
 	const char *what = NULL;
-	size_t off = 0, nrest = 0, nsamples = 0, sbytes = 0;
+	size_t off = 0, nrest = 0, nsamples = 0, sbytes = 0, nres;
+	/* table entries, and of them: other, strings, locations, functions,
+	   mappings */
+	size_t nent = 0, nkind[5] = { 0 };
 	unsigned char *rest = NULL;
 	long idx;
 
 	memset(st, 0, sizeof(*st));
-	fold_arena_init(&arena);
+	fold_arena_init(&tab.arena);
 	c.name = name;
 	c.o = opts;
 	c.p = p;
 	c.d = d;
+	c.len = len;
+	budget_init(&c.budget, len);
+	c.sc.b = &c.budget;
 	if (len == 0) {
 		fold_diag_refuse(d, "%s: empty profile", name);
 		return -1;
@@ -1163,11 +1277,27 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 			}
 			if (f.key == (9 << 3 | 0))	/* time_nanos */
 				tn++;
+			/*
+			 * protobuf-c would keep a field it does not know, at
+			 * 56 bytes and a copy; nothing reads one.
+			 */
+			if (f.key >> 3 > 15)
+				continue;
 			sub = (f.key & 7) == 2 ? submsg(M_PROFILE, f.key >> 3) : M_NONE;
 			if (sub != M_NONE &&
 			    walk((const unsigned char *)data, f.val, f.val + f.n,
 				 sub, 1, &off, &what) != 0)
 				break;	/* off and what are set */
+			switch (f.key >> 3) {
+			case 6: nkind[1]++; break;
+			case 4: nkind[2]++; break;
+			case 5: nkind[3]++; break;
+			case 3: nkind[4]++; break;
+			default: nkind[0]++; break;
+			}
+			/* Past the budget, only counted, for the message. */
+			if (++nent > c.budget.left / ENTRY_COST)
+				continue;
 			memcpy(rest + nrest, f.at, (size_t)(q - f.at));
 			nrest += (size_t)(q - f.at);
 		}
@@ -1185,8 +1315,26 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 				name, tn);
 		goto out;
 	}
+	if (nent > c.budget.left / ENTRY_COST) {
+		static const char *const kind[5] = { "other fields", "strings",
+			"locations", "functions", "mappings" };
+		char msg[128];
+		int k, most = 0;
+
+		for (k = 1; k < 5; k++)
+			if (nkind[k] > nkind[most])
+				most = k;
+		snprintf(msg, sizeof(msg), "decoding its %zu table entries "
+			 "(%zu %s)", nent, nkind[most], kind[most]);
+		implausible(&c, msg);
+		goto out;
+	}
 	c.pr = perftools__profiles__profile__unpack(&alloc, nrest,
 						    (const uint8_t *)rest);
+	if (c.pr == NULL && c.budget.spent) {
+		implausible(&c, "decoding its tables");
+		goto out;
+	}
 	if (c.pr == NULL) {
 		fold_diag_refuse(d, "%s: not a profile.proto message: a field "
 				 "has the wrong type", name);
@@ -1234,10 +1382,14 @@ int pprof_fold(struct fold_profile *p, int col, const char *data, size_t len,
 	}
 	/*
 	 * Tables sized once for every sample (a location id takes a byte or
-	 * two of a sample), rather than grown and copied as samples come.
+	 * two of a sample), rather than grown and copied as samples come; as
+	 * many as half the budget can hold, since a sample may take only two
+	 * bytes and a stack's index slots 32.
 	 */
-	if (nsamples > 0 &&
-	    fold_profile_reserve(p, p->nstacks + nsamples, sbytes / nsamples) != 0) {
+	nres = nsamples < c.budget.left / 64 ? nsamples : c.budget.left / 64;
+	(void)budget_take(&c.budget, nres * 32);
+	if (nres > 0 &&
+	    fold_profile_reserve(p, p->nstacks + nres, sbytes / nsamples) != 0) {
 		fold_diag_error(d, "%s: %s", name, strerror(errno));
 		goto out;
 	}
@@ -1262,7 +1414,7 @@ out:
 	scratch_free(&c.sc);
 	free(c.ids.v);
 	free(c.vals.v);
-	fold_arena_free(&arena);
+	fold_arena_free(&tab.arena);
 	return rc;
 }
 
@@ -1336,6 +1488,213 @@ enum fold_detect pprof_detect(const char *head, size_t n, int eof)
 
 /* A profile.proto is decoded whole; this bounds the memory that takes. */
 #define PPROF_MAX_BYTES ((size_t)2 << 30)
+
+/*
+ * The framing of a profile as it arrives (fold_input_slurp's check), so
+ * that what cannot be one is refused at the first bytes that show it
+ * rather than after all of it is inflated: a gzip of zeros (field number
+ * 0) stops at byte 0, not at 2 GiB.  The top-level fields must be
+ * Profile's, of their wire types.  The fields inside a message (a sample
+ * too, whose faults its decoding would find) are looked at only when it
+ * is large, where inflating it to its end would cost: pprof_fold walks
+ * the small ones anyway, and looking at every one would add a seventh to
+ * the time a profile takes.  A fault is told as pprof_fold tells it; what
+ * only the end can tell, a field cut short, is left to pprof_fold.
+ */
+#define SCAN_INSIDE (64u << 10)
+
+struct scan {
+	const char *name;
+	size_t pos;		/* the next field's first byte */
+	int depth;		/* messages open in the Profile */
+	struct {
+		int type;
+		size_t end;	/* the byte after it */
+	} open[4];
+	size_t sample;		/* the samples begun, the last one's */
+	size_t sample_at;	/*   value at this byte */
+};
+
+/*
+ * The varint at p[*at] before stop: 1 with *at past it, 0 if stop comes
+ * first, -1 when it is longer than ten bytes.
+ */
+static inline int scan_varint(const unsigned char *p, size_t *at,
+			      size_t stop, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i = *at;
+	int k;
+
+	if (i < stop && p[i] < 0x80) {	/* keys, and most lengths */
+		*v = p[i];
+		*at = i + 1;
+		return 1;
+	}
+	for (k = 0; k < 10; k++, i++) {
+		if (i >= stop)
+			return 0;
+		x |= (uint64_t)(p[i] & 0x7f) << (7 * k);
+		if ((p[i] & 0x80) == 0) {
+			*at = i + 1;
+			*v = x;
+			return 1;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Most fields are top-level ones, small and here whole: those go through
+ * field() at once; the rest (cut short, large, faulty) the careful way,
+ * which tells more to come from faults.
+ */
+static inline void scan_whole(struct scan *s, const unsigned char *p,
+			      size_t len)
+{
+	const char *what;
+
+	for (;;) {
+		const unsigned char *q = p + s->pos;
+		struct field f;
+
+		/* Samples, most of the fields, with lengths under 16 KiB. */
+		while (len - s->pos >= 3 && q[0] == SAMPLE_KEY) {
+			size_t n = q[1] < 0x80 ? q[1] : q[2] < 0x80 ?
+				   (q[1] & 0x7fu) | (size_t)q[2] << 7 : SIZE_MAX;
+			size_t at = s->pos + (q[1] < 0x80 ? 2 : 3);
+
+			if (n > len - at)
+				break;
+			s->sample++;
+			s->sample_at = at;
+			s->pos = at + n;
+			q = p + s->pos;
+		}
+		if (field(&q, p + len, &f, &what) <= 0 ||
+		    (f.key >> 3 <= 15 && !profile_key(f.key)) ||
+		    ((f.key & 7) == 2 && f.n >= SCAN_INSIDE))
+			return;
+		if (f.key == SAMPLE_KEY) {
+			s->sample++;
+			s->sample_at = (size_t)(f.val - p);
+		}
+		s->pos = (size_t)(q - p);
+	}
+}
+
+static int scan_check(void *arg, const char *data, size_t len, int eof,
+		      size_t *cut, struct fold_diag *d)
+{
+	struct scan *s = arg;
+	const unsigned char *p = (const unsigned char *)data;
+	const char *what;
+	size_t off;
+
+	(void)eof;
+	(void)cut;
+	for (;;) {
+		size_t at, q, end;
+		uint64_t key, n;
+		int type, sub, r;
+
+		while (s->depth > 0 && s->pos == s->open[s->depth - 1].end)
+			s->depth--;
+		if (s->depth == 0)
+			scan_whole(s, p, len);
+		at = q = s->pos;
+		if (at >= len)
+			return 0;
+		type = s->depth > 0 ? s->open[s->depth - 1].type : M_PROFILE;
+		end = s->depth > 0 ? s->open[s->depth - 1].end : PPROF_MAX_BYTES;
+		/* r == 0 past len: more is to come (or, at the end, pprof_fold
+		   says what is cut short) */
+		if ((r = scan_varint(p, &q, end < len ? end : len, &key)) == 0 &&
+		    end > len)
+			return 0;
+		if (r <= 0) {
+			what = "bad field key";
+			goto fault;
+		}
+		if (key >> 3 == 0) {
+			what = "field number 0";
+			goto fault;
+		}
+		if ((key & 7) == 3 || (key & 7) == 4 || (key & 7) > 5) {
+			what = "unsupported wire type (groups are not allowed)";
+			goto fault;
+		}
+		if (type == M_PROFILE && key >> 3 <= 15 && !profile_key(key)) {
+			what = "a field of the wrong wire type";
+			goto fault;
+		}
+		switch (key & 7) {
+		case 0:
+			if ((r = scan_varint(p, &q, end < len ? end : len, &n)) == 0 &&
+			    end > len)
+				return 0;
+			if (r <= 0) {
+				what = "truncated or overlong varint";
+				goto fault;
+			}
+			break;
+		case 1:
+		case 5:
+			n = (key & 7) == 1 ? 8 : 4;
+			if (n > end - q) {
+				what = "truncated fixed-width field";
+				goto fault;
+			}
+			q += n;		/* perhaps past len: waited for */
+			break;
+		case 2:
+			if ((r = scan_varint(p, &q, end < len ? end : len, &n)) == 0 &&
+			    end > len)
+				return 0;
+			if (r <= 0 || n > end - q) {
+				what = "length past the end of its message";
+				goto fault;
+			}
+			sub = submsg(type, key >> 3);
+			if (type == M_PROFILE && key == SAMPLE_KEY) {
+				sub = M_SAMPLE;
+				s->sample++;
+				s->sample_at = q;
+			}
+			/*
+			 * A message here whole and small is walked now, as
+			 * pprof_fold walks it (a sample is left to its
+			 * decoding); another is entered, and its fields looked
+			 * at as they come.
+			 */
+			if (sub != M_NONE && n < SCAN_INSIDE && n <= len - q) {
+				if (sub != M_SAMPLE &&
+				    walk(p, p + q, p + q + n, sub, s->depth + 1,
+					 &off, &what) != 0) {
+					s->pos = off;
+					goto fault;
+				}
+				q += (size_t)n;
+			} else if (sub != M_NONE && s->depth < 4) {
+				s->open[s->depth].type = sub;
+				s->open[s->depth++].end = q + (size_t)n;
+			} else {
+				q += (size_t)n;
+			}
+			break;
+		}
+		s->pos = q;
+	}
+fault:
+	if (s->depth > 0 && s->open[0].type == M_SAMPLE)
+		fold_diag_error(d, "%s: invalid profile: sample %zu at byte %zu "
+				"cannot be decoded (a field has the wrong type)",
+				s->name, s->sample, s->sample_at);
+	else
+		fold_diag_refuse(d, "%s: not a profile.proto message: %s at "
+				 "byte %zu", s->name, what, s->pos);
+	return -1;
+}
 
 struct pprof_reader {
 	struct pprof_read_opts o;
@@ -1424,11 +1783,13 @@ static int pprof_read(void *state, struct fold_profile *p, struct fold_input *in
 	struct pprof_reader *r = state;
 	int col = p->ncols == 2 ? ro->col : 0;
 	struct pprof_read_stats st;
+	struct scan sc = { .name = in->name };
+	struct fold_check check = { scan_check, &sc };
 	char *data;
 	size_t len;
 	int rc;
 
-	if (fold_input_slurp(in, PPROF_MAX_BYTES, &data, &len, d) != 0)
+	if (fold_input_slurp(in, PPROF_MAX_BYTES, &check, &data, &len, d) != 0)
 		return -1;
 	rc = pprof_fold(p, col, data, len, in->name, &r->o, &st, d);
 	free(data);

@@ -371,7 +371,7 @@ static int ct_fold(void *state, struct fold_profile *p, struct fold_input *in,
 	int rc = -1;
 
 	(void)state;
-	if (fold_input_slurp(in, SIZE_MAX / 4, &data, &len, d) != 0)
+	if (fold_input_slurp(in, SIZE_MAX / 4, NULL, &data, &len, d) != 0)
 		return -1;
 	r.data = data;
 	r.len = len;

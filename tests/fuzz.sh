@@ -33,6 +33,6 @@ run_one() {
 	fi
 }
 export -f run_one
-printf '%s\n' "$@" | xargs -P 2 -I{} bash -c 'run_one "$1" "$2"' _ {} "$secs" > build/fuzz/results.txt
-cat build/fuzz/results.txt
-! grep -q '^FAIL' build/fuzz/results.txt
+printf '%s\n' "$@" | xargs -P 2 -I{} bash -c 'run_one "$1" "$2"' _ {} "$secs" > "build/fuzz/results-$$.txt"
+cat "build/fuzz/results-$$.txt"
+! grep -q "^FAIL" "build/fuzz/results-$$.txt"

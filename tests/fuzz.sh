@@ -11,7 +11,7 @@ secs=$1
 shift
 run_one() {
 	local t=$1 secs=$2 name=${1#fuzz_} log st execs cov
-	log=build/fuzz/$t.log
+	log=build/fuzz/$t.${secs}s.log
 	mkdir -p "build/fuzz/corpus-$name"
 	if [ ! -x "build/fuzz/$t" ]; then
 		echo "FAIL fuzz/$name: build/fuzz/$t is missing (make fuzz)"

@@ -674,7 +674,7 @@ static void test_input_errors(void)
 	r = fold_input_line(&in, &ln, &d);
 	CHECK(r == 1 && ln.len == 1u << 20);
 	r = fold_input_line(&in, &ln, &d);
-	CHECK(r == -1 && strstr(d.err, "mem:2: line too long (more than 1048577 bytes)") != NULL);
+	CHECK(r == -1 && strstr(d.err, "mem:2: line too long (more than 1048577 bytes; --max-line") != NULL);
 	fold_input_close(&in);
 	free(big);
 	/*

@@ -664,19 +664,19 @@ static void test_input_errors(void)
 	CHECK(open_mem(&in, "a\nb\0", 5, &d) == -1);
 	CHECK(strstr(d.err, "mem:2: binary data") != NULL);
 	/* a line up to the limit is read whole; one longer is an error */
-	big = malloc((2u << 20) + 2);
+	big = malloc((2u << 20) + 3);
 	CHECK(big != NULL);
-	memset(big, 'x', (2u << 20) + 1);
-	big[1u << 20] = '\n';
-	big[(2u << 20) + 1] = '\n';
-	CHECK(open_mem(&in, big, (2u << 20) + 2, &d) == 0);
-	in.max_line = (1u << 20) + 1;
+	memset(big, 'x', (2u << 20) + 2);
+	big[1u << 20] = '\n';		/* a line of 1 MiB, then one of 1 MiB + 1 */
+	big[(2u << 20) + 2] = '\n';
+	CHECK(open_mem(&in, big, (2u << 20) + 3, &d) == 0);
+	in.max_line = 1u << 20;
 	r = fold_input_line(&in, &ln, &d);
 	CHECK(r == 1 && ln.len == 1u << 20);
 	r = fold_input_line(&in, &ln, &d);
-	CHECK(r == -1 && strstr(d.err, "mem:2: line too long (more than 1048577 bytes; --max-line") != NULL);
 	fold_input_close(&in);
 	free(big);
+	CHECK(r == -1 && strstr(d.err, "mem:2: line too long (more than 1048576 bytes; --max-line") != NULL);
 	/*
 	 * Binary data read as text is an error at its first NUL (what it
 	 * is, perf.data here, is formats/readers.c's to say: libfold knows

@@ -1558,8 +1558,14 @@ static inline void scan_whole(struct scan *s, const unsigned char *p,
 		const unsigned char *q = p + s->pos;
 		struct field f;
 
+		/*
+		 * The careful way may have skipped past what has come so far
+		 * (a field whose length is known before its bytes are here).
+		 */
+		if (s->pos >= len)
+			return;
 		/* Samples, most of the fields, with lengths under 16 KiB. */
-		while (len - s->pos >= 3 && q[0] == SAMPLE_KEY) {
+		while (s->pos + 3 <= len && q[0] == SAMPLE_KEY) {
 			size_t n = q[1] < 0x80 ? q[1] : q[2] < 0x80 ?
 				   (q[1] & 0x7fu) | (size_t)q[2] << 7 : SIZE_MAX;
 			size_t at = s->pos + (q[1] < 0x80 ? 2 : 3);

@@ -203,6 +203,15 @@ static inline void fold_stack_prefetch(const struct fold_profile *p,
 }
 long fold_stack_get_hashed(struct fold_profile *p, const fold_id *frames,
 			   size_t depth, uint32_t hash);
+/*
+ * A reader's sample: add v to column col of the stack frames[0..depth), as
+ * fold_add (fold_add_f) does, and when keep_order record it in p->seq
+ * too.  -1 with errno (ENOMEM, EOVERFLOW).
+ */
+int fold_add_sample(struct fold_profile *p, const fold_id *frames, size_t depth,
+		    int col, uint64_t v, int keep_order);
+int fold_add_sample_f(struct fold_profile *p, const fold_id *frames,
+		      size_t depth, int col, double v, int keep_order);
 /* fold_add and fold_add_f for stack number stack (from fold_stack_get). */
 int fold_add_at(struct fold_profile *p, size_t stack, int col, uint64_t v);
 void fold_add_at_f(struct fold_profile *p, size_t stack, int col, double v);

@@ -257,6 +257,38 @@ void fold_add_at_f(struct fold_profile *p, size_t stack, int col, double v)
 	add_f(p, fold_srec(p, stack), col, v);
 }
 
+int fold_add_sample(struct fold_profile *p, const fold_id *frames, size_t depth,
+		    int col, uint64_t v, int keep_order)
+{
+	fold_count c[FOLD_MAXCOLS] = { { 0 } };
+	long k = fold_stack_get(p, frames, depth);
+
+	if (k < 0 || fold_add_at(p, (size_t)k, col, v) != 0)
+		return -1;
+	if (!keep_order)
+		return 0;
+	if (p->fractional)
+		c[col].f = (double)v;
+	else
+		c[col].u = v;
+	return fold_seq_add(p, (size_t)k, c);
+}
+
+int fold_add_sample_f(struct fold_profile *p, const fold_id *frames,
+		      size_t depth, int col, double v, int keep_order)
+{
+	fold_count c[FOLD_MAXCOLS] = { { 0 } };
+	long k = fold_stack_get(p, frames, depth);
+
+	if (k < 0)
+		return -1;
+	fold_add_at_f(p, (size_t)k, col, v);
+	if (!keep_order)
+		return 0;
+	c[col].f = v;
+	return fold_seq_add(p, (size_t)k, c);
+}
+
 
 /*
  * Walk a stack's folded string one byte at a time: *fi is the frame, *ci the

@@ -409,21 +409,15 @@ static int sched_fold(void *state, struct fold_profile *p,
 		size_t depth;
 		const fold_id *f = fold_stack_frames(&sf.acc, i, &depth);
 		uint64_t us = fold_stack_count(&sf.acc, i, 0).u / 1000;
-		fold_count c[FOLD_MAXCOLS] = { { 0 } };
-		long k;
 
 		if (us == 0)
 			continue;
-		k = fold_stack_get(p, f, depth);
-		if (k < 0 || fold_add_at(p, (size_t)k, col, us) != 0) {
+		if (fold_add_sample(p, f, depth, col, us, ro->keep_order) != 0) {
 			fold_diag_error(d, "%s: %s", in->name,
 					errno == EOVERFLOW ? "count overflow" :
 					strerror(errno));
 			goto out;
 		}
-		c[col].u = us;
-		if (ro->keep_order && fold_seq_add(p, (size_t)k, c) != 0)
-			goto out;
 	}
 	if (st.samples > 0 && sf.events == 0)
 		fold_diag_warn(d, "%s: no sched:sched_stat_sleep or "

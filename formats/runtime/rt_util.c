@@ -39,39 +39,20 @@ int rt_buf_add(struct rt_stack *st, const char *s, size_t len)
 int rt_add(struct fold_profile *p, const struct fold_read_opts *ro,
 	   const fold_id *ids, size_t n, double v)
 {
-	int col = rt_col(p, ro);
-	fold_count c[FOLD_MAXCOLS] = { { 0 } };
-	long k;
-
 	if (n == 0)
 		return 0;
-	k = fold_stack_get(p, ids, n);
-	if (k < 0)
-		return -1;
 	/* Whole counts stay integers; a fractional one switches the profile. */
 	if (v >= 0 && v < 18446744073709551616.0 && v == floor(v) &&
-	    !p->fractional) {
-		if (fold_add_at(p, (size_t)k, col, (uint64_t)v) != 0)
-			return -1;
-	} else {
-		fold_add_at_f(p, (size_t)k, col, v);
-	}
-	if (!ro->keep_order)
-		return 0;
-	if (p->fractional)
-		c[col].f = v;
-	else
-		c[col].u = (uint64_t)v;
-	return fold_seq_add(p, (size_t)k, c);
+	    !p->fractional)
+		return fold_add_sample(p, ids, n, rt_col(p, ro), (uint64_t)v,
+				       ro->keep_order);
+	return fold_add_sample_f(p, ids, n, rt_col(p, ro), v, ro->keep_order);
 }
 
 int rt_flush(struct rt_stack *st, struct fold_profile *p,
 	     const struct fold_read_opts *ro, uint64_t v)
 {
 	size_t i, n = st->n;
-	int col = rt_col(p, ro);
-	fold_count c[FOLD_MAXCOLS] = { { 0 } };
-	long k;
 
 	if (n == 0)
 		return 0;
@@ -82,18 +63,7 @@ int rt_flush(struct rt_stack *st, struct fold_profile *p,
 		st->ids[i] = st->ids[n - 1 - i];
 		st->ids[n - 1 - i] = t;
 	}
-	k = fold_stack_get(p, st->ids, n);
-	if (k < 0)
-		return -1;
-	if (p->fractional) {
-		fold_add_at_f(p, (size_t)k, col, (double)v);
-		c[col].f = (double)v;
-	} else {
-		if (fold_add_at(p, (size_t)k, col, v) != 0)
-			return -1;
-		c[col].u = v;
-	}
-	return ro->keep_order ? fold_seq_add(p, (size_t)k, c) : 0;
+	return fold_add_sample(p, st->ids, n, rt_col(p, ro), v, ro->keep_order);
 }
 
 void rt_stack_free(struct rt_stack *st)

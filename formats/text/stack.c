@@ -62,46 +62,18 @@ int stk_add(struct fold_profile *p, struct stk_stack *s, int leaf_first,
 	    uint64_t v, const struct fold_read_opts *ro)
 {
 	const fold_id *f = root_first(p, s, leaf_first);
-	int col = column(p, ro);
-	long k;
 
-	if (f == NULL)
-		return -1;
-	k = fold_stack_get(p, f, s->n);
-	if (k < 0 || fold_add_at(p, (size_t)k, col, v) != 0)
-		return -1;
-	if (ro->keep_order) {
-		fold_count c[FOLD_MAXCOLS] = { { 0 } };
-
-		if (p->fractional)
-			c[col].f = (double)v;
-		else
-			c[col].u = v;
-		return fold_seq_add(p, (size_t)k, c);
-	}
-	return 0;
+	return f == NULL ? -1 : fold_add_sample(p, f, s->n, column(p, ro), v,
+						ro->keep_order);
 }
 
 int stk_add_f(struct fold_profile *p, struct stk_stack *s, int leaf_first,
 	      double v, const struct fold_read_opts *ro)
 {
 	const fold_id *f = root_first(p, s, leaf_first);
-	int col = column(p, ro);
-	long k;
 
-	if (f == NULL)
-		return -1;
-	k = fold_stack_get(p, f, s->n);
-	if (k < 0)
-		return -1;
-	fold_add_at_f(p, (size_t)k, col, v);
-	if (ro->keep_order) {
-		fold_count c[FOLD_MAXCOLS] = { { 0 } };
-
-		c[col].f = v;
-		return fold_seq_add(p, (size_t)k, c);
-	}
-	return 0;
+	return f == NULL ? -1 : fold_add_sample_f(p, f, s->n, column(p, ro), v,
+						  ro->keep_order);
 }
 
 void stk_bad_line(struct fold_diag *d, const struct fold_input *in,

@@ -6,6 +6,8 @@
 #ifndef FG_GRAPHCMD_H
 #define FG_GRAPHCMD_H
 
+#include <limits.h>
+
 #include "cmd/util.h"
 #include "formats/report/callgraph.h"
 
@@ -56,7 +58,7 @@ struct graph_cmd {
 	long node_count;	/* -1: the command's default */
 	const char *base;	/* --base FILE, or NULL */
 	const char *output;	/* -o FILE, or NULL */
-	char empty[4160];	/* the report's "no valid input" message */
+	char empty[PATH_MAX + 64];	/* the report's "no valid input" message */
 	const char *re[4];	/* focus, ignore, hide, show */
 	regex_t rx[4];
 	char **inputs;
